@@ -1,0 +1,79 @@
+"""What the engine hands to every channel: a reply with one answer structure.
+
+The structure is channel-free; `bot.render` turns it into plain text (CLI, terminal,
+question log) or Telegram HTML, so every channel shows the same words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Status = Literal["answered", "not_stated", "clarify", "fallback"]
+STATUSES: tuple[Status, ...] = ("answered", "not_stated", "clarify", "fallback")
+
+
+@dataclass(frozen=True, slots=True)
+class ShowTopic:
+    """Show what a posting (None: the programme) says on a topic."""
+
+    posting: str | None
+    topic: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShowFaq:
+    """Show one FAQ entry of a posting (None: of the programme)."""
+
+    posting: str | None
+    faq: str
+
+
+@dataclass(frozen=True, slots=True)
+class SelectPosting:
+    """Make this posting the chat's posting (and answer a pending question about it)."""
+
+    posting: str
+
+
+Action = ShowTopic | ShowFaq | SelectPosting
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A follow-up the user can pick: a button on Telegram, a numbered line elsewhere."""
+
+    label: str
+    action: Action
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A titled list of points inside an answer."""
+
+    title: str
+    points: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The words of a reply: a heading, then text, points, titled blocks and a note."""
+
+    heading: str
+    text: str | None = None
+    points: tuple[str, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    note: str | None = None
+    suggestions_title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """The engine's result for one question or one picked suggestion."""
+
+    status: Status
+    answer: Answer
+    posting: str | None = None
+    topic: str | None = None
+    score: float = 0.0
+    suggestions: tuple[Suggestion, ...] = field(default=())

@@ -1,0 +1,1 @@
+"""The `jpo-bot` subcommands, one module per group; each exposes `register(subparsers)`."""

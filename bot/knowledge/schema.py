@@ -1,0 +1,193 @@
+"""The shape of the knowledge files, as pydantic models.
+
+Three kinds of file share these models:
+- `topics.yaml`: the topic catalogue shared by all postings (ids, titles, example
+  phrasings, keywords) and a small glossary that maps German, French and Spanish
+  words onto the English words the postings are written in;
+- `programme.yaml`: facts that hold for the whole JPO programme (BFIO programme
+  information), organised by the same topic ids;
+- `postings/<id>.yaml`: one posting, its aliases and its content by topic.
+
+The JSON Schema of each model is written to `knowledge/schema/` so that editors
+offer completion and flag mistakes while staff type.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Lang = Literal["en", "de", "fr", "es"]
+LANGS: tuple[Lang, ...] = ("en", "de", "fr", "es")
+
+TOPIC_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+POSTING_ID_PATTERN = r"^[a-z][a-z0-9-]*$"
+
+
+class _Strict(BaseModel):
+    """Base for every knowledge model: unknown fields are errors, instances are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _no_blank(items: tuple[str, ...], what: str) -> tuple[str, ...]:
+    for item in items:
+        if not item.strip():
+            raise ValueError(f"an empty {what} is not allowed")
+    return items
+
+
+class Texts(_Strict):
+    """A short text in each language; English is required, the others fall back to it."""
+
+    en: str = Field(min_length=1)
+    de: str | None = None
+    fr: str | None = None
+    es: str | None = None
+
+    def get(self, lang: str) -> str:
+        """Returns the text in `lang`, or the English one where that language is missing."""
+        return getattr(self, lang, None) or self.en
+
+
+class Phrasings(_Strict):
+    """Example questions in each language; they teach the matcher how people ask."""
+
+    en: tuple[str, ...] = ()
+    de: tuple[str, ...] = ()
+    fr: tuple[str, ...] = ()
+    es: tuple[str, ...] = ()
+
+    def all(self) -> tuple[str, ...]:
+        return self.en + self.de + self.fr + self.es
+
+    @model_validator(mode="after")
+    def _no_empty_phrasing(self) -> Phrasings:
+        _no_blank(self.all(), "example phrasing")
+        return self
+
+
+class Topic(_Strict):
+    """One entry of the topic catalogue."""
+
+    id: str = Field(pattern=TOPIC_ID_PATTERN, description="Stable id used in all files.")
+    scope: Literal["posting", "programme"] = Field(
+        default="posting",
+        description="`posting`: the answer depends on the posting (ask which one if unknown). "
+        "`programme`: answered from programme.yaml, no posting needed.",
+    )
+    title: Texts
+    keywords: tuple[str, ...] = Field(
+        default=(),
+        description="Words and short phrases (any language) that signal this topic.",
+    )
+    examples: Phrasings = Field(default_factory=Phrasings)
+    related: tuple[str, ...] = Field(
+        default=(), description="Topic ids offered as follow-ups after this topic's answer."
+    )
+
+    @field_validator("keywords")
+    @classmethod
+    def _keywords_not_blank(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _no_blank(value, "keyword")
+
+
+class Catalogue(_Strict):
+    """The file `topics.yaml`."""
+
+    topics: tuple[Topic, ...] = Field(min_length=1)
+    glossary: dict[str, str] = Field(
+        default_factory=dict,
+        description="Word in German/French/Spanish (or a synonym) -> the English word(s) "
+        "the postings use, so questions in any language find posting content.",
+    )
+
+
+class Section(_Strict):
+    """A titled sub-list inside a topic, e.g. 'Communication & Outreach' under duties."""
+
+    title: str = Field(min_length=1)
+    points: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("points")
+    @classmethod
+    def _points_not_blank(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _no_blank(value, "point")
+
+
+class Content(_Strict):
+    """What a posting (or the programme) says on one topic: a text and/or bullet points."""
+
+    text: str | None = Field(default=None, description="A paragraph, quoted or condensed.")
+    points: tuple[str, ...] = Field(default=(), description="Bullet points, as in the posting.")
+    sections: tuple[Section, ...] = Field(default=(), description="Titled sub-lists.")
+
+    @field_validator("points")
+    @classmethod
+    def _points_not_blank(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _no_blank(value, "point")
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Content:
+        if not (self.text or self.points or self.sections):
+            raise ValueError("an answer needs a text, points or sections; remove the empty topic")
+        return self
+
+
+class Faq(_Strict):
+    """A short answer to a fine-grained question candidates ask."""
+
+    id: str = Field(pattern=TOPIC_ID_PATTERN, description="Unique within its file.")
+    topic: str = Field(pattern=TOPIC_ID_PATTERN, description="The catalogue topic it belongs to.")
+    questions: Phrasings = Field(description="How candidates ask it, per language.")
+    keywords: tuple[str, ...] = Field(
+        min_length=1,
+        description="Words that must be in a question for this entry to apply (any language).",
+    )
+    answer: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _has_question(self) -> Faq:
+        if not self.questions.all():
+            raise ValueError("an FAQ entry needs at least one question")
+        return self
+
+
+class Programme(_Strict):
+    """The file `programme.yaml`: BFIO programme information, valid for every posting."""
+
+    source: str = Field(description="Where these programme facts come from.")
+    contact: Texts = Field(description="Who answers what the postings do not say.")
+    topics: dict[str, Content] = Field(default_factory=dict)
+    faq: tuple[Faq, ...] = ()
+
+
+class Posting(_Strict):
+    """One file in `postings/`: one JPO posting."""
+
+    id: str = Field(pattern=POSTING_ID_PATTERN, description="Must equal the file name.")
+    title: str = Field(min_length=1, description="The post's title as published.")
+    organisation: str = Field(min_length=1)
+    unit: str | None = None
+    name: Texts = Field(description="Short name shown to candidates, e.g. 'UNEP – Kingston'.")
+    source: str = Field(description="The posting text this file was curated from.")
+    aliases: tuple[str, ...] = Field(
+        min_length=1,
+        description="Words and phrases candidates use for this posting: organisation, unit, "
+        "city, country, convention, subject (any language).",
+    )
+    topics: dict[str, Content] = Field(min_length=1)
+    faq: tuple[Faq, ...] = ()
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases_not_blank(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _no_blank(value, "alias")
+
+
+SCHEMA_MODELS: dict[str, type[BaseModel]] = {
+    "topics.schema.json": Catalogue,
+    "programme.schema.json": Programme,
+    "posting.schema.json": Posting,
+}

@@ -1,0 +1,173 @@
+"""A lexicon of known words and phrases, found in a question despite typos and compounds.
+
+rapidfuzz does the fuzzy part: each question word is compared with the lexicon's words by
+optimal-string-alignment distance, so one transposition ("Vertarg") costs one edit, not
+two. German compounds ("Sprachkenntnisse", "Berufserfahrung") are split at a known
+prefix or suffix. Phrases match word by word, each word with the same tolerance.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.text import is_stop_word, max_typos, tokens
+
+EXACT = 1.0
+FUZZY = 0.85
+COMPOUND = 0.75
+
+_MIN_COMPOUND_PART = 4
+_MIN_COMPOUND_REST = 3
+_FUZZY_LIMIT = 4
+
+
+@dataclass(frozen=True, slots=True)
+class WordMatch:
+    """A lexicon word that a question word stands for, and how sure that is."""
+
+    word: str
+    quality: float
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A lexicon term found in a question, over the question's tokens start..end-1."""
+
+    term: str
+    start: int
+    end: int
+    quality: float
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+class Lexicon:
+    """Terms (single words and multi-word phrases) that can be found in token lists."""
+
+    def __init__(self, terms: Iterable[str], *, compounds: bool = True) -> None:
+        self._phrases: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        words: set[str] = set()
+        for term in terms:
+            parts = tokens(term)
+            if len(parts) == 1:
+                words.add(parts[0])
+            elif parts:
+                self._phrases[parts[0]].append(parts)
+        self._words = frozenset(words)
+        self._word_list = sorted(words)
+        self._compound_parts = frozenset(
+            word
+            for word in words
+            if len(word) >= _MIN_COMPOUND_PART and not is_stop_word(word) and compounds
+        )
+        self.match_word = lru_cache(maxsize=32768)(self._match_word)
+
+    @property
+    def words(self) -> frozenset[str]:
+        return self._words
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._words
+
+    def find(self, question_tokens: tuple[str, ...]) -> list[Hit]:
+        """Every term occurrence in the tokens: phrases first, then single words."""
+        hits: list[Hit] = []
+        for start, token in enumerate(question_tokens):
+            hits.extend(self._phrase_hits(question_tokens, start, token))
+            hits.extend(
+                Hit(match.word, start, start + 1, match.quality) for match in self.match_word(token)
+            )
+        return hits
+
+    def _phrase_hits(self, question_tokens: tuple[str, ...], start: int, token: str) -> list[Hit]:
+        candidates = list(self._phrases.get(token, ()))
+        for match in self.match_word(token, phrases_only=True):
+            candidates.extend(self._phrases.get(match.word, ()))
+        hits = []
+        for phrase in candidates:
+            end = start + len(phrase)
+            if end > len(question_tokens):
+                continue
+            quality = min(
+                _similar(question_tokens[start + k], phrase[k]) for k in range(len(phrase))
+            )
+            if quality > 0:
+                hits.append(Hit(" ".join(phrase), start, end, quality))
+        return hits
+
+    def _match_word(self, token: str, phrases_only: bool = False) -> tuple[WordMatch, ...]:
+        """Lexicon words this question word stands for: exact, a typo away, or a part of it."""
+        if phrases_only:
+            return tuple(
+                WordMatch(first, FUZZY)
+                for first in self._phrases
+                if first != token and _similar(token, first) > 0
+            )
+        if token in self._words:
+            return (WordMatch(token, EXACT),)
+        fuzzy = self._fuzzy(token)
+        if fuzzy:
+            return fuzzy
+        return self._compound(token)
+
+    def _fuzzy(self, token: str) -> tuple[WordMatch, ...]:
+        limit = max_typos(token)
+        if limit == 0:
+            return ()
+        found = process.extract(
+            token,
+            self._word_list,
+            scorer=OSA.distance,
+            score_cutoff=limit,
+            limit=_FUZZY_LIMIT,
+        )
+        best = min((distance for _, distance, _ in found), default=None)
+        return tuple(
+            WordMatch(word, FUZZY)
+            for word, distance, _ in found
+            if distance == best and _plausible_typo(token, word)
+        )
+
+    def _compound(self, token: str) -> tuple[WordMatch, ...]:
+        if len(token) < _MIN_COMPOUND_PART + _MIN_COMPOUND_REST:
+            return ()
+        matches: list[WordMatch] = []
+        for cut in range(len(token) - _MIN_COMPOUND_REST, _MIN_COMPOUND_PART - 1, -1):
+            head = token[:cut]
+            if head in self._compound_parts or (
+                head.endswith("s") and head[:-1] in self._compound_parts
+            ):
+                matches.append(
+                    WordMatch(head if head in self._compound_parts else head[:-1], COMPOUND)
+                )
+                break
+        for cut in range(_MIN_COMPOUND_REST, len(token) - _MIN_COMPOUND_PART + 1):
+            tail = token[cut:]
+            if tail in self._compound_parts:
+                matches.append(WordMatch(tail, COMPOUND))
+                break
+        return tuple(matches)
+
+
+def _plausible_typo(token: str, word: str) -> bool:
+    """Short words must share their first letter: 'part' is no typo of 'cart'."""
+    if min(len(token), len(word)) <= 5:
+        return token[0] == word[0]
+    return True
+
+
+def _similar(a: str, b: str) -> float:
+    if a == b:
+        return EXACT
+    limit = min(max_typos(a), max_typos(b))
+    if limit and OSA.distance(a, b, score_cutoff=limit) <= limit and _plausible_typo(a, b):
+        return FUZZY
+    return 0.0

@@ -1,0 +1,388 @@
+"""Matching: what a question is about — postings named, topics, FAQ entries, passages.
+
+The index is built once per knowledge snapshot. A question is read in one pass over the
+intent lexicon (topic keywords, posting aliases, glossary words, FAQ keywords); topics
+are scored from keyword evidence (each keyword weighted by how many topics share it)
+and from the closest example phrasing (rapidfuzz `token_sort_ratio`). Passages — each
+bullet or paragraph of a posting — are searched with the question's rarer words, so a
+detail such as "sargassum" or "webinars" finds the bullet that mentions it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.schema import Content, Faq
+from bot.lexicon import EXACT, Hit, Lexicon
+from bot.text import content_tokens, is_stop_word, tokens
+
+# Weights of keyword evidence; a keyword shared by n topics counts 1/n for each.
+PHRASE_BONUS = 1.3
+STOP_WORD_KEYWORD = 0.35
+EVIDENCE_STEEPNESS = 1.6
+# Example phrasings count only when they are close to the question.
+EXAMPLE_FLOOR = 72.0
+# Passage words that are topic keywords or aliases say little about a detail.
+TOPIC_WORD_PASSAGE_WEIGHT = 0.3
+ALIAS_WORD_PASSAGE_WEIGHT = 0.3
+# A word found in more postings than this cannot point to a posting on its own.
+MAX_POSTINGS_FOR_INFERENCE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class FaqKey:
+    """An FAQ entry: its posting (None: the programme) and its id."""
+
+    posting: str | None
+    faq: str
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """One bullet or paragraph of a posting, with the topic it belongs to."""
+
+    posting: str
+    topic: str
+    text: str
+    block: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PassageHit:
+    passage: Passage
+    score: float
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the intent lexicon found in one question."""
+
+    tokens: tuple[str, ...]
+    named_postings: tuple[str, ...]
+    topic_scores: tuple[tuple[str, float], ...]
+    faq_scores: tuple[tuple[FaqKey, float], ...]
+    unknown_words: tuple[str, ...]
+    query_words: tuple[tuple[str, float], ...]
+    generic_only: bool
+    evidence_words: int
+
+    @property
+    def best_topic(self) -> tuple[str | None, float]:
+        return self.topic_scores[0] if self.topic_scores else (None, 0.0)
+
+
+def evidence_score(evidence: float) -> float:
+    """Maps summed keyword evidence onto 0..100 with diminishing returns."""
+    return 100.0 * (1.0 - math.exp(-EVIDENCE_STEEPNESS * evidence))
+
+
+class KnowledgeIndex:
+    """Everything the matcher looks up, built from one knowledge snapshot."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._topic_terms: dict[str, dict[str, float]] = defaultdict(dict)
+        self._alias_terms: dict[str, set[str]] = defaultdict(set)
+        self._glossary: dict[str, tuple[str, ...]] = {}
+        self._faq_terms: dict[str, set[FaqKey]] = defaultdict(set)
+        self.faqs: dict[FaqKey, Faq] = {}
+        self._add_topics()
+        self._add_aliases()
+        self._add_glossary()
+        self._add_faqs()
+        self.intent = Lexicon(
+            [*self._topic_terms, *self._alias_terms, *self._glossary, *self._faq_terms]
+        )
+        self._topic_examples = self._examples_of_topics()
+        self._faq_examples = self._examples_of_faqs()
+        self.passages: dict[str, tuple[Passage, ...]] = {}
+        self._postings_of_word: dict[str, dict[str, list[tuple[int, float]]]] = {}
+        self._build_passages()
+        self.vocabulary = Lexicon(self._postings_of_word, compounds=False)
+        self._known = self.intent.words | self.vocabulary.words | self._example_words()
+
+    # ----- building -------------------------------------------------------------
+
+    def _add_topics(self) -> None:
+        sharing: dict[str, int] = defaultdict(int)
+        for topic in self.kb.catalogue.topics:
+            for term in {_key(k) for k in topic.keywords}:
+                sharing[term] += 1
+        for topic in self.kb.catalogue.topics:
+            for term in {_key(k) for k in topic.keywords}:
+                base = PHRASE_BONUS if " " in term else 1.0
+                if is_stop_word(term):
+                    base = STOP_WORD_KEYWORD
+                self._topic_terms[term][topic.id] = base / sharing[term]
+
+    def _add_aliases(self) -> None:
+        for posting in self.kb.postings.values():
+            for alias in posting.aliases:
+                self._alias_terms[_key(alias)].add(posting.id)
+            self._alias_terms[_key(posting.id)].add(posting.id)
+
+    def _add_glossary(self) -> None:
+        for word, english in self.kb.catalogue.glossary.items():
+            self._glossary[_key(word)] = tokens(english)
+
+    def _add_faqs(self) -> None:
+        entries = [(None, faq) for faq in self.kb.programme.faq] + [
+            (posting.id, faq) for posting in self.kb.postings.values() for faq in posting.faq
+        ]
+        for posting_id, faq in entries:
+            key = FaqKey(posting_id, faq.id)
+            self.faqs[key] = faq
+            for keyword in faq.keywords:
+                self._faq_terms[_key(keyword)].add(key)
+
+    def _examples_of_topics(self) -> list[tuple[str, str]]:
+        return [
+            (" ".join(tokens(example)), topic.id)
+            for topic in self.kb.catalogue.topics
+            for example in topic.examples.all()
+        ]
+
+    def _examples_of_faqs(self) -> dict[FaqKey, tuple[str, ...]]:
+        return {
+            key: tuple(" ".join(tokens(q)) for q in faq.questions.all())
+            for key, faq in self.faqs.items()
+        }
+
+    def _example_words(self) -> frozenset[str]:
+        words = {w for example, _ in self._topic_examples for w in example.split()}
+        words.update(
+            w for examples in self._faq_examples.values() for e in examples for w in e.split()
+        )
+        return frozenset(words)
+
+    def _build_passages(self) -> None:
+        for posting in self.kb.postings.values():
+            passages = tuple(_passages_of(posting.id, posting.topics))
+            self.passages[posting.id] = passages
+            document_frequency: dict[str, int] = defaultdict(int)
+            words_of = [_passage_words(p.text) for p in passages]
+            for words in words_of:
+                for word in words:
+                    document_frequency[word] += 1
+            total = len(passages)
+            for index, words in enumerate(words_of):
+                for word in words:
+                    idf = math.log(1.0 + total / document_frequency[word])
+                    by_posting = self._postings_of_word.setdefault(word, {})
+                    by_posting.setdefault(posting.id, []).append((index, idf))
+
+    # ----- reading a question -----------------------------------------------------
+
+    def analyse(self, question: str) -> Analysis:
+        """Finds postings, topics, FAQ entries and meaningful words in a question."""
+        question_tokens = tokens(question)
+        hits = self.intent.find(question_tokens)
+        covered = {i for hit in hits for i in range(hit.start, hit.end)}
+        named = self._named_postings(hits)
+        alias_positions = {
+            i for hit in hits if hit.term in self._alias_terms for i in range(hit.start, hit.end)
+        }
+        topic_scores = self._score_topics(hits, question_tokens, alias_positions)
+        faq_scores = self._score_faqs(hits, question_tokens, alias_positions)
+        unknown = tuple(
+            token
+            for i, token in enumerate(question_tokens)
+            if i not in covered and not is_stop_word(token) and not self._is_known(token)
+        )
+        evidence = {
+            i
+            for hit in hits
+            if hit.term in self._topic_terms or hit.term in self._faq_terms
+            for i in range(hit.start, hit.end)
+        }
+        return Analysis(
+            tokens=question_tokens,
+            evidence_words=len(evidence),
+            named_postings=named,
+            topic_scores=topic_scores,
+            faq_scores=faq_scores,
+            unknown_words=unknown,
+            query_words=self._query_words(question_tokens, hits, alias_positions),
+            generic_only=not any(
+                not is_stop_word(t)
+                for i, t in enumerate(question_tokens)
+                if i not in alias_positions
+            ),
+        )
+
+    def _is_known(self, token: str) -> bool:
+        if token in self._known:
+            return True
+        return bool(self.vocabulary.match_word(token))
+
+    def _named_postings(self, hits: list[Hit]) -> tuple[str, ...]:
+        named: list[str] = []
+        for hit in sorted(hits, key=lambda h: h.start):
+            for posting_id in sorted(self._alias_terms.get(hit.term, ())):
+                if posting_id not in named:
+                    named.append(posting_id)
+        return tuple(named)
+
+    def _score_topics(
+        self, hits: list[Hit], question_tokens: tuple[str, ...], alias_positions: set[int]
+    ) -> tuple[tuple[str, float], ...]:
+        evidence: dict[str, float] = defaultdict(float)
+        for topic_id, topic_hits in _group_hits(hits, self._topic_terms).items():
+            for hit in _non_overlapping(topic_hits):
+                evidence[topic_id] += hit.quality * self._topic_terms[hit.term][topic_id]
+        examples = self._example_scores(question_tokens, alias_positions)
+        scores = {}
+        for topic_id in set(evidence) | set(examples):
+            keyword_score = evidence_score(evidence.get(topic_id, 0.0))
+            example_score = examples.get(topic_id, 0.0)
+            high, low = max(keyword_score, example_score), min(keyword_score, example_score)
+            scores[topic_id] = min(100.0, high + 0.15 * low)
+        return tuple(sorted(scores.items(), key=lambda item: -item[1]))
+
+    def _example_scores(
+        self, question_tokens: tuple[str, ...], alias_positions: set[int]
+    ) -> dict[str, float]:
+        text = " ".join(t for i, t in enumerate(question_tokens) if i not in alias_positions)
+        if not text:
+            return {}
+        found = process.extract(
+            text,
+            [example for example, _ in self._topic_examples],
+            scorer=fuzz.token_sort_ratio,
+            score_cutoff=EXAMPLE_FLOOR,
+            limit=8,
+        )
+        best: dict[str, float] = {}
+        for _, score, index in found:
+            topic_id = self._topic_examples[index][1]
+            best[topic_id] = max(best.get(topic_id, 0.0), score)
+        return best
+
+    def _score_faqs(
+        self, hits: list[Hit], question_tokens: tuple[str, ...], alias_positions: set[int]
+    ) -> tuple[tuple[FaqKey, float], ...]:
+        text = " ".join(t for i, t in enumerate(question_tokens) if i not in alias_positions)
+        scores = {}
+        for key, faq_hits in _group_hits(hits, self._faq_terms).items():
+            matched = _non_overlapping(faq_hits)
+            evidence = sum(hit.quality for hit in matched)
+            example = max(
+                (fuzz.token_sort_ratio(text, q) for q in self._faq_examples[key]), default=0.0
+            )
+            scores[key] = min(100.0, 0.55 * evidence_score(evidence) + 0.45 * example)
+        return tuple(sorted(scores.items(), key=lambda item: -item[1]))
+
+    def _query_words(
+        self, question_tokens: tuple[str, ...], hits: list[Hit], alias_positions: set[int]
+    ) -> tuple[tuple[str, float], ...]:
+        topic_positions = {
+            i for hit in hits if hit.term in self._topic_terms for i in range(hit.start, hit.end)
+        }
+        weights: dict[str, float] = {}
+        for i, token in enumerate(question_tokens):
+            if is_stop_word(token) or len(token) < 2:
+                continue
+            weight = 1.0
+            if i in topic_positions:
+                weight = TOPIC_WORD_PASSAGE_WEIGHT
+            elif i in alias_positions:
+                weight = ALIAS_WORD_PASSAGE_WEIGHT
+            weights[token] = max(weights.get(token, 0.0), weight)
+        for hit in hits:
+            for english in self._glossary.get(hit.term, ()):
+                if not is_stop_word(english):
+                    weights[english] = max(weights.get(english, 0.0), hit.quality)
+        for first, second in itertools.pairwise(question_tokens):
+            joined = first + second
+            if joined in self._postings_of_word and not is_stop_word(first):
+                weights[joined] = max(weights.get(joined, 0.0), 1.0)
+        return tuple(weights.items())
+
+    # ----- passages ---------------------------------------------------------------
+
+    def search_passages(
+        self, analysis: Analysis, postings: Iterable[str] | None
+    ) -> list[PassageHit]:
+        """Passages sharing the question's words, best first; None searches every posting
+        but only with words that occur in few postings (words that can point to one)."""
+        allowed = None if postings is None else set(postings)
+        scores: dict[tuple[str, int], float] = defaultdict(float)
+        words_found: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for word, weight in analysis.query_words:
+            for match in self.vocabulary.match_word(word):
+                by_posting = self._postings_of_word[match.word]
+                if allowed is None and len(by_posting) > MAX_POSTINGS_FOR_INFERENCE:
+                    continue
+                for posting_id, entries in by_posting.items():
+                    if allowed is not None and posting_id not in allowed:
+                        continue
+                    for index, idf in entries:
+                        key = (posting_id, index)
+                        if match.word in words_found[key]:
+                            continue
+                        words_found[key].append(match.word)
+                        quality = match.quality if match.quality < EXACT else 1.0
+                        scores[key] += weight * quality * idf
+        ranked = sorted(scores.items(), key=lambda item: -item[1])
+        return [
+            PassageHit(self.passages[p][i], score, tuple(words_found[(p, i)]))
+            for (p, i), score in ranked
+        ]
+
+
+def _key(term: str) -> str:
+    return " ".join(tokens(term))
+
+
+def _group_hits(hits: list[Hit], owners: dict) -> dict:
+    grouped: dict = defaultdict(list)
+    for hit in hits:
+        for owner in owners.get(hit.term, ()):
+            grouped[owner].append(hit)
+    return grouped
+
+
+def _non_overlapping(hits: list[Hit]) -> list[Hit]:
+    """Longest, surest hits first; a question word counts once per owner."""
+    taken: set[int] = set()
+    chosen: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: (-h.length, -h.quality)):
+        span = set(range(hit.start, hit.end))
+        if span & taken:
+            continue
+        taken |= span
+        chosen.append(hit)
+    return chosen
+
+
+def _passages_of(posting_id: str, topics: dict[str, Content]) -> Iterable[Passage]:
+    for topic_id, content in topics.items():
+        if content.text:
+            yield Passage(posting_id, topic_id, content.text, None)
+        for point in content.points:
+            yield Passage(posting_id, topic_id, point, None)
+        for section in content.sections:
+            for point in section.points:
+                yield Passage(posting_id, topic_id, point, section.title)
+
+
+def _passage_words(text: str) -> set[str]:
+    """A passage's meaningful words, plus adjacent pairs joined ('web site' -> 'website')."""
+    words = tokens(text)
+    found = {w for w in words if not is_stop_word(w) and len(w) > 1}
+    found.update(
+        a + b for a, b in itertools.pairwise(words) if not is_stop_word(a) and not is_stop_word(b)
+    )
+    return found
+
+
+def content_words(text: str) -> tuple[str, ...]:
+    return content_tokens(text)

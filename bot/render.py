@@ -1,0 +1,52 @@
+"""Turns an `Answer` into the text a channel shows: plain text or Telegram HTML.
+
+Both renderings carry the same words in the same order; HTML only adds bold headings
+and escapes every dynamic text, since Telegram rejects a message with a stray `<`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+from bot.answers import Answer
+
+BULLET = "•"
+
+
+def render_plain(answer: Answer) -> str:
+    """The answer as plain text, exactly as a user reads it without markup."""
+    return _render(answer, bold=lambda s: s, italic=lambda s: s, text=lambda s: s)
+
+
+def render_html(answer: Answer) -> str:
+    """The answer as Telegram HTML (parse_mode=HTML), every dynamic text escaped."""
+    return _render(
+        answer,
+        bold=lambda s: f"<b>{escape(s, quote=False)}</b>",
+        italic=lambda s: f"<i>{escape(s, quote=False)}</i>",
+        text=lambda s: escape(s, quote=False),
+    )
+
+
+def _render(
+    answer: Answer,
+    *,
+    bold: Callable[[str], str],
+    italic: Callable[[str], str],
+    text: Callable[[str], str],
+) -> str:
+    parts = [bold(answer.heading)]
+    if answer.text:
+        parts.append(text(answer.text))
+    if answer.points:
+        parts.append(_bullets(answer.points, text))
+    for block in answer.blocks:
+        parts.append(bold(block.title) + "\n" + _bullets(block.points, text))
+    if answer.note:
+        parts.append(italic(answer.note))
+    return "\n\n".join(parts)
+
+
+def _bullets(points: tuple[str, ...], text: Callable[[str], str]) -> str:
+    return "\n".join(f"{BULLET} {text(point)}" for point in points)

@@ -1,0 +1,81 @@
+"""Text normalisation shared by the knowledge index and the questions it matches.
+
+Questions arrive with typos, umlauts or none, accents, hyphenated German compounds
+and punctuation; knowledge arrives in tidy English. Both sides go through the same
+steps so that "Sprachkenntnisse?", "langauges" and "Idiomas" meet the same words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+# Function words and fillers in the four languages. They carry no topic by themselves;
+# keywords that happen to be stop words (where, why, wo) are still matched, weakly.
+STOP_WORDS: frozenset[str] = frozenset(
+    """
+    a about above after again all also am an and any are as at be been being both but by
+    can could did do does doing for from had has have having he her here him his how i if
+    in into is it its just me more most my no nor not of off on once only or other our out
+    over own same she should so some such than that the their them then there these they
+    this those through to too under until up very was we were what when where which while
+    who whom why will with would you your yours s t d ll m re ve please hi hey thanks thank
+    there there's whats what's im i'm ok okay really much many get got give let like know
+    want wanted need needed needs lot lots kind sort type exactly actually also any
+    job jobs post posts position positions posting postings role roles vacancy vacancies
+    work working part one ones thing things question questions tell say said
+    der die das den dem des ein eine einen einem einer eines und oder aber ich du er sie es
+    wir ihr mir mich dir dich mein meine meinen meinem meiner sein seine ist sind war waren
+    bin bist wird werden wurde würde würden wäre wären kann können könnte muss müssen soll
+    sollen darf dürfen habe hast hat haben gibt gib es auch noch schon nur sehr wie was wer
+    wo wann warum welche welcher welches welchen welchem im in am an auf aus bei mit nach von
+    vor zu zum zur für über unter um als ob dass wenn denn dann so da hier dort mal bitte
+    stelle stellen job jobs position rolle arbeit arbeiten brauche brauchen benötige gefragt
+    verlangt erwartet nicht kein keine keinen man viel viele etwas alle
+    le la les un une des du de d l et ou mais je tu il elle nous vous ils elles mon ma mes
+    ton ta tes son sa ses est sont suis être avoir ai as a ont y en au aux pour par sur dans
+    avec sans que qui quoi quel quelle quels quelles comment ce cet cette ces se ne pas plus
+    faut il-faut poste postes emploi travail s'il
+    el los las uno una unos unas y o pero yo tú él ella nosotros ustedes ellos mi mis tu tus
+    su sus es son soy ser estar está están hay del al para por con sin que quién quien qué
+    cuál cual cuáles cuales cómo como se no sí en lo le les puesto puestos trabajo empleo
+    necesito necesita necesitan requiere requieren
+    """.split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower-cases and strips accents: 'Jamaïque' -> 'jamaique', 'Größe' -> 'grosse'."""
+    text = text.casefold().replace("ß", "ss")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=65536)
+def tokens(text: str) -> tuple[str, ...]:
+    """The folded words of a text; punctuation and hyphens separate words."""
+    return tuple(word for word in _NON_WORD.split(fold(text)) if word)
+
+
+_FOLDED_STOP_WORDS = frozenset(fold(word) for word in STOP_WORDS)
+
+
+def is_stop_word(token: str) -> bool:
+    return token in _FOLDED_STOP_WORDS
+
+
+def content_tokens(text: str) -> tuple[str, ...]:
+    """The words of a text that can carry meaning (stop words dropped)."""
+    return tuple(token for token in tokens(text) if not is_stop_word(token))
+
+
+def max_typos(token: str) -> int:
+    """How many edits a word of this length may carry and still be recognised."""
+    if len(token) <= 4:
+        return 0
+    if len(token) <= 7:
+        return 1
+    return 2
