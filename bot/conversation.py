@@ -39,6 +39,7 @@ FAQ_THRESHOLD = 62.0
 PASSAGE_STRONG = 2.4
 PASSAGE_DOMINANT = 4.0
 NEAR_TIE = 2.5
+NAMED_ONLY_SCORE = 90.0
 MAX_FOLLOW_UPS = 3
 MAX_PASSAGES = 3
 PASSAGE_KEEP_RATIO = 0.6
@@ -184,6 +185,30 @@ class Assistant:
             topic=reply.topic,
             score=reply.score,
             suggestions=reply.suggestions,
+        )
+
+    def compare_reply(
+        self, topic_id: str, posting_ids: tuple[str, ...], lang: str, score: float
+    ) -> Reply:
+        """One topic for several named postings, each posting's content under its name."""
+        words = phrases(lang)
+        blocks = []
+        for posting_id in posting_ids:
+            name = self.kb.postings[posting_id].name.get(lang)
+            content = self.kb.content(posting_id, topic_id)
+            points = _as_points(content) if content else (words.not_stated_short,)
+            blocks.append(Block(name, points))
+        title = self._title(topic_id, lang)
+        answer = Answer(heading=title, blocks=tuple(blocks))
+        return Reply(
+            status="answered",
+            answer=answer,
+            topic=topic_id,
+            score=round(score, 1),
+            suggestions=tuple(
+                Suggestion(f"{self.kb.postings[p].name.get(lang)}: {title}", ShowTopic(p, topic_id))
+                for p in posting_ids
+            ),
         )
 
     def faq_reply(self, key: FaqKey, lang: str, score: float) -> Reply:
@@ -361,13 +386,25 @@ class _Decision:
                 return self.assistant.topic_reply(topic, self.posting, self.lang, score)
             return self.assistant.faq_reply(key, self.lang, score)
         passages = self._passages()
-        if passages and self._passage_beats_topic(passages[0], topic_id, topic_score):
+        if not passages and not self.named and self.posting and topic_score < TOPIC_THRESHOLD:
+            # A detail the chat's posting never mentions may be in another posting.
+            passages = self._passages(everywhere=True)
+        if (
+            passages
+            and self._passage_beats_topic(passages[0], topic_id, topic_score)
+            and not self._off_topic(len(passages[0].words))
+        ):
             score = min(100.0, 50.0 + 10.0 * passages[0].score)
             return self.assistant.passage_reply(passages, self.lang, score)
-        if topic_id is not None and topic_score >= TOPIC_THRESHOLD and not self._off_topic():
+        evidence = self.analysis.evidence_words
+        if (
+            topic_id is not None
+            and topic_score >= TOPIC_THRESHOLD
+            and not self._off_topic(evidence)
+        ):
             return self._topic(topic_id, topic_score)
         if self.named and not self.analysis.unknown_words:
-            return self.assistant.overview_reply(self.named[0], self.lang, topic_score)
+            return self.assistant.overview_reply(self.named[0], self.lang, NAMED_ONLY_SCORE)
         return self.assistant.fallback_reply(self.lang, topic_score, self.state.posting)
 
     def _faq(self) -> tuple[FaqKey, float] | None:
@@ -387,13 +424,13 @@ class _Decision:
                 return None
         return best_key, best_score
 
-    def _passages(self) -> list[PassageHit]:
-        scope = (self.posting,) if self.posting else None
+    def _passages(self, everywhere: bool = False) -> list[PassageHit]:
+        scope = (self.posting,) if self.posting and not everywhere else None
         hits = self.index.search_passages(self.analysis, scope)
         if not hits or hits[0].score < PASSAGE_STRONG:
             return []
         strong_postings = {h.passage.posting for h in hits if h.score >= PASSAGE_STRONG}
-        if self.posting is None and len(strong_postings) > 1:
+        if scope is None and len(strong_postings) > 1:
             return []
         return hits
 
@@ -404,10 +441,10 @@ class _Decision:
             return True
         return best.passage.topic != topic_id and best.score >= PASSAGE_DOMINANT
 
-    def _off_topic(self) -> bool:
-        """Words we do not know outweigh the topic evidence: 'python script to sort a list'."""
+    def _off_topic(self, evidence: int) -> bool:
+        """Words we do not know outweigh the evidence: 'football results in Kingston'."""
         unknown = len(self.analysis.unknown_words)
-        return unknown >= 2 and unknown > self.analysis.evidence_words
+        return unknown >= 2 and unknown > evidence
 
     def _topic(self, topic_id: str, score: float) -> Reply:
         topic = self.kb.topic(topic_id)
@@ -416,6 +453,8 @@ class _Decision:
         if near:
             return self.assistant.did_you_mean_reply(near, self.posting, self.lang, score)
         programme = self.kb.programme.topics.get(topic_id)
+        if len(self.named) > 1 and topic.scope == "posting":
+            return self.assistant.compare_reply(topic_id, self.named, self.lang, score)
         if topic.scope == "programme":
             named_has_it = self.named and self.kb.content(self.named[0], topic_id)
             posting = self.named[0] if named_has_it else None

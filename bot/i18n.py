@@ -37,6 +37,7 @@ class Phrases:
     full_topic: str
     overview_label: str
     only_posting: str
+    not_stated_short: str
 
 
 PHRASES: dict[Lang, Phrases] = {
@@ -66,6 +67,7 @@ PHRASES: dict[Lang, Phrases] = {
         full_topic="All of “{topic}”",
         overview_label="Overview",
         only_posting="Only this posting states it; {others}: not stated.",
+        not_stated_short="The posting does not say.",
     ),
     "de": Phrases(
         not_stated="Dazu sagt die Ausschreibung nichts. Bitte wenden Sie sich an {contact}.",
@@ -93,6 +95,7 @@ PHRASES: dict[Lang, Phrases] = {
         full_topic="„{topic}“ ganz",
         overview_label="Überblick",
         only_posting="Nur diese Ausschreibung nennt das; {others}: keine Angabe.",
+        not_stated_short="Keine Angabe in der Ausschreibung.",
     ),
     "fr": Phrases(
         not_stated="L'offre ne le précise pas. Veuillez vous adresser au {contact}.",
@@ -119,6 +122,7 @@ PHRASES: dict[Lang, Phrases] = {
         full_topic="« {topic} » en entier",
         overview_label="Aperçu",
         only_posting="Seule cette offre le précise ; {others} : non précisé.",
+        not_stated_short="L'offre ne le précise pas.",
     ),
     "es": Phrases(
         not_stated="La convocatoria no lo indica. Consulte a {contact}.",
@@ -144,6 +148,7 @@ PHRASES: dict[Lang, Phrases] = {
         full_topic="«{topic}» completo",
         overview_label="Resumen",
         only_posting="Solo esta convocatoria lo indica; {others}: no se indica.",
+        not_stated_short="La convocatoria no lo indica.",
     ),
 }
 

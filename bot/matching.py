@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Content, Faq
-from bot.lexicon import EXACT, Hit, Lexicon
+from bot.lexicon import Hit, Lexicon
 from bot.text import content_tokens, is_stop_word, tokens
 
 # Weights of keyword evidence; a keyword shared by n topics counts 1/n for each.
@@ -104,7 +104,7 @@ class KnowledgeIndex:
         self._topic_examples = self._examples_of_topics()
         self._faq_examples = self._examples_of_faqs()
         self.passages: dict[str, tuple[Passage, ...]] = {}
-        self._postings_of_word: dict[str, dict[str, list[tuple[int, float]]]] = {}
+        self._postings_of_word: dict[str, dict[str, tuple[float, tuple[int, ...]]]] = {}
         self._build_passages()
         self.vocabulary = Lexicon(self._postings_of_word, compounds=False)
         self._known = self.intent.words | self.vocabulary.words | self._example_words()
@@ -164,20 +164,22 @@ class KnowledgeIndex:
         return frozenset(words)
 
     def _build_passages(self) -> None:
+        words_of_text: dict[str, frozenset[str]] = {}
         for posting in self.kb.postings.values():
             passages = tuple(_passages_of(posting.id, posting.topics))
             self.passages[posting.id] = passages
-            document_frequency: dict[str, int] = defaultdict(int)
-            words_of = [_passage_words(p.text) for p in passages]
-            for words in words_of:
+            where: dict[str, list[int]] = defaultdict(list)
+            for index, passage in enumerate(passages):
+                words = words_of_text.get(passage.text)
+                if words is None:
+                    words = words_of_text[passage.text] = frozenset(_passage_words(passage.text))
                 for word in words:
-                    document_frequency[word] += 1
+                    where[word].append(index)
             total = len(passages)
-            for index, words in enumerate(words_of):
-                for word in words:
-                    idf = math.log(1.0 + total / document_frequency[word])
-                    by_posting = self._postings_of_word.setdefault(word, {})
-                    by_posting.setdefault(posting.id, []).append((index, idf))
+            for word, indices in where.items():
+                # Rarer within its posting = more telling: inverse document frequency.
+                idf = math.log(1.0 + total / len(indices))
+                self._postings_of_word.setdefault(word, {})[posting.id] = (idf, tuple(indices))
 
     # ----- reading a question -----------------------------------------------------
 
@@ -193,9 +195,11 @@ class KnowledgeIndex:
         topic_scores = self._score_topics(hits, question_tokens, alias_positions)
         faq_scores = self._score_faqs(hits, question_tokens, alias_positions)
         unknown = tuple(
-            token
-            for i, token in enumerate(question_tokens)
-            if i not in covered and not is_stop_word(token) and not self._is_known(token)
+            dict.fromkeys(
+                token
+                for i, token in enumerate(question_tokens)
+                if i not in covered and not is_stop_word(token) and not self._is_known(token)
+            )
         )
         evidence = {
             i
@@ -321,16 +325,15 @@ class KnowledgeIndex:
                 by_posting = self._postings_of_word[match.word]
                 if allowed is None and len(by_posting) > MAX_POSTINGS_FOR_INFERENCE:
                     continue
-                for posting_id, entries in by_posting.items():
+                for posting_id, (idf, indices) in by_posting.items():
                     if allowed is not None and posting_id not in allowed:
                         continue
-                    for index, idf in entries:
+                    for index in indices:
                         key = (posting_id, index)
                         if match.word in words_found[key]:
                             continue
                         words_found[key].append(match.word)
-                        quality = match.quality if match.quality < EXACT else 1.0
-                        scores[key] += weight * quality * idf
+                        scores[key] += weight * match.quality * idf
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         return [
             PassageHit(self.passages[p][i], score, tuple(words_found[(p, i)]))

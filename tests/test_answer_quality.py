@@ -1,0 +1,49 @@
+"""Answer quality on question sets: the published dev set and our own held-out set."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from bot.conversation import Assistant
+from bot.evaluation import Outcome, evaluate, load_cases, pass_rate, report
+from tests.conftest import REPO, SHARED
+
+DEV_SET = SHARED / "eval" / "dev.yaml"
+HOLDOUT_SET = REPO / "tests" / "eval" / "holdout.yaml"
+
+
+def _by(outcomes: list[Outcome], key) -> dict[str, list[Outcome]]:
+    groups: dict[str, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        groups[key(outcome)].append(outcome)
+    return groups
+
+
+def _run(assistant: Assistant, path: Path) -> list[Outcome]:
+    if not path.is_file():
+        pytest.skip(f"{path} not found")
+    return evaluate(assistant, load_cases(path))
+
+
+def test_dev_set_passes_at_least_95_percent_and_90_in_every_group(
+    assistant: Assistant,
+) -> None:
+    outcomes = _run(assistant, DEV_SET)
+    summary = report(outcomes)
+    assert pass_rate(outcomes) >= 0.95, summary
+    for group in (
+        _by(outcomes, lambda o: o.case.lang),
+        _by(outcomes, lambda o: o.case.expect[0]),
+    ):
+        for name, members in group.items():
+            assert pass_rate(members) >= 0.90, f"{name}\n{summary}"
+
+
+def test_held_out_set_written_blind_to_the_engine_passes_at_least_85_percent(
+    assistant: Assistant,
+) -> None:
+    outcomes = _run(assistant, HOLDOUT_SET)
+    assert pass_rate(outcomes) >= 0.85, report(outcomes)

@@ -1,0 +1,106 @@
+"""`jpo-bot ask`, `eval` and `chat` keep the contract of ../shared/EVAL.md."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import KNOWLEDGE_DIR, REPO
+
+KEYS = {"question", "status", "posting", "topic", "score", "answer", "suggestions"}
+
+
+def _ask(capsys: pytest.CaptureFixture[str], *args: str) -> list[dict]:
+    code = main(["ask", "--json", "--knowledge", str(KNOWLEDGE_DIR), *args])
+    assert code == 0
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_ask_json_prints_one_object_with_every_contract_field(capsys) -> None:
+    [result] = _ask(capsys, "--lang", "de", "Wo ist der Dienstort der UNEP-Stelle?")
+    assert set(result) == KEYS
+    assert result["status"] == "answered" and result["posting"] == "unep-car-rcu"
+    assert result["topic"] == "duty_station" and "Kingston" in result["answer"]
+    assert 0 <= result["score"] <= 100 and isinstance(result["suggestions"], list)
+    assert "<b>" not in result["answer"]
+
+
+def test_ask_uses_the_context_posting(capsys) -> None:
+    [result] = _ask(capsys, "--context", "unesco-clt", "who is the supervisor?")
+    assert result["posting"] == "unesco-clt" and "Director" in result["answer"]
+
+
+def test_batch_answers_every_line_in_input_order(tmp_path: Path, capsys) -> None:
+    batch = tmp_path / "q.jsonl"
+    lines = [
+        {"question": "How do I apply?"},
+        {"question": "what are the duties?"},
+        {"question": "what are the duties?", "context": "unep-car-rcu", "lang": "de"},
+        {"question": "Erzähl mir einen Witz", "lang": "de"},
+    ]
+    batch.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    results = _ask(capsys, "--batch", str(batch))
+    assert [r["question"] for r in results] == [x["question"] for x in lines]
+    assert [r["status"] for r in results] == ["answered", "clarify", "answered", "fallback"]
+
+
+def test_batch_with_a_bad_line_names_file_and_line(tmp_path: Path, capsys) -> None:
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"question": "ok"}\nnot json\n', encoding="utf-8")
+    with pytest.raises(SystemExit) as stop:
+        main(["ask", "--json", "--knowledge", str(KNOWLEDGE_DIR), "--batch", str(batch)])
+    assert stop.value.code == 2
+    assert f"{batch}:2:" in capsys.readouterr().err
+
+
+def test_eval_prints_rates_by_language_and_expectation(tmp_path: Path, capsys) -> None:
+    cases = tmp_path / "set.yaml"
+    cases.write_text(
+        """
+- id: a
+  question: "How do I apply?"
+  lang: en
+  context: null
+  expect: answered
+  posting: null
+  facts: [["BFIO"]]
+- id: b
+  question: "Wie lange dauert die Stelle?"
+  lang: de
+  context: unep-car-rcu
+  expect: not_stated
+  posting: unep-car-rcu
+  facts: []
+""",
+        encoding="utf-8",
+    )
+    code = main(["eval", str(cases), "--knowledge", str(KNOWLEDGE_DIR)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "overall: 1/2 passed (50.0%)" in out
+    assert "lang=de: 0/1" in out and "expect=answered: 1/1" in out
+    assert "- b: status answered not in ('not_stated',)" in out
+
+
+def test_terminal_chat_runs_from_a_pipe_and_ends_at_end_of_input() -> None:
+    script = "Which languages do I need?\n2\n/topics\nwho is my supervisor?\n"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--knowledge", str(KNOWLEDGE_DIR)],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Which posting do you mean?" in out
+    assert "Excellent knowledge of English" in out  # picked [2], UNESCO, answered the question
+    assert "UNESCO – Culture Sector: topics" in out
+    assert "Director" in out
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,223 @@
+"""The engine answers like a candidate expects: right posting, right topic, honest gaps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from bot.answers import SelectPosting, ShowTopic
+from bot.conversation import Assistant
+from bot.render import render_html, render_plain
+from bot.state import ChatState
+
+UNEP = "unep-car-rcu"
+UNESCO = "unesco-clt"
+
+
+@dataclass(frozen=True)
+class Case:
+    question: str
+    status: str
+    posting: str | None = None
+    topic: str | None = None
+    contains: tuple[str, ...] = ()
+    context: str | None = None
+    lang: str = "en"
+
+
+CASES = [
+    # German compounds and typos
+    Case(
+        "Wie sind die Lebensbedingungen in Kingston?",
+        "answered",
+        UNEP,
+        "living_conditions",
+        ("0.719",),
+        lang="de",
+    ),
+    Case(
+        "Welche Sprachkentnisse brauche ich für Jamaika?",
+        "answered",
+        UNEP,
+        "languages",
+        ("English",),
+        lang="de",
+    ),
+    Case(
+        "Arbeitserfahrung für die UNEP-Stelle?",
+        "answered",
+        UNEP,
+        "work_experience",
+        ("2 years",),
+        lang="de",
+    ),
+    Case(
+        "wie lange dauert der vertarg in jamaika",
+        "answered",
+        UNEP,
+        "duration",
+        ("2 years",),
+        lang="de",
+    ),
+    Case(
+        "trainnig opportunites in kingston", "answered", UNEP, "training", ("pollution monitoring",)
+    ),
+    # A detail found in a bullet of the posting
+    Case(
+        "Will I make videos or audio-visual material in Kingston?",
+        "answered",
+        UNEP,
+        contains=("audio-visual",),
+    ),
+    Case(
+        "Does the UNESCO post involve anniversaries?",
+        "answered",
+        UNESCO,
+        contains=("Anniversaries",),
+    ),
+    # Is Spanish required or only an asset?
+    Case(
+        "is Spanish required or only an asset?",
+        "answered",
+        UNEP,
+        "languages",
+        ("asset",),
+        context=UNEP,
+    ),
+    # The posting named in the question beats the chat's posting
+    Case(
+        "and in Jamaica, how long is it?",
+        "answered",
+        UNEP,
+        "duration",
+        ("2 years",),
+        context=UNESCO,
+    ),
+    # Two postings named: both answered, each under its own name
+    Case(
+        "Compare the languages of UNESCO and UNEP",
+        "answered",
+        None,
+        "languages",
+        ("UNESCO", "Spanish"),
+    ),
+    # Honest gaps: the posting does not say
+    Case("What is the salary at UNESCO?", "not_stated", UNESCO, "salary", ("BFIO",)),
+    Case(
+        "Wo ist der Dienstort der UNESCO-Stelle?",
+        "not_stated",
+        UNESCO,
+        "duty_station",
+        ("BFIO",),
+        lang="de",
+    ),
+    Case("Is there an age limit?", "not_stated", None, "age_limit", ("BFIO",)),
+    # Needs a posting
+    Case("what are the duties?", "clarify", topic="duties"),
+    Case("Welche Sprachkenntnisse werden verlangt?", "clarify", topic="languages", lang="de"),
+    # Programme-wide
+    Case("How do I apply?", "answered", None, "how_to_apply", ("BFIO",)),
+    Case(
+        "Does work experience before my bachelor count?",
+        "answered",
+        None,
+        contains=("first university degree",),
+    ),
+    # Out of scope, even when sharing words with a posting
+    Case("Jamaican recipes please", "fallback"),
+    Case("football results in Kingston yesterday", "fallback"),
+    Case("write me a python script to sort a list", "fallback"),
+    Case("Donne-moi une recette de crêpes", "fallback", lang="fr"),
+    Case("asdkjh qwe zzz", "fallback"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.question for c in CASES])
+def test_tricky_question_gets_the_expected_answer(assistant: Assistant, case: Case) -> None:
+    state = ChatState(posting=case.context, lang=case.lang)  # type: ignore[arg-type]
+    reply = assistant.ask(case.question, state).reply
+    text = render_plain(reply.answer)
+    assert reply.status == case.status, text
+    if case.posting is not None or case.status in {"not_stated", "answered"}:
+        assert reply.posting == case.posting, text
+    if case.topic is not None:
+        assert reply.topic == case.topic, text
+    for fact in case.contains:
+        assert fact.casefold() in text.casefold(), text
+
+
+def test_facts_of_one_posting_never_appear_in_another(assistant: Assistant, kb) -> None:
+    for topic_id in kb.posting_topics(UNESCO):
+        text = render_plain(assistant.topic_reply(topic_id, UNESCO, "en").answer)
+        for word in ("Kingston", "Jamaica", "Cartagena", "Caribbean"):
+            assert word not in text, (topic_id, word)
+
+
+def test_clarify_remembers_the_question_and_answers_it_once_a_posting_is_chosen(
+    assistant: Assistant,
+) -> None:
+    first = assistant.ask("Which languages do I need?", ChatState())
+    assert first.reply.status == "clarify"
+    choices = [s.action for s in first.reply.suggestions]
+    assert SelectPosting(UNESCO) in choices and SelectPosting(UNEP) in choices
+    second = assistant.act(SelectPosting(UNESCO), first.state)
+    assert second.reply.status == "answered"
+    assert second.reply.topic == "languages" and second.reply.posting == UNESCO
+    assert second.state.posting == UNESCO and second.state.pending_question is None
+
+
+def test_naming_a_posting_selects_it_for_the_next_question(assistant: Assistant) -> None:
+    turn = assistant.ask("Tell me about the UNEP job", ChatState())
+    assert turn.reply.topic == "overview" and turn.state.posting == UNEP
+    follow = assistant.ask("what about the supervision?", turn.state)
+    assert follow.reply.posting == UNEP and follow.reply.topic == "supervision"
+    assert "Coordinator" in render_plain(follow.reply.answer)
+
+
+def test_german_question_gets_german_framing_around_english_content(
+    assistant: Assistant,
+) -> None:
+    reply = assistant.ask("Was verdient man?", ChatState(posting=UNEP, lang="de")).reply
+    assert reply.status == "not_stated"
+    text = render_plain(reply.answer)
+    assert "Gehalt" in text and "Ausschreibung" in text and "BFIO" in text
+
+
+def test_answers_offer_follow_up_topics_that_the_posting_covers(assistant: Assistant, kb) -> None:
+    reply = assistant.ask("What would I do?", ChatState(posting=UNESCO)).reply
+    assert reply.suggestions
+    for suggestion in reply.suggestions:
+        assert isinstance(suggestion.action, ShowTopic)
+        assert kb.content(UNESCO, suggestion.action.topic) is not None
+
+
+def test_stale_actions_lead_back_to_a_menu_instead_of_failing(assistant: Assistant) -> None:
+    turn = assistant.act(ShowTopic("no-such-posting", "duties"), ChatState())
+    assert turn.reply.suggestions
+    assert all(isinstance(s.action, SelectPosting) for s in turn.reply.suggestions)
+    turn = assistant.act(ShowTopic(UNEP, "no_such_topic"), ChatState())
+    assert turn.reply.suggestions
+
+
+@pytest.mark.parametrize("question", ["", "   ", "?!", "🙂🙂"])
+def test_empty_or_wordless_message_asks_for_a_question(assistant: Assistant, question) -> None:
+    reply = assistant.ask(question, ChatState()).reply
+    assert reply.status == "fallback"
+    assert reply.suggestions
+
+
+def test_huge_message_is_answered_from_its_beginning(assistant: Assistant) -> None:
+    question = "Which languages do I need for the UNEP post? " + "blah " * 5000
+    reply = assistant.ask(question, ChatState()).reply
+    assert reply.status == "answered" and reply.topic == "languages"
+
+
+def test_html_rendering_escapes_special_characters(assistant: Assistant) -> None:
+    reply = assistant.ask("What is CAR/RCU <b> & co?", ChatState(posting=UNEP)).reply
+    html = render_html(reply.answer)
+    assert "<b>" in html  # the heading
+    body = html.split("</b>", 1)[1]
+    assert "<" not in body.replace("<b>", "").replace("</b>", "").replace("<i>", "").replace(
+        "</i>", ""
+    )
