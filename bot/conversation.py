@@ -40,6 +40,8 @@ PASSAGE_STRONG = 2.4
 PASSAGE_DOMINANT = 4.0
 NEAR_TIE = 2.5
 NAMED_ONLY_SCORE = 90.0
+# One exact keyword scores about 80; fuzzy or compound-only evidence scores less.
+STRONG_EVIDENCE = 78.0
 MAX_FOLLOW_UPS = 3
 MAX_PASSAGES = 3
 PASSAGE_KEEP_RATIO = 0.6
@@ -378,13 +380,8 @@ class _Decision:
     def reply(self) -> Reply:
         topic_id, topic_score = self.analysis.best_topic
         faq = self._faq()
-        if faq is not None:
-            key, score = faq
-            topic = self.index.faqs[key].topic
-            if key.posting is None and self.posting and self.kb.content(self.posting, topic):
-                # The posting's own answer carries the programme rule as well.
-                return self.assistant.topic_reply(topic, self.posting, self.lang, score)
-            return self.assistant.faq_reply(key, self.lang, score)
+        if faq is not None and not self._off_topic(self.analysis.evidence_words, faq[1]):
+            return self._faq_reply(*faq)
         passages = self._passages()
         if not passages and not self.named and self.posting and topic_score < TOPIC_THRESHOLD:
             # A detail the chat's posting never mentions may be in another posting.
@@ -392,7 +389,7 @@ class _Decision:
         if (
             passages
             and self._passage_beats_topic(passages[0], topic_id, topic_score)
-            and not self._off_topic(len(passages[0].words))
+            and not self._off_topic(len(passages[0].words), 0.0)
         ):
             score = min(100.0, 50.0 + 10.0 * passages[0].score)
             return self.assistant.passage_reply(passages, self.lang, score)
@@ -400,12 +397,32 @@ class _Decision:
         if (
             topic_id is not None
             and topic_score >= TOPIC_THRESHOLD
-            and not self._off_topic(evidence)
+            and not self._off_topic(evidence, topic_score)
         ):
             return self._topic(topic_id, topic_score)
-        if self.named and not self.analysis.unknown_words:
+        shared = self._detail_in_several_postings()
+        if shared is not None:
+            return self.assistant.clarify_reply(shared, self.lang, topic_score)
+        if self.named and len(self.analysis.unknown_words) <= 1:
             return self.assistant.overview_reply(self.named[0], self.lang, NAMED_ONLY_SCORE)
         return self.assistant.fallback_reply(self.lang, topic_score, self.state.posting)
+
+    def _faq_reply(self, key: FaqKey, score: float) -> Reply:
+        topic = self.index.faqs[key].topic
+        if key.posting is None and self.posting and self.kb.content(self.posting, topic):
+            # The posting's own answer carries the programme rule as well.
+            return self.assistant.topic_reply(topic, self.posting, self.lang, score)
+        return self.assistant.faq_reply(key, self.lang, score)
+
+    def _detail_in_several_postings(self) -> str | None:
+        """With no posting known, a detail several postings mention needs a choice."""
+        if self.posting is not None or len(self.analysis.unknown_words) > 1:
+            return None
+        hits = self.index.search_passages(self.analysis, tuple(self.kb.postings))
+        strong = [h for h in hits if h.score >= PASSAGE_STRONG]
+        if len({h.passage.posting for h in strong}) < 2:
+            return None
+        return strong[0].passage.topic
 
     def _faq(self) -> tuple[FaqKey, float] | None:
         """The best FAQ entry of the postings in question; None when none fits well."""
@@ -419,9 +436,12 @@ class _Decision:
             return None
         best_key, best_score = fitting[0]
         if self.posting is None and best_key.posting is not None:
-            rivals = {k.posting for k, s in fitting if best_score - s < NEAR_TIE}
-            if len(rivals) > 1:
-                return None
+            topic = self.index.faqs[best_key].topic
+            others = [
+                p for p in self.kb.postings if p != best_key.posting and self.kb.content(p, topic)
+            ]
+            if others:
+                return None  # the same question has an answer in other postings too
         return best_key, best_score
 
     def _passages(self, everywhere: bool = False) -> list[PassageHit]:
@@ -441,10 +461,10 @@ class _Decision:
             return True
         return best.passage.topic != topic_id and best.score >= PASSAGE_DOMINANT
 
-    def _off_topic(self, evidence: int) -> bool:
-        """Words we do not know outweigh the evidence: 'football results in Kingston'."""
+    def _off_topic(self, evidence: int, score: float) -> bool:
+        """Words we do not know outweigh weak evidence: 'football results in Kingston'."""
         unknown = len(self.analysis.unknown_words)
-        return unknown >= 2 and unknown > evidence
+        return unknown >= 2 and unknown > evidence and score < STRONG_EVIDENCE
 
     def _topic(self, topic_id: str, score: float) -> Reply:
         topic = self.kb.topic(topic_id)

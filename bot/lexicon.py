@@ -21,10 +21,15 @@ from bot.text import is_stop_word, max_typos, tokens
 EXACT = 1.0
 FUZZY = 0.85
 COMPOUND = 0.75
+COGNATE = 0.7
 
 _MIN_COMPOUND_PART = 4
 _MIN_COMPOUND_REST = 3
 _FUZZY_LIMIT = 4
+# Cognates share a long beginning: diplomatie/diplomacy, ratify/ratification.
+_COGNATE_PREFIX = 6
+_SHORT_COGNATE_PREFIX = 5
+_SHORT_COGNATE_SHARE = 0.75
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +57,9 @@ class Hit:
 class Lexicon:
     """Terms (single words and multi-word phrases) that can be found in token lists."""
 
-    def __init__(self, terms: Iterable[str], *, compounds: bool = True) -> None:
+    def __init__(
+        self, terms: Iterable[str], *, compounds: bool = True, cognates: bool = False
+    ) -> None:
         self._phrases: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         words: set[str] = set()
         for term in terms:
@@ -68,6 +75,11 @@ class Lexicon:
             for word in words
             if len(word) >= _MIN_COMPOUND_PART and not is_stop_word(word) and compounds
         )
+        self._by_stem: dict[str, list[str]] = defaultdict(list)
+        if cognates:
+            for word in words:
+                if len(word) >= _SHORT_COGNATE_PREFIX:
+                    self._by_stem[word[:_SHORT_COGNATE_PREFIX]].append(word)
         self.match_word = lru_cache(maxsize=32768)(self._match_word)
 
     @property
@@ -116,7 +128,13 @@ class Lexicon:
         fuzzy = self._fuzzy(token)
         if fuzzy:
             return fuzzy
-        return self._compound(token)
+        return self._compound(token) or self._cognates(token)
+
+    def _cognates(self, token: str) -> tuple[WordMatch, ...]:
+        candidates = self._by_stem.get(token[:_SHORT_COGNATE_PREFIX], ())
+        return tuple(
+            WordMatch(word, COGNATE) for word in candidates if _cognate(token, word)
+        )
 
     def _fuzzy(self, token: str) -> tuple[WordMatch, ...]:
         limit = max_typos(token)
@@ -155,6 +173,17 @@ class Lexicon:
                 matches.append(WordMatch(tail, COMPOUND))
                 break
         return tuple(matches)
+
+
+def _cognate(a: str, b: str) -> bool:
+    shared = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        shared += 1
+    if shared >= _COGNATE_PREFIX:
+        return True
+    return shared >= _SHORT_COGNATE_PREFIX and shared >= _SHORT_COGNATE_SHARE * min(len(a), len(b))
 
 
 def _plausible_typo(token: str, word: str) -> bool:

@@ -31,7 +31,6 @@ EVIDENCE_STEEPNESS = 1.6
 EXAMPLE_FLOOR = 72.0
 # Passage words that are topic keywords or aliases say little about a detail.
 TOPIC_WORD_PASSAGE_WEIGHT = 0.3
-ALIAS_WORD_PASSAGE_WEIGHT = 0.3
 # A word found in more postings than this cannot point to a posting on its own.
 MAX_POSTINGS_FOR_INFERENCE = 3
 
@@ -106,7 +105,7 @@ class KnowledgeIndex:
         self.passages: dict[str, tuple[Passage, ...]] = {}
         self._postings_of_word: dict[str, dict[str, tuple[float, tuple[int, ...]]]] = {}
         self._build_passages()
-        self.vocabulary = Lexicon(self._postings_of_word, compounds=False)
+        self.vocabulary = Lexicon(self._postings_of_word, compounds=False, cognates=True)
         self._known = self.intent.words | self.vocabulary.words | self._example_words()
 
     # ----- building -------------------------------------------------------------
@@ -295,10 +294,10 @@ class KnowledgeIndex:
             if is_stop_word(token) or len(token) < 2:
                 continue
             weight = 1.0
+            if i in alias_positions:
+                continue  # the posting's own names say nothing about a detail
             if i in topic_positions:
                 weight = TOPIC_WORD_PASSAGE_WEIGHT
-            elif i in alias_positions:
-                weight = ALIAS_WORD_PASSAGE_WEIGHT
             weights[token] = max(weights.get(token, 0.0), weight)
         for hit in hits:
             for english in self._glossary.get(hit.term, ()):
