@@ -47,7 +47,7 @@ MAX_PASSAGES = 3
 PASSAGE_KEEP_RATIO = 0.6
 MAX_POSTING_CHOICES = 10
 # Topics whose full answer is long: a passage that names the detail asked about is better.
-BROAD_TOPICS = frozenset({"overview", "duties", "outputs", "background", "purpose", "skills"})
+BROAD_TOPICS = frozenset({"overview", "duties", "outputs", "skills"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,7 +389,7 @@ class _Decision:
         if (
             passages
             and self._passage_beats_topic(passages[0], topic_id, topic_score)
-            and not self._off_topic(len(passages[0].words), 0.0)
+            and not self._off_topic(passages[0].telling, 0.0)
         ):
             score = min(100.0, 50.0 + 10.0 * passages[0].score)
             return self.assistant.passage_reply(passages, self.lang, score)
@@ -403,7 +403,7 @@ class _Decision:
         shared = self._detail_in_several_postings()
         if shared is not None:
             return self.assistant.clarify_reply(shared, self.lang, topic_score)
-        if self.named and len(self.analysis.unknown_words) <= 1:
+        if self.named and not self.analysis.unknown_words:
             return self.assistant.overview_reply(self.named[0], self.lang, NAMED_ONLY_SCORE)
         return self.assistant.fallback_reply(self.lang, topic_score, self.state.posting)
 
@@ -440,8 +440,10 @@ class _Decision:
             others = [
                 p for p in self.kb.postings if p != best_key.posting and self.kb.content(p, topic)
             ]
-            if others:
-                return None  # the same question has an answer in other postings too
+            if others and best_key not in self.analysis.faq_details:
+                # Asked in topic words only ("is Spanish required?"): other postings
+                # answer it too, so ask which posting.
+                return None
         return best_key, best_score
 
     def _passages(self, everywhere: bool = False) -> list[PassageHit]:
@@ -458,8 +460,12 @@ class _Decision:
         if topic_id is None or score < TOPIC_THRESHOLD:
             return True
         if topic_id in BROAD_TOPICS:
-            return True
-        return best.passage.topic != topic_id and best.score >= PASSAGE_DOMINANT
+            return best.telling >= 1
+        if best.passage.topic == topic_id or best.score < PASSAGE_DOMINANT:
+            return False
+        # A detail elsewhere in the posting beats a topic only on more than one telling word,
+        # or when the topic rests on weak evidence.
+        return best.telling >= 2 or score < STRONG_EVIDENCE
 
     def _off_topic(self, evidence: int, score: float) -> bool:
         """Words we do not know outweigh weak evidence: 'football results in Kingston'."""

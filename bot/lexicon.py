@@ -118,6 +118,8 @@ class Lexicon:
     def _match_word(self, token: str, phrases_only: bool = False) -> tuple[WordMatch, ...]:
         """Lexicon words this question word stands for: exact, a typo away, or a part of it."""
         if phrases_only:
+            if is_stop_word(token):
+                return ()
             return tuple(
                 WordMatch(first, FUZZY)
                 for first in self._phrases
@@ -125,6 +127,8 @@ class Lexicon:
             )
         if token in self._words:
             return (WordMatch(token, EXACT),)
+        if is_stop_word(token):
+            return ()  # "viele" is a stop word, not a typo of "ville"
         fuzzy = self._fuzzy(token)
         if fuzzy:
             return fuzzy
@@ -132,9 +136,7 @@ class Lexicon:
 
     def _cognates(self, token: str) -> tuple[WordMatch, ...]:
         candidates = self._by_stem.get(token[:_SHORT_COGNATE_PREFIX], ())
-        return tuple(
-            WordMatch(word, COGNATE) for word in candidates if _cognate(token, word)
-        )
+        return tuple(WordMatch(word, COGNATE) for word in candidates if _cognate(token, word))
 
     def _fuzzy(self, token: str) -> tuple[WordMatch, ...]:
         limit = max_typos(token)

@@ -24,13 +24,17 @@ from bot.lexicon import Hit, Lexicon
 from bot.text import content_tokens, is_stop_word, tokens
 
 # Weights of keyword evidence; a keyword shared by n topics counts 1/n for each.
-PHRASE_BONUS = 1.3
+PHRASE_BONUS = 0.3  # per extra word: "how long" outweighs "long", "jpo stand for" "stand for"
 STOP_WORD_KEYWORD = 0.35
 EVIDENCE_STEEPNESS = 1.6
 # Example phrasings count only when they are close to the question.
 EXAMPLE_FLOOR = 72.0
 # Passage words that are topic keywords or aliases say little about a detail.
 TOPIC_WORD_PASSAGE_WEIGHT = 0.3
+ALIAS_WORD_PASSAGE_WEIGHT = 0.3
+# A passage word counts as telling evidence when it contributes at least this much.
+TELLING_WORD = 1.5
+OVERVIEW = "overview"
 # A word found in more postings than this cannot point to a posting on its own.
 MAX_POSTINGS_FOR_INFERENCE = 3
 
@@ -58,6 +62,7 @@ class PassageHit:
     passage: Passage
     score: float
     words: tuple[str, ...]
+    telling: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +77,7 @@ class Analysis:
     query_words: tuple[tuple[str, float], ...]
     generic_only: bool
     evidence_words: int
+    faq_details: frozenset[FaqKey] = frozenset()
 
     @property
     def best_topic(self) -> tuple[str | None, float]:
@@ -117,7 +123,7 @@ class KnowledgeIndex:
                 sharing[term] += 1
         for topic in self.kb.catalogue.topics:
             for term in {_key(k) for k in topic.keywords}:
-                base = PHRASE_BONUS if " " in term else 1.0
+                base = 1.0 + PHRASE_BONUS * term.count(" ")
                 if is_stop_word(term):
                     base = STOP_WORD_KEYWORD
                 self._topic_terms[term][topic.id] = base / sharing[term]
@@ -200,6 +206,12 @@ class KnowledgeIndex:
                 if i not in covered and not is_stop_word(token) and not self._is_known(token)
             )
         )
+        faq_details = frozenset(
+            key
+            for hit in hits
+            if hit.term in self._faq_terms and hit.term not in self._topic_terms
+            for key in self._faq_terms[hit.term]
+        )
         evidence = {
             i
             for hit in hits
@@ -209,6 +221,7 @@ class KnowledgeIndex:
         return Analysis(
             tokens=question_tokens,
             evidence_words=len(evidence),
+            faq_details=faq_details,
             named_postings=named,
             topic_scores=topic_scores,
             faq_scores=faq_scores,
@@ -286,27 +299,34 @@ class KnowledgeIndex:
     def _query_words(
         self, question_tokens: tuple[str, ...], hits: list[Hit], alias_positions: set[int]
     ) -> tuple[tuple[str, float], ...]:
+        """Words to look for in passages, each weighted by what it can tell about a detail."""
         topic_positions = {
             i for hit in hits if hit.term in self._topic_terms for i in range(hit.start, hit.end)
         }
+        position_weight = [
+            ALIAS_WORD_PASSAGE_WEIGHT
+            if i in alias_positions
+            else TOPIC_WORD_PASSAGE_WEIGHT
+            if i in topic_positions
+            else 1.0
+            for i in range(len(question_tokens))
+        ]
         weights: dict[str, float] = {}
+
+        def add(word: str, weight: float) -> None:
+            if not is_stop_word(word) and len(word) > 1:
+                weights[word] = max(weights.get(word, 0.0), weight)
+
         for i, token in enumerate(question_tokens):
-            if is_stop_word(token) or len(token) < 2:
-                continue
-            weight = 1.0
-            if i in alias_positions:
-                continue  # the posting's own names say nothing about a detail
-            if i in topic_positions:
-                weight = TOPIC_WORD_PASSAGE_WEIGHT
-            weights[token] = max(weights.get(token, 0.0), weight)
+            add(token, position_weight[i])
         for hit in hits:
+            span_weight = min(position_weight[hit.start : hit.end])
             for english in self._glossary.get(hit.term, ()):
-                if not is_stop_word(english):
-                    weights[english] = max(weights.get(english, 0.0), hit.quality)
-        for first, second in itertools.pairwise(question_tokens):
-            joined = first + second
-            if joined in self._postings_of_word and not is_stop_word(first):
-                weights[joined] = max(weights.get(joined, 0.0), 1.0)
+                add(english, hit.quality * span_weight)
+        for i in range(len(question_tokens) - 1):
+            joined = question_tokens[i] + question_tokens[i + 1]
+            if joined in self._postings_of_word and not is_stop_word(question_tokens[i]):
+                add(joined, min(position_weight[i], position_weight[i + 1]))
         return tuple(weights.items())
 
     # ----- passages ---------------------------------------------------------------
@@ -319,6 +339,7 @@ class KnowledgeIndex:
         allowed = None if postings is None else set(postings)
         scores: dict[tuple[str, int], float] = defaultdict(float)
         words_found: dict[tuple[str, int], list[str]] = defaultdict(list)
+        telling: dict[tuple[str, int], int] = defaultdict(int)
         for word, weight in analysis.query_words:
             for match in self.vocabulary.match_word(word):
                 by_posting = self._postings_of_word[match.word]
@@ -332,10 +353,13 @@ class KnowledgeIndex:
                         if match.word in words_found[key]:
                             continue
                         words_found[key].append(match.word)
-                        scores[key] += weight * match.quality * idf
+                        contribution = weight * match.quality * idf
+                        scores[key] += contribution
+                        if contribution >= TELLING_WORD and weight > ALIAS_WORD_PASSAGE_WEIGHT:
+                            telling[key] += 1
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         return [
-            PassageHit(self.passages[p][i], score, tuple(words_found[(p, i)]))
+            PassageHit(self.passages[p][i], score, tuple(words_found[(p, i)]), telling[(p, i)])
             for (p, i), score in ranked
         ]
 
@@ -367,6 +391,8 @@ def _non_overlapping(hits: list[Hit]) -> list[Hit]:
 
 def _passages_of(posting_id: str, topics: dict[str, Content]) -> Iterable[Passage]:
     for topic_id, content in topics.items():
+        if topic_id == OVERVIEW:
+            continue  # a summary of the other topics; it would echo every name
         if content.text:
             yield Passage(posting_id, topic_id, content.text, None)
         for point in content.points:

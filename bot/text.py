@@ -43,12 +43,17 @@ STOP_WORDS: frozenset[str] = frozenset(
     su sus es son soy ser estar está están hay del al para por con sin que quién quien qué
     cuál cual cuáles cuales cómo como se no sí en lo le les puesto puestos trabajo empleo
     necesito necesita necesitan requiere requieren
-    dear team hello hallo hola bonjour salut good morning day afternoon evening hope doing
+    dear team hello hallo hola bonjour salut good morning afternoon evening hope doing
     well thank thanks thankyou regards kind best wishes cheers many advance appreciate
     wondering wonder curious interested interest could would kindly explain sehr geehrte
     damen herren liebes liebe guten tag morgen vielen dank voraus freundliche grusse gruss
     danke interessiere frage fragen eigentlich genau merci beaucoup cordialement madame
     monsieur gracias saludos muchas cordiales estimado estimados buenas buenos dias
+    uberhaupt eigentlich genau wichtig important importante exactly anything something
+    sieht aussehen aus ort lauft laufen geht gehen steht stehen macht machen mache tun tut
+    bekomme bekommen kriege erhalte erhalten gemacht
+    offre annonce ausschreibung stellenausschreibung stellenangebot convocatoria oferta
+    vacante advert announcement apres selon saber puedo puede podria
     """.split()
 )
 
