@@ -263,7 +263,7 @@ class Assistant:
         return Reply(
             status="clarify",
             topic=topic_id,
-            score=score,
+            score=round(score, 1),
             answer=Answer(heading=words.clarify_heading, text=words.clarify_text),
             suggestions=tuple(Suggestion(p.name.get(lang), SelectPosting(p.id)) for p in postings),
         )
@@ -276,7 +276,7 @@ class Assistant:
             status="clarify",
             posting=posting_id,
             topic=topics[0],
-            score=score,
+            score=round(score, 1),
             answer=Answer(heading=words.did_you_mean_heading, text=words.did_you_mean_text),
             suggestions=tuple(
                 Suggestion(self._title(t, lang), ShowTopic(posting_id, t)) for t in topics
@@ -286,6 +286,7 @@ class Assistant:
     def fallback_reply(self, lang: str, score: float, posting_id: str | None = None) -> Reply:
         words = phrases(lang)
         answer = Answer(heading=words.fallback_heading, text=words.fallback_text)
+        score = round(score, 1)
         if posting_id:
             suggestions = tuple(
                 Suggestion(self._title(t, lang), ShowTopic(posting_id, t))

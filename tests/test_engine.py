@@ -221,3 +221,28 @@ def test_html_rendering_escapes_special_characters(assistant: Assistant) -> None
     assert "<" not in body.replace("<b>", "").replace("</b>", "").replace("<i>", "").replace(
         "</i>", ""
     )
+
+
+def test_two_unrelated_topics_scoring_alike_become_a_did_you_mean_choice(
+    assistant: Assistant,
+) -> None:
+    reply = assistant.ask("languages and training", ChatState(posting=UNEP)).reply
+    assert reply.status == "clarify"
+    assert [s.action for s in reply.suggestions] == [
+        ShowTopic(UNEP, "languages"),
+        ShowTopic(UNEP, "training"),
+    ]
+
+
+def test_topic_only_one_posting_covers_is_answered_from_it_and_says_so(
+    assistant: Assistant,
+) -> None:
+    reply = assistant.ask("How long is the contract?", ChatState()).reply
+    assert reply.status == "answered" and reply.posting == UNEP
+    assert "UNESCO" in (reply.answer.note or "")
+
+
+def test_detail_several_postings_mention_asks_which_posting(assistant: Assistant) -> None:
+    reply = assistant.ask("Muss ich Berichte schreiben?", ChatState(lang="de")).reply
+    assert reply.status == "clarify"
+    assert {s.action for s in reply.suggestions} == {SelectPosting(UNEP), SelectPosting(UNESCO)}
