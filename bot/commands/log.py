@@ -1,0 +1,207 @@
+"""Subcommands of group 'log': the question log's views, key generation, the web view.
+
+    jpo-bot log stats      [--days N]                  [--format table|csv|json]
+    jpo-bot log unanswered [--days N] [--low-score S]  [--format table|csv|json]
+    jpo-bot log recent     [-n N]                      [--format table|csv|json]
+    jpo-bot log export     [--days N] [--output FILE]  [--format csv|json]
+    jpo-bot keygen                     # prints LOG_ENCRYPTION_KEY and LOG_HASH_SECRET
+    jpo-bot admin-web [--host H] [--port P] [--refresh SECONDS]
+
+The views open the log read-only: they never create, migrate or change it. A missing
+file gives one line on stderr and exit 1; a missing or wrong key or secret, exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from bot import log_views
+from bot.admin_web import AdminWebError, is_loopback, serve
+from bot.config import settings_or_exit
+from bot.store import (
+    LOW_SCORE,
+    MissingSecretError,
+    Store,
+    StoreError,
+    WrongKeyError,
+    new_encryption_key,
+    new_hash_secret,
+    open_store,
+)
+
+EXIT_LOG_ERROR = 1
+EXIT_CONFIG_ERROR = 2
+DEFAULT_DAYS = 30
+DEFAULT_RECENT = 20
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Adds `log ...`, `keygen` and `admin-web`."""
+    log = subparsers.add_parser("log", help="show the question log (stats, unanswered, ...)")
+    views = log.add_subparsers(dest="view", metavar="VIEW", required=True)
+
+    stats = views.add_parser("stats", help="questions, share answered, by posting/topic/lang")
+    _days(stats, DEFAULT_DAYS)
+    _format(stats, "table")
+    stats.set_defaults(handler=_stats)
+
+    unanswered = views.add_parser(
+        "unanswered", help="questions the bot could not answer, grouped by wording"
+    )
+    _days(unanswered, DEFAULT_DAYS)
+    unanswered.add_argument(
+        "--low-score",
+        type=float,
+        default=LOW_SCORE,
+        help=f"answers scoring below this count as unanswered (default {LOW_SCORE:.0f})",
+    )
+    _format(unanswered, "table")
+    unanswered.set_defaults(handler=_unanswered)
+
+    recent = views.add_parser("recent", help="the latest records")
+    recent.add_argument(
+        "-n", type=_positive, default=DEFAULT_RECENT, help=f"how many (default {DEFAULT_RECENT})"
+    )
+    _format(recent, "table")
+    recent.set_defaults(handler=_recent)
+
+    export = views.add_parser("export", help="every record, decrypted (CSV by default)")
+    export.add_argument("--days", type=_positive, default=None, help="only the last N days")
+    export.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
+    _format(export, "csv", choices=("csv", "json"))
+    export.set_defaults(handler=_export)
+
+    keygen = subparsers.add_parser(
+        "keygen", help="print a new LOG_ENCRYPTION_KEY and LOG_HASH_SECRET for .env"
+    )
+    keygen.set_defaults(handler=_keygen)
+
+    web = subparsers.add_parser(
+        "admin-web", help="read-only web view of the question log (Datasette, password)"
+    )
+    web.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    web.add_argument("--port", type=int, default=None, help="port (default ADMIN_WEB_PORT)")
+    web.add_argument(
+        "--refresh",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="rebuild the view every SECONDS (default: built once at start)",
+    )
+    web.set_defaults(handler=_admin_web)
+
+
+def _days(parser: argparse.ArgumentParser, default: int) -> None:
+    parser.add_argument(
+        "--days", type=_positive, default=default, help=f"last N days (default {default})"
+    )
+
+
+def _format(
+    parser: argparse.ArgumentParser,
+    default: str,
+    choices: tuple[str, ...] = log_views.FORMATS,
+) -> None:
+    parser.add_argument(
+        "--format", choices=choices, default=default, help=f"output format (default {default})"
+    )
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+# --- handlers ---------------------------------------------------------------------------
+
+
+def _stats(args: argparse.Namespace) -> int:
+    async def view(store: Store) -> str:
+        return log_views.stats_view(await store.stats(args.days), args.format)
+
+    return _run_view(view)
+
+
+def _unanswered(args: argparse.Namespace) -> int:
+    async def view(store: Store) -> str:
+        groups = await store.unanswered(args.days, low_score=args.low_score)
+        return log_views.unanswered_view(groups, args.format)
+
+    return _run_view(view)
+
+
+def _recent(args: argparse.Namespace) -> int:
+    async def view(store: Store) -> str:
+        return log_views.questions_view(await store.recent(args.n), args.format)
+
+    return _run_view(view)
+
+
+def _export(args: argparse.Namespace) -> int:
+    async def view(store: Store) -> str:
+        return log_views.questions_view(await store.export_rows(args.days), args.format)
+
+    return _run_view(view, output=args.output)
+
+
+def _run_view(view: Callable[[Store], Awaitable[str]], output: Path | None = None) -> int:
+    """Opens the log read-only, renders one view, prints it (or writes `output`)."""
+    settings = settings_or_exit()
+
+    async def run() -> str:
+        store = await open_store(settings, read_only=True)
+        try:
+            return await view(store)
+        finally:
+            await store.close()
+
+    try:
+        text = asyncio.run(run())
+    except (MissingSecretError, WrongKeyError) as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+    except StoreError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_LOG_ERROR
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        print(f"error: cannot write {output}: {error}", file=sys.stderr)
+        return EXIT_LOG_ERROR
+    print(f"wrote {output}", file=sys.stderr)
+    return 0
+
+
+def _keygen(args: argparse.Namespace) -> int:
+    print("# Question-log secrets for .env: keep a copy apart from the database;")
+    print("# a lost LOG_ENCRYPTION_KEY makes the logged questions unreadable.")
+    print(f"LOG_ENCRYPTION_KEY={new_encryption_key()}")
+    print(f"LOG_HASH_SECRET={new_hash_secret()}")
+    return 0
+
+
+def _admin_web(args: argparse.Namespace) -> int:
+    settings = settings_or_exit()
+    port = args.port or settings.admin_web_port
+    if not is_loopback(args.host):
+        print(
+            f"warning: serving on {args.host}, not only this machine: put it behind HTTPS",
+            file=sys.stderr,
+        )
+    try:
+        return asyncio.run(serve(settings, host=args.host, port=port, refresh=args.refresh))
+    except (AdminWebError, MissingSecretError, WrongKeyError) as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+    except StoreError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_LOG_ERROR
