@@ -36,7 +36,7 @@ from bot.state import ChatState
 MAX_QUESTION_CHARS = 600
 TOPIC_THRESHOLD = 50.0
 FAQ_THRESHOLD = 62.0
-PASSAGE_STRONG = 2.4
+PASSAGE_STRONG = 2.0
 PASSAGE_DOMINANT = 4.0
 NEAR_TIE = 2.5
 NAMED_ONLY_SCORE = 90.0
@@ -498,6 +498,7 @@ class _Decision:
         return self.assistant.clarify_reply(topic_id, self.lang, score)
 
     def _near_tie(self, topic_id: str, score: float) -> tuple[str, ...]:
+        """Two unrelated topics scoring alike, the second one answerable: ask which."""
         scores = self.analysis.topic_scores
         if len(scores) < 2:
             return ()
@@ -507,6 +508,10 @@ class _Decision:
         topic = self.kb.topic(topic_id)
         if topic is None or second in topic.related:
             return ()
+        if not (self.kb.content(self.posting, second) if self.posting else None) and not (
+            self.kb.programme.topics.get(second)
+        ):
+            return ()  # offering a topic we cannot answer helps nobody
         return (topic_id, second)
 
 

@@ -23,7 +23,7 @@ FUZZY = 0.85
 COMPOUND = 0.75
 COGNATE = 0.7
 
-_MIN_COMPOUND_PART = 4
+_MIN_COMPOUND_PART = 5  # 'land' in 'Deutschland' is no evidence of a country question
 _MIN_COMPOUND_REST = 3
 _FUZZY_LIMIT = 4
 # Cognates share a long beginning: diplomatie/diplomacy, ratify/ratification.
@@ -151,7 +151,7 @@ class Lexicon:
         )
         best = min((distance for _, distance, _ in found), default=None)
         return tuple(
-            WordMatch(word, FUZZY)
+            WordMatch(word, EXACT if _inflected(token, word) else FUZZY)
             for word, distance, _ in found
             if distance == best and _plausible_typo(token, word)
         )
@@ -177,6 +177,15 @@ class Lexicon:
         return tuple(matches)
 
 
+_ENDINGS = frozenset({"s", "es", "e", "n", "en", "er"})
+
+
+def _inflected(a: str, b: str) -> bool:
+    """The same word with another ending: 'applications'/'application', 'kurse'/'kurs'."""
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short) and long[len(short) :] in _ENDINGS
+
+
 def _cognate(a: str, b: str) -> bool:
     shared = 0
     for x, y in zip(a, b, strict=False):
@@ -196,7 +205,7 @@ def _plausible_typo(token: str, word: str) -> bool:
 
 
 def _similar(a: str, b: str) -> float:
-    if a == b:
+    if a == b or _inflected(a, b):
         return EXACT
     limit = min(max_typos(a), max_typos(b))
     if limit and OSA.distance(a, b, score_cutoff=limit) <= limit and _plausible_typo(a, b):

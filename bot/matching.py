@@ -74,7 +74,7 @@ class Analysis:
     topic_scores: tuple[tuple[str, float], ...]
     faq_scores: tuple[tuple[FaqKey, float], ...]
     unknown_words: tuple[str, ...]
-    query_words: tuple[tuple[str, float], ...]
+    query_words: tuple[tuple[str, float, int], ...]
     generic_only: bool
     evidence_words: int
     faq_details: frozenset[FaqKey] = frozenset()
@@ -175,9 +175,11 @@ class KnowledgeIndex:
             self.passages[posting.id] = passages
             where: dict[str, list[int]] = defaultdict(list)
             for index, passage in enumerate(passages):
-                words = words_of_text.get(passage.text)
+                # A section title ("Professionalism") describes each of its points.
+                indexed = f"{passage.block} {passage.text}" if passage.block else passage.text
+                words = words_of_text.get(indexed)
                 if words is None:
-                    words = words_of_text[passage.text] = frozenset(_passage_words(passage.text))
+                    words = words_of_text[indexed] = frozenset(_passage_words(indexed))
                 for word in words:
                     where[word].append(index)
             total = len(passages)
@@ -251,6 +253,8 @@ class KnowledgeIndex:
         self, hits: list[Hit], question_tokens: tuple[str, ...], alias_positions: set[int]
     ) -> tuple[tuple[str, float], ...]:
         evidence: dict[str, float] = defaultdict(float)
+        # A keyword inside a posting's name ("sector" in "Culture Sector") is no topic.
+        hits = [h for h in hits if not alias_positions.intersection(range(h.start, h.end))]
         for topic_id, topic_hits in _group_hits(hits, self._topic_terms).items():
             for hit in _non_overlapping(topic_hits):
                 evidence[topic_id] += hit.quality * self._topic_terms[hit.term][topic_id]
@@ -298,8 +302,8 @@ class KnowledgeIndex:
 
     def _query_words(
         self, question_tokens: tuple[str, ...], hits: list[Hit], alias_positions: set[int]
-    ) -> tuple[tuple[str, float], ...]:
-        """Words to look for in passages, each weighted by what it can tell about a detail."""
+    ) -> tuple[tuple[str, float, int], ...]:
+        """Words to look for in passages: (word, weight, question position it came from)."""
         topic_positions = {
             i for hit in hits if hit.term in self._topic_terms for i in range(hit.start, hit.end)
         }
@@ -311,23 +315,23 @@ class KnowledgeIndex:
             else 1.0
             for i in range(len(question_tokens))
         ]
-        weights: dict[str, float] = {}
+        weights: dict[tuple[str, int], float] = {}
 
-        def add(word: str, weight: float) -> None:
+        def add(word: str, weight: float, source: int) -> None:
             if not is_stop_word(word) and len(word) > 1:
-                weights[word] = max(weights.get(word, 0.0), weight)
+                weights[word, source] = max(weights.get((word, source), 0.0), weight)
 
         for i, token in enumerate(question_tokens):
-            add(token, position_weight[i])
+            add(token, position_weight[i], i)
         for hit in hits:
             span_weight = min(position_weight[hit.start : hit.end])
             for english in self._glossary.get(hit.term, ()):
-                add(english, hit.quality * span_weight)
+                add(english, hit.quality * span_weight, hit.start)
         for i in range(len(question_tokens) - 1):
             joined = question_tokens[i] + question_tokens[i + 1]
             if joined in self._postings_of_word and not is_stop_word(question_tokens[i]):
-                add(joined, min(position_weight[i], position_weight[i + 1]))
-        return tuple(weights.items())
+                add(joined, min(position_weight[i], position_weight[i + 1]), i)
+        return tuple((word, weight, source) for (word, source), weight in weights.items())
 
     # ----- passages ---------------------------------------------------------------
 
@@ -337,10 +341,11 @@ class KnowledgeIndex:
         """Passages sharing the question's words, best first; None searches every posting
         but only with words that occur in few postings (words that can point to one)."""
         allowed = None if postings is None else set(postings)
-        scores: dict[tuple[str, int], float] = defaultdict(float)
+        # Per passage and question word, the best contribution: a word and its glossary
+        # translations or joined forms count once.
+        best: dict[tuple[str, int], dict[int, float]] = defaultdict(dict)
         words_found: dict[tuple[str, int], list[str]] = defaultdict(list)
-        telling: dict[tuple[str, int], int] = defaultdict(int)
-        for word, weight in analysis.query_words:
+        for word, weight, source in analysis.query_words:
             for match in self.vocabulary.match_word(word):
                 by_posting = self._postings_of_word[match.word]
                 if allowed is None and len(by_posting) > MAX_POSTINGS_FOR_INFERENCE:
@@ -348,18 +353,21 @@ class KnowledgeIndex:
                 for posting_id, (idf, indices) in by_posting.items():
                     if allowed is not None and posting_id not in allowed:
                         continue
+                    contribution = weight * match.quality * idf
                     for index in indices:
                         key = (posting_id, index)
-                        if match.word in words_found[key]:
-                            continue
-                        words_found[key].append(match.word)
-                        contribution = weight * match.quality * idf
-                        scores[key] += contribution
-                        if contribution >= TELLING_WORD and weight > ALIAS_WORD_PASSAGE_WEIGHT:
-                            telling[key] += 1
+                        if contribution > best[key].get(source, 0.0):
+                            best[key][source] = contribution
+                            if match.word not in words_found[key]:
+                                words_found[key].append(match.word)
+        scores = {key: sum(by_source.values()) for key, by_source in best.items()}
+        telling = {
+            key: sum(1 for c in by_source.values() if c >= TELLING_WORD)
+            for key, by_source in best.items()
+        }
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         return [
-            PassageHit(self.passages[p][i], score, tuple(words_found[(p, i)]), telling[(p, i)])
+            PassageHit(self.passages[p][i], score, tuple(words_found[(p, i)]), telling[p, i])
             for (p, i), score in ranked
         ]
 

@@ -12,7 +12,11 @@ from bot.evaluation import Outcome, evaluate, load_cases, pass_rate, report
 from tests.conftest import REPO, SHARED
 
 DEV_SET = SHARED / "eval" / "dev.yaml"
-HOLDOUT_SET = REPO / "tests" / "eval" / "holdout.yaml"
+HOLDOUT_SETS = {
+    # Written blind to the engine by separate sessions; the first also guided tuning.
+    "holdout.yaml": 0.85,
+    "holdout2.yaml": 0.82,
+}
 
 
 def _by(outcomes: list[Outcome], key) -> dict[str, list[Outcome]]:
@@ -42,8 +46,9 @@ def test_dev_set_passes_at_least_95_percent_and_90_in_every_group(
             assert pass_rate(members) >= 0.90, f"{name}\n{summary}"
 
 
-def test_held_out_set_written_blind_to_the_engine_passes_at_least_85_percent(
-    assistant: Assistant,
+@pytest.mark.parametrize(("name", "minimum"), HOLDOUT_SETS.items())
+def test_held_out_sets_written_blind_to_the_engine_keep_their_pass_rate(
+    assistant: Assistant, name: str, minimum: float
 ) -> None:
-    outcomes = _run(assistant, HOLDOUT_SET)
-    assert pass_rate(outcomes) >= 0.85, report(outcomes)
+    outcomes = _run(assistant, REPO / "tests" / "eval" / name)
+    assert pass_rate(outcomes) >= minimum, report(outcomes)
