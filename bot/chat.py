@@ -2,36 +2,54 @@
 
 Suggestions are numbered; typing a number picks one, as pressing a button does on
 Telegram. Works from a pipe as well as a terminal and ends cleanly at end of input.
+When the question log is configured (LOG_HASH_SECRET and LOG_ENCRYPTION_KEY), every
+question and answer-producing choice is logged with channel "terminal", like Telegram's.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import sys
-from collections.abc import Iterable
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from bot.answers import Reply
-from bot.config import settings_or_exit
+from bot.answers import Reply, Suggestion
+from bot.config import Settings, settings_or_exit
 from bot.conversation import Assistant, Turn
 from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.render import render_plain
 from bot.state import ChatState, language_of
+
+logger = logging.getLogger(__name__)
 
 HELP = """Commands: /postings  /topics  /lang en|de|fr|es  /help  /quit
 Type a question, or the number of a suggestion."""
 
 PROMPT = "you> "
 
+# Called after each answered line: (text or picked label, "question" | "button", reply, ms).
+TurnListener = Callable[[str, str, Reply, float], None]
+
 
 class TerminalChat:
     """One terminal conversation: state, the last suggestions, and the engine."""
 
-    def __init__(self, assistant: Assistant, out: TextIO, lang: str = "en") -> None:
+    def __init__(
+        self,
+        assistant: Assistant,
+        out: TextIO,
+        lang: str = "en",
+        on_turn: TurnListener | None = None,
+    ) -> None:
         self.assistant = assistant
         self.out = out
         self.state = ChatState(lang=language_of(lang))
-        self.suggestions: tuple = ()
+        self.suggestions: tuple[Suggestion, ...] = ()
+        self.on_turn = on_turn
 
     def greet(self) -> None:
         self._show(self.assistant.postings_menu(self.state))
@@ -52,14 +70,22 @@ class TerminalChat:
             self.state = ChatState(self.state.posting, language_of(text[5:].strip()))
             print(f"language: {self.state.lang}", file=self.out)
         elif text.isdigit() and 1 <= int(text) <= len(self.suggestions):
-            self._take(self.assistant.act(self.suggestions[int(text) - 1].action, self.state))
+            picked = self.suggestions[int(text) - 1]
+            self._take(
+                picked.label, "button", lambda: self.assistant.act(picked.action, self.state)
+            )
         else:
-            self._take(self.assistant.ask(text, self.state))
+            self._take(text, "question", lambda: self.assistant.ask(text, self.state))
         return True
 
-    def _take(self, turn: Turn) -> None:
+    def _take(self, said: str, kind: str, step: Callable[[], Turn]) -> None:
+        started = time.perf_counter()
+        turn = step()
+        elapsed_ms = (time.perf_counter() - started) * 1000
         self.state = turn.state
         self._show(turn.reply)
+        if self.on_turn is not None:
+            self.on_turn(said, kind, turn.reply, elapsed_ms)
 
     def _show(self, reply: Reply) -> None:
         print("\n" + render_plain(reply.answer), file=self.out)
@@ -84,19 +110,75 @@ def run_chat(
     lines: Iterable[str] | None = None,
     out: TextIO | None = None,
     lang: str = "en",
+    settings: Settings | None = None,
 ) -> int:
-    """Runs the conversation over `lines` (default: standard input) until it ends."""
+    """Runs the conversation over `lines` (default: standard input) until it ends.
+
+    Without an engine given, the knowledge and the question log come from the settings.
+    """
     if assistant is None:
-        assistant = load_assistant_or_exit(settings_or_exit().knowledge_dir)
+        settings = settings or settings_or_exit()
+        assistant = load_assistant_or_exit(settings.knowledge_dir)
     out = out or sys.stdout
-    interactive = lines is None and sys.stdin.isatty()
-    chat = TerminalChat(assistant, out, lang)
+    source = lines if lines is not None else _stdin_lines(sys.stdin.isatty())
+    if settings is None or not (settings.log_hash_secret and settings.log_encryption_key):
+        _converse(TerminalChat(assistant, out, lang), source)
+        return 0
+    return asyncio.run(_converse_logged(assistant, out, lang, settings, source))
+
+
+def _converse(chat: TerminalChat, source: Iterable[str]) -> None:
     chat.greet()
-    source = lines if lines is not None else _stdin_lines(interactive)
     for line in source:
         if not chat.handle(line):
             break
+
+
+async def _converse_logged(
+    assistant: Assistant, out: TextIO, lang: str, settings: Settings, source: Iterable[str]
+) -> int:
+    from bot.store import QuestionRecord, StoreError, open_store
+
+    try:
+        store = await open_store(settings)
+    except StoreError as error:
+        print(f"question log: {error}", file=sys.stderr)
+        return 2
+    # One pseudonymous chat per terminal session; the store keeps only its keyed hash.
+    session = f"terminal-{uuid.uuid4()}"
+
+    def log_turn(said: str, kind: str, reply: Reply, elapsed_ms: float) -> None:
+        store.log(
+            QuestionRecord(
+                channel="terminal",
+                chat_id=session,
+                lang=chat.state.lang,
+                question=said,
+                kind=kind,
+                status=reply.status,
+                posting=reply.posting,
+                topic=reply.topic,
+                score=reply.score,
+                suggestions=tuple(s.label for s in reply.suggestions),
+                latency_ms=elapsed_ms,
+                knowledge_version=assistant.version,
+            )
+        )
+
+    chat = TerminalChat(assistant, out, lang, on_turn=log_turn)
+    lines = iter(source)
+    try:
+        chat.greet()
+        while (line := await asyncio.to_thread(_next_line, lines)) is not None:
+            if not chat.handle(line):
+                break
+    finally:
+        await store.close()
     return 0
+
+
+def _next_line(lines: Iterator[str]) -> str | None:
+    return next(lines, None)
 
 
 def _stdin_lines(interactive: bool) -> Iterable[str]:

@@ -104,3 +104,41 @@ def test_terminal_chat_runs_from_a_pipe_and_ends_at_end_of_input() -> None:
     assert "UNESCO – Culture Sector: topics" in out
     assert "Director" in out
     assert "Traceback" not in done.stderr
+
+
+def test_terminal_chat_logs_questions_when_the_log_is_configured(tmp_path: Path) -> None:
+    from cryptography.fernet import Fernet
+
+    database = tmp_path / "log.sqlite3"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "KNOWLEDGE_DIR": str(KNOWLEDGE_DIR),
+        "DATABASE_PATH": str(database),
+        "LOG_HASH_SECRET": "test-secret-for-hashing-chat-keys",
+        "LOG_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        input="Welche Sprachen brauche ich?\n1\nasdkjh qwe\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(REPO)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "terminal chat" in done.stderr
+    listed = subprocess.run(
+        [sys.executable, "-m", "bot", "log", "recent", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(REPO)},
+    )
+    assert listed.returncode == 0, listed.stderr
+    rows = json.loads(listed.stdout)
+    assert sorted(r["status"] for r in rows) == ["answered", "clarify", "fallback"]
+    assert {r["channel"] for r in rows} == {"terminal"}
+    assert "Welche Sprachen brauche ich?" in {r["question"] for r in rows}
