@@ -1,0 +1,61 @@
+"""Subcommand `run`: the Telegram bot, or the terminal chat when no token is set.
+
+- With TELEGRAM_BOT_TOKEN: long polling, or webhook mode when WEBHOOK_URL is set
+  (which then needs WEBHOOK_SECRET_TOKEN, so only Telegram can post updates).
+- Without a token: one line saying so, then the terminal chat on the same engine.
+
+Bad configuration ends in one line and exit code 2; unloadable knowledge lists every
+problem as `file:line:col: message` and exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.config import settings_or_exit
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Adds this group's subcommands."""
+    run = subparsers.add_parser(
+        "run", help="run the Telegram bot (without TELEGRAM_BOT_TOKEN: the terminal chat)"
+    )
+    run.set_defaults(handler=run_command)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Runs the bot until interrupted, or the terminal chat when there is no token."""
+    settings = settings_or_exit()
+    if settings.telegram_bot_token is None:
+        print(
+            "TELEGRAM_BOT_TOKEN is not set: opening the terminal chat instead (Ctrl-D ends it).",
+            file=sys.stderr,
+        )
+        # Imported here: the terminal chat needs none of the Telegram machinery.
+        from bot.chat import run_chat
+
+        return run_chat()
+    if settings.webhook_url and settings.webhook_secret_token is None:
+        print(
+            "configuration error: WEBHOOK_URL is set but WEBHOOK_SECRET_TOKEN is not; "
+            "webhook mode needs a secret so that only Telegram can post updates",
+            file=sys.stderr,
+        )
+        return 2
+
+    from bot.knowledge.loader import KnowledgeError
+    from bot.store import StoreError
+    from bot.telegram.app import run
+
+    try:
+        run(settings)
+    except KnowledgeError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"the knowledge in {settings.knowledge_dir} cannot be loaded", file=sys.stderr)
+        return 1
+    except StoreError as error:
+        print(f"question log: {error}", file=sys.stderr)
+        return 2
+    return 0

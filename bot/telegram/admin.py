@@ -1,0 +1,362 @@
+"""The admins' commands in Telegram, the /forget flow and the daily retention job.
+
+Wiring, in the one builder of the Application::
+
+    application.add_handlers(
+        admin_handlers(
+            settings=settings,
+            store=lambda: application.bot_data["store"],  # or the Store itself
+            unknown_command=unknown_command,  # the generic "unknown command" reply
+            reload_knowledge=reload_knowledge,  # () -> list[str] ("file:line:col: message")
+        )
+    )
+    application.add_handlers(forget_handlers(store=...))
+    # ...then the catch-all MessageHandler(filters.COMMAND, unknown_command), and any
+    # catch-all CallbackQueryHandler, in the same group after these (or a later group).
+
+    # in post_init, once the store is open:
+    schedule_retention(application.job_queue, store, settings.log_retention_days)
+
+`store` may be the Store or a zero-argument callable returning it, for a store opened
+in `post_init` after the handlers are built. For anyone not in ADMIN_USER_IDS the admin
+commands call `unknown_command(update, context)` and nothing else, so the reply is
+exactly the one an unknown command gets. Admin replies are plain text sent with
+`parse_mode=None` (texts from `bot.log_views`), so `Defaults(parse_mode=HTML)` cannot
+break them. `/forget` works in private chats, deletes the records logged under
+`update.effective_chat.id`, and its own command and button should not be logged.
+`ADMIN_COMMANDS` lists the commands for an admin-scoped command menu.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from typing import Any
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest
+from telegram.ext import (
+    BaseHandler,
+    CallbackContext,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    JobQueue,
+    filters,
+)
+
+from bot import log_views
+from bot.config import Settings
+from bot.state import language_of
+from bot.store import Store, StoreError
+
+logger = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+CommandCallback = Callable[[Update, Context], Awaitable[Any]]
+ReloadKnowledge = Callable[[], Sequence[str] | Awaitable[Sequence[str]]]
+StoreSource = Store | Callable[[], Store]
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 3650
+DEFAULT_RECENT = 10
+MAX_RECENT = 50
+MAX_PROBLEMS_SHOWN = 20
+FORGET_YES = "v1:forget:yes"
+FORGET_NO = "v1:forget:no"
+FORGET_PATTERN = r"^v1:forget:(yes|no)$"
+RETENTION_JOB = "question-log-retention"
+RETENTION_TIME = time(3, 30, tzinfo=UTC)
+NEW_MESSAGE = filters.UpdateType.MESSAGE
+"""Edited messages fall through to the generic handlers, as for every other command."""
+
+ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("stats", "Question-log figures [days]"),
+    ("unanswered", "Questions the bot could not answer [days]"),
+    ("recent", "Latest questions [n]"),
+    ("export", "The question log as CSV [days]"),
+    ("reload", "Validate and load the knowledge files"),
+)
+
+
+# --- admin commands ---------------------------------------------------------------------
+
+
+def admin_handlers(
+    *,
+    settings: Settings,
+    store: StoreSource,
+    unknown_command: CommandCallback,
+    reload_knowledge: ReloadKnowledge,
+) -> list[BaseHandler[Any, Any, Any]]:
+    """The handlers of /stats, /unanswered, /recent, /export and /reload (admins only)."""
+    admins = settings.admin_user_ids
+    store_of = _store_source(store)
+
+    def admin_only(command: CommandCallback) -> CommandCallback:
+        async def guarded(update: Update, context: Context) -> None:
+            """Runs the command for admins; anyone else gets the unknown-command reply."""
+            user = update.effective_user
+            if user is None or user.id not in admins or update.effective_message is None:
+                await unknown_command(update, context)
+                return
+            try:
+                await command(update, context)
+            except StoreError as error:
+                logger.error("admin command failed on the question log: %s", error)
+                await _send(update, f"The question log cannot be read: {error}")
+
+        return guarded
+
+    async def stats(update: Update, context: Context) -> None:
+        """Sends the log's figures for the last [days] days."""
+        days = _number(context.args, DEFAULT_DAYS, MAX_DAYS)
+        if days is None:
+            await _send(update, f"Usage: /stats [days], 1 to {MAX_DAYS}")
+            return
+        await _send(update, log_views.stats_message(await store_of().stats(days)))
+
+    async def unanswered(update: Update, context: Context) -> None:
+        """Sends the unanswered questions of the last [days] days, grouped by wording."""
+        days = _number(context.args, DEFAULT_DAYS, MAX_DAYS)
+        if days is None:
+            await _send(update, f"Usage: /unanswered [days], 1 to {MAX_DAYS}")
+            return
+        groups = await store_of().unanswered(days)
+        await _send(update, log_views.unanswered_message(groups, days))
+
+    async def recent(update: Update, context: Context) -> None:
+        """Sends the latest [n] records."""
+        n = _number(context.args, DEFAULT_RECENT, MAX_RECENT)
+        if n is None:
+            await _send(update, f"Usage: /recent [n], 1 to {MAX_RECENT}")
+            return
+        await _send(update, log_views.recent_message(await store_of().recent(n)))
+
+    async def export(update: Update, context: Context) -> None:
+        """Sends the log (of the last [days] days) as a CSV document."""
+        days = _number(context.args, None, MAX_DAYS) if context.args else None
+        if context.args and days is None:
+            await _send(update, f"Usage: /export [days], 1 to {MAX_DAYS}")
+            return
+        rows = await store_of().export_rows(days)
+        data = log_views.export_csv(rows).encode("utf-8")
+        name = f"question-log-{datetime.now(UTC):%Y%m%d-%H%M}.csv"
+        message = update.effective_message
+        assert message is not None  # checked by admin_only
+        await message.reply_document(
+            document=InputFile(data, filename=name),
+            caption=f"{len(rows)} records",
+            parse_mode=None,
+        )
+
+    async def reload(update: Update, context: Context) -> None:
+        """Validates and swaps the knowledge; reports the problems if it was refused."""
+        result = reload_knowledge()
+        problems = list(await result if inspect.isawaitable(result) else result)
+        if not problems:
+            await _send(update, "Knowledge reloaded.")
+            return
+        shown = problems[:MAX_PROBLEMS_SHOWN]
+        lines = [f"Knowledge not reloaded: {len(problems)} problem(s).", *shown]
+        if len(problems) > len(shown):
+            lines.append(f"... and {len(problems) - len(shown)} more (jpo-bot validate)")
+        await _send(update, "\n".join(lines))
+
+    commands = {
+        "stats": stats,
+        "unanswered": unanswered,
+        "recent": recent,
+        "export": export,
+        "reload": reload,
+    }
+    assert set(commands) == {name for name, _ in ADMIN_COMMANDS}
+    return [
+        CommandHandler(name, admin_only(callback), filters=NEW_MESSAGE)
+        for name, callback in commands.items()
+    ]
+
+
+def _number(args: Sequence[str] | None, default: int | None, high: int) -> int | None:
+    """The single optional numeric argument, or `default`; None when it is invalid."""
+    if not args:
+        return default
+    if len(args) != 1 or not args[0].isdigit():
+        return None
+    value = int(args[0])
+    return value if 1 <= value <= high else None
+
+
+async def _send(update: Update, text: str) -> None:
+    """Sends plain text, split under Telegram's length limit."""
+    message = update.effective_message
+    if message is None:
+        return
+    for part in log_views.split_message(text):
+        await message.reply_text(part, parse_mode=None)
+
+
+def _store_source(store: StoreSource) -> Callable[[], Store]:
+    if isinstance(store, Store):
+        return lambda: store
+    return store
+
+
+# --- /forget ----------------------------------------------------------------------------
+
+FORGET_TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "ask": "Delete everything this bot has stored about this chat: your logged questions "
+        "and your selected posting? This cannot be undone.",
+        "yes": "Yes, delete",
+        "no": "No",
+        "done": "Done: {n} stored item(s) deleted.",
+        "kept": "Nothing was deleted.",
+        "failed": "Sorry, deleting failed. Please try /forget again later.",
+        "private": "Please send /forget in your private chat with the bot.",
+    },
+    "de": {
+        "ask": "Alles löschen, was dieser Bot zu diesem Chat gespeichert hat: Ihre "
+        "protokollierten Fragen und die gewählte Stelle? Das lässt sich nicht rückgängig "
+        "machen.",
+        "yes": "Ja, löschen",
+        "no": "Nein",
+        "done": "Erledigt: {n} gespeicherte Einträge gelöscht.",
+        "kept": "Es wurde nichts gelöscht.",
+        "failed": "Das Löschen ist leider fehlgeschlagen. Bitte später erneut /forget senden.",
+        "private": "Bitte senden Sie /forget im privaten Chat mit dem Bot.",
+    },
+    "fr": {
+        "ask": "Supprimer tout ce que ce bot a enregistré sur cette conversation : vos "
+        "questions enregistrées et le poste choisi ? Cette action est définitive.",
+        "yes": "Oui, supprimer",
+        "no": "Non",
+        "done": "C'est fait : {n} élément(s) supprimé(s).",
+        "kept": "Rien n'a été supprimé.",
+        "failed": "La suppression a échoué. Veuillez réessayer /forget plus tard.",
+        "private": "Veuillez envoyer /forget dans votre conversation privée avec le bot.",
+    },
+    "es": {
+        "ask": "¿Borrar todo lo que este bot ha guardado sobre este chat: sus preguntas "
+        "registradas y el puesto elegido? No se puede deshacer.",
+        "yes": "Sí, borrar",
+        "no": "No",
+        "done": "Hecho: {n} elemento(s) borrado(s).",
+        "kept": "No se ha borrado nada.",
+        "failed": "No se pudo borrar. Vuelva a intentar /forget más tarde.",
+        "private": "Envíe /forget en su chat privado con el bot.",
+    },
+}
+
+
+def forget_handlers(*, store: StoreSource) -> list[BaseHandler[Any, Any, Any]]:
+    """/forget asks for confirmation with two buttons; "yes" deletes the chat's records."""
+    store_of = _store_source(store)
+
+    async def texts_for(update: Update) -> dict[str, str]:
+        chat = update.effective_chat
+        lang: str | None = None
+        if chat is not None:
+            try:
+                state = await store_of().load_chat_state(chat.id)
+            except StoreError:
+                state = None
+            lang = state.lang if state is not None else None
+        if lang is None:
+            user = update.effective_user
+            lang = language_of(user.language_code if user else None)
+        return FORGET_TEXTS.get(lang, FORGET_TEXTS["en"])
+
+    async def ask(update: Update, context: Context) -> None:
+        """Asks whether to delete the chat's stored data."""
+        message, chat = update.effective_message, update.effective_chat
+        if message is None or chat is None:
+            return
+        texts = await texts_for(update)
+        if chat.type != ChatType.PRIVATE:
+            await message.reply_text(texts["private"], parse_mode=None)
+            return
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(texts["yes"], callback_data=FORGET_YES),
+                    InlineKeyboardButton(texts["no"], callback_data=FORGET_NO),
+                ]
+            ]
+        )
+        await message.reply_text(texts["ask"], reply_markup=keyboard, parse_mode=None)
+
+    async def confirm(update: Update, context: Context) -> None:
+        """Deletes the chat's records on "yes", keeps them on "no"."""
+        query, chat = update.callback_query, update.effective_chat
+        if query is None or chat is None:
+            return
+        # Answer at once: the client shows a spinner until the query is answered.
+        await query.answer()
+        texts = await texts_for(update)
+        if query.data != FORGET_YES or chat.type != ChatType.PRIVATE:
+            await _edit(query, texts["kept"])
+            return
+        try:
+            deleted = await store_of().forget(chat.id)
+        except StoreError:
+            await _edit(query, texts["failed"])
+            return
+        await _edit(query, texts["done"].format(n=deleted))
+
+    return [
+        CommandHandler("forget", ask, filters=NEW_MESSAGE),
+        CallbackQueryHandler(confirm, pattern=FORGET_PATTERN),
+    ]
+
+
+async def _edit(query: CallbackQuery, text: str) -> None:
+    """Replaces the question (and its buttons) with the outcome; a double tap is harmless."""
+    try:
+        await query.edit_message_text(text, parse_mode=None)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
+
+
+# --- retention --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Retention:
+    store: Store
+    days: int
+
+
+def schedule_retention(
+    job_queue: JobQueue[Any],
+    store: Store,
+    days: int,
+    *,
+    at: time = RETENTION_TIME,
+    first_after: float = 60.0,
+) -> None:
+    """Deletes records older than `days` every day at `at`, and once `first_after` s from now."""
+    data = _Retention(store, days)
+    job_queue.run_daily(purge_old_records, time=at, data=data, name=RETENTION_JOB)
+    job_queue.run_once(purge_old_records, when=first_after, data=data, name=RETENTION_JOB)
+
+
+async def purge_old_records(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    """Deletes the question-log records older than the retention period."""
+    job = context.job
+    if job is None or not isinstance(job.data, _Retention):
+        return
+    retention = job.data
+    try:
+        deleted = await retention.store.purge_older_than(retention.days)
+    except StoreError as error:
+        logger.error("question log retention (%d days) failed: %s", retention.days, error)
+        return
+    logger.info(
+        "question log retention: deleted %d record(s) older than %d days", deleted, retention.days
+    )

@@ -1,0 +1,433 @@
+"""The one place that builds the Telegram application and runs it.
+
+`build_application` wires everything: Bot API address, HTML defaults, rate limiter,
+per-chat ordered concurrency, handlers, error handler, command menu, knowledge reload
+and the admin commands. `run` starts it in polling or webhook mode.
+
+Lifecycle: PTB calls `post_init` and `post_shutdown` only from `run_polling` and
+`run_webhook`; whoever drives the application by hand (the tests) calls them too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import statistics
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseHandler,
+    BaseRateLimiter,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+)
+
+from bot.config import Settings
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.loader import KnowledgeError, load_knowledge
+from bot.store import Store, open_store
+from bot.telegram import handlers as h
+from bot.telegram.admin import (
+    ADMIN_COMMANDS,
+    FORGET_PATTERN,
+    admin_handlers,
+    forget_handlers,
+    schedule_retention,
+)
+from bot.telegram.handlers import AssistantHolder, BotHandlers
+from bot.telegram.messages import start_wait_clock
+from bot.telegram.texts import COMMANDS, UI_LANGS, menu_commands
+
+logger = logging.getLogger(__name__)
+
+RATE_LIMIT_RETRIES = 3  # AIORateLimiter retries a 429 only when told how often
+# Updates handled at once (across chats; one chat's updates still run one by one). Telegram
+# accepts about 30 messages a second, so more gains nothing and costs: httpx's pool
+# scans every connection for each request, which grows costly with hundreds of them.
+MAX_CONCURRENT_UPDATES = 16
+# Each update awaits one Bot API call at a time, so this many connections never run dry
+# (a request that waits over 1 s for a free connection fails with "Pool timeout").
+CONNECTION_POOL_SIZE = MAX_CONCURRENT_UPDATES + 4
+POLL_TIMEOUT_SECONDS = 30  # long-polling: Telegram holds getUpdates open this long
+ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
+KNOWLEDGE_SUFFIXES = (".yaml", ".yml")
+TIMINGS_KEPT = 100_000
+RELOAD_JOB = "knowledge-reload"
+AFTER_FORGET_GROUP = 1
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+# --- per-chat ordering and the bot's own time per update ---
+
+
+class UpdateTimings:
+    """The bot's own time per update (seconds), without the time spent awaiting Telegram."""
+
+    def __init__(self, keep: int = TIMINGS_KEPT) -> None:
+        self.seconds: deque[float] = deque(maxlen=keep)
+        self.handled = 0  # updates handled since the start, whatever `clear` removed
+
+    def add(self, seconds: float) -> None:
+        self.seconds.append(seconds)
+        self.handled += 1
+
+    def clear(self) -> None:
+        self.seconds.clear()
+
+    def median_ms(self) -> float:
+        return statistics.median(self.seconds) * 1000 if self.seconds else 0.0
+
+    def percentile_ms(self, percent: float) -> float:
+        if not self.seconds:
+            return 0.0
+        ordered = sorted(self.seconds)
+        index = min(len(ordered) - 1, round(percent / 100 * (len(ordered) - 1)))
+        return ordered[index] * 1000
+
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Runs updates of different chats concurrently and those of one chat in arrival order.
+
+    Full concurrency would let "choose posting X" and the question after it race on the
+    chat's state; no concurrency would make every chat wait for every other.
+    """
+
+    def __init__(self, max_concurrent_updates: int, timings: UpdateTimings | None = None):
+        super().__init__(max_concurrent_updates)
+        self.timings = timings
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
+
+    async def initialize(self) -> None:
+        """Needs no resources."""
+
+    async def shutdown(self) -> None:
+        """Needs no resources."""
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Awaits the update's handlers once earlier updates of its chat are done."""
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await self._timed(coroutine)
+            return
+        # asyncio.Lock wakes waiters first come, first served: arrival order is kept.
+        lock = self._locks.setdefault(chat.id, asyncio.Lock())
+        self._waiting[chat.id] = self._waiting.get(chat.id, 0) + 1
+        try:
+            async with lock:
+                await self._timed(coroutine)
+        finally:
+            self._waiting[chat.id] -= 1
+            if not self._waiting[chat.id]:
+                del self._waiting[chat.id]
+                del self._locks[chat.id]
+
+    async def _timed(self, coroutine: Awaitable[Any]) -> None:
+        if self.timings is None:
+            await coroutine
+            return
+        clock = start_wait_clock()
+        started = time.perf_counter()
+        try:
+            await coroutine
+        finally:
+            self.timings.add(time.perf_counter() - started - clock[0])
+
+
+# --- knowledge reload ---
+
+
+def knowledge_fingerprint(directory: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """A cheap change detector: every knowledge file's path, size, mtime and inode."""
+    entries = []
+    for root, _, files in os.walk(directory):
+        for name in files:
+            if name.endswith(KNOWLEDGE_SUFFIXES):
+                path = os.path.join(root, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue  # removed between listing and stat; the next check sees it
+                entries.append((path, stat.st_size, stat.st_mtime_ns, stat.st_ino))
+    return tuple(sorted(entries))
+
+
+class KnowledgeReloader:
+    """Swaps in changed knowledge once it validates; a bad edit keeps the last good one."""
+
+    def __init__(self, directory: Path, holder: AssistantHolder) -> None:
+        self.directory = directory
+        self.holder = holder
+        self._seen = knowledge_fingerprint(directory)
+        self._lock = asyncio.Lock()
+
+    async def check(self, context: ContextTypes.DEFAULT_TYPE | None = None) -> None:
+        """Reloads when a knowledge file changed since the last check (the repeating job)."""
+        if knowledge_fingerprint(self.directory) != self._seen:
+            await self.reload()
+
+    async def reload(self) -> list[str]:
+        """Loads and validates the folder now; returns the problems (empty: swapped in)."""
+        async with self._lock:
+            # Fingerprint first: an edit landing during the load is seen by the next check.
+            self._seen = knowledge_fingerprint(self.directory)
+            try:
+                # Parsing and validating takes tens of milliseconds: keep the loop answering.
+                knowledge = await asyncio.to_thread(load_knowledge, self.directory)
+            except KnowledgeError as error:
+                for problem in error.problems:
+                    logger.error("knowledge not reloaded: %s", problem)
+                logger.error(
+                    "knowledge reload failed with %d problem(s); still serving version %s",
+                    len(error.problems),
+                    self.holder.knowledge.version,
+                )
+                return [str(problem) for problem in error.problems]
+            self._swap(knowledge)
+            return []
+
+    def _swap(self, knowledge: KnowledgeBase) -> None:
+        old = self.holder.knowledge.version
+        if knowledge.version == old:
+            return
+        self.holder.swap(knowledge)
+        logger.info("knowledge reloaded: version %s replaces %s", knowledge.version, old)
+
+
+# --- logging hygiene ---
+
+
+class RedactToken(logging.Filter):
+    """Replaces the bot token in any log line; PTB and httpx put it in URLs."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token and self.token in record.getMessage():
+            record.msg = record.getMessage().replace(self.token, "<token>")
+            record.args = None
+        return True
+
+
+def quiet_http_logs() -> None:
+    """Turns down the loggers that would print request URLs (with the token) or user texts."""
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    # At DEBUG, PTB logs each update's content and aiosqlite each statement's parameters:
+    # user messages have no place in the log.
+    for name in ("telegram", "aiosqlite"):
+        logger_ = logging.getLogger(name)
+        if logger_.getEffectiveLevel() < logging.INFO:
+            logger_.setLevel(logging.INFO)
+    # The scheduler logs every run of the reload job at INFO, i.e. every few seconds.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+# --- the builder ---
+
+
+def build_application(
+    settings: Settings,
+    *,
+    assistant_holder: AssistantHolder,
+    store: Store | None = None,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
+    read_timeout: float | None = None,
+    timings: UpdateTimings | None = None,
+) -> Application:  # type: ignore[type-arg]
+    """Builds the bot.
+
+    `store`: an open store the caller owns and closes; None opens one from the settings
+    in `post_init` and closes it in `post_shutdown`. `rate_limiter` defaults to
+    Telegram's limits with retries on 429 (tests and benchmarks relax the limits).
+    `read_timeout` overrides PTB's 5 s wait for a Bot API reply. `timings` collects
+    the bot's own time per update.
+    """
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    quiet_http_logs()
+    token = settings.telegram_bot_token.get_secret_value()
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .concurrent_updates(ChatOrderedProcessor(MAX_CONCURRENT_UPDATES, timings))
+        .connection_pool_size(CONNECTION_POOL_SIZE)
+    )
+    if settings.telegram_base_url:
+        builder = builder.base_url(settings.telegram_base_url)
+    if read_timeout is not None:
+        builder = builder.read_timeout(read_timeout)
+    lifecycle = _Lifecycle(settings, assistant_holder, store)
+    builder = builder.post_init(lifecycle.post_init).post_shutdown(lifecycle.post_shutdown)
+    app = builder.build()
+    lifecycle.register(app)
+    return app
+
+
+class _Lifecycle:
+    """Opens the resources the handlers need before the first update and closes them after."""
+
+    def __init__(self, settings: Settings, holder: AssistantHolder, store: Store | None) -> None:
+        self.settings = settings
+        self.holder = holder
+        self.given_store = store
+        self.bot_handlers: BotHandlers | None = None
+        self.reloader = KnowledgeReloader(settings.knowledge_dir, holder)
+
+    def register(self, app: Application) -> None:  # type: ignore[type-arg]
+        """Adds handlers and jobs; the store they use is attached in `post_init`."""
+        self.bot_handlers = bot = BotHandlers(
+            self.holder, self.given_store, retention_days=self.settings.log_retention_days
+        )
+        commands: dict[str, Callable[..., Awaitable[None]]] = {
+            "start": bot.start,
+            "postings": bot.postings,
+            "topics": bot.topics,
+            "help": bot.help,
+            "language": bot.language,
+            "privacy": bot.privacy,
+        }
+        # The table in texts.py writes /help and the menu; /forget comes from bot.telegram.admin.
+        assert set(commands) | {"forget"} == {command.name for command in COMMANDS}
+        for name, callback in commands.items():
+            app.add_handler(CommandHandler(name, callback, filters=h.NEW_MESSAGE))
+        for handler in self._admin_handlers(bot):
+            app.add_handler(handler)
+        # Catch-alls last: only the first matching handler of a group runs.
+        app.add_handler(MessageHandler(h.COMMAND, bot.unknown_command))
+        app.add_handler(MessageHandler(h.QUESTION, bot.question))
+        app.add_handler(MessageHandler(h.NON_TEXT, bot.non_text))
+        app.add_handler(CallbackQueryHandler(bot.button))
+        # A later group also sees the /forget confirmation, after the deletion ran.
+        app.add_handler(
+            CallbackQueryHandler(bot.forgotten, pattern=FORGET_PATTERN), group=AFTER_FORGET_GROUP
+        )
+        app.add_error_handler(bot.error)
+        if app.job_queue is not None:
+            interval = self.settings.reload_interval_seconds
+            app.job_queue.run_repeating(
+                self.reloader.check, interval=interval, first=interval, name=RELOAD_JOB
+            )
+
+    def _admin_handlers(self, bot: BotHandlers) -> list[BaseHandler[Any, Any, Any]]:
+        """The admin commands and /forget; the store is looked up when they run."""
+
+        def store() -> Store:
+            return bot.store
+
+        return [
+            *admin_handlers(
+                settings=self.settings,
+                store=store,
+                unknown_command=bot.unknown_command,
+                reload_knowledge=self.reloader.reload,
+            ),
+            *forget_handlers(store=store),
+        ]
+
+    async def post_init(self, app: Application) -> None:  # type: ignore[type-arg]
+        """Opens the store when the caller gave none, schedules retention, registers menus."""
+        assert self.bot_handlers is not None
+        if self.given_store is None:
+            self.bot_handlers.attach_store(await open_store(self.settings))
+        if app.job_queue is not None:
+            schedule_retention(
+                app.job_queue, self.bot_handlers.store, self.settings.log_retention_days
+            )
+        await register_commands(app, self.settings.admin_user_ids)
+
+    async def post_shutdown(self, app: Application) -> None:  # type: ignore[type-arg]
+        """Writes the queued log records; closes the store when it opened it."""
+        assert self.bot_handlers is not None
+        store = self.bot_handlers.store_or_none
+        if store is None:
+            return
+        if self.given_store is None:
+            await store.close()
+        else:
+            await store.flush()
+
+
+async def register_commands(
+    app: Application,  # type: ignore[type-arg]
+    admin_ids: Iterable[int] = (),
+) -> None:
+    """Registers the command menu in English (the default) and German from one table;
+    admins' private chats get the admin commands as well."""
+    for lang in UI_LANGS:
+        commands = [BotCommand(name, description) for name, description in menu_commands(lang)]
+        # English is also the menu of every language without its own.
+        await _set_commands(app, commands, language_code=None if lang == "en" else lang)
+    admin_menu = [BotCommand(name, text) for name, text in (*menu_commands("en"), *ADMIN_COMMANDS)]
+    for admin_id in admin_ids:
+        await _set_commands(app, admin_menu, scope=BotCommandScopeChat(admin_id))
+
+
+async def _set_commands(
+    app: Application,  # type: ignore[type-arg]
+    commands: list[BotCommand],
+    **options: Any,
+) -> None:
+    try:
+        await app.bot.set_my_commands(commands, **options)
+    except TelegramError as error:
+        # A missing menu is cosmetic (an admin who never opened the bot has no chat yet);
+        # the bot must start anyway.
+        logger.warning("could not register a command menu (%s): %s", options, error)
+
+
+# --- running ---
+
+
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """Where the webhook server listens and what Telegram is told, from the settings."""
+    if not settings.webhook_url or settings.webhook_secret_token is None:
+        raise ValueError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET_TOKEN")
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        # The server answers on the URL's path; a proxy in front may map the host.
+        "url_path": urlparse(settings.webhook_url).path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        # PTB's webhook server answers 403 to a request without this header value.
+        "secret_token": settings.webhook_secret_token.get_secret_value(),
+    }
+
+
+def run(settings: Settings) -> None:
+    """Runs the bot until interrupted: webhook mode when WEBHOOK_URL is set, else polling."""
+    # A long-running process needs timestamps in its log; the CLI's format has none.
+    logging.basicConfig(level=settings.log_level, format=LOG_FORMAT, force=True)
+    if settings.telegram_bot_token is not None:
+        redactor = RedactToken(settings.telegram_bot_token.get_secret_value())
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(redactor)
+    holder = AssistantHolder(load_knowledge(settings.knowledge_dir))
+    app = build_application(settings, assistant_holder=holder)
+    logger.info("knowledge version %s loaded", holder.knowledge.version)
+    if settings.webhook_url:
+        logger.info("webhook mode on %s:%s", settings.webhook_listen, settings.webhook_port)
+        app.run_webhook(**webhook_options(settings), allowed_updates=list(ALLOWED_UPDATES))
+    else:
+        logger.info("polling mode")
+        app.run_polling(allowed_updates=list(ALLOWED_UPDATES), timeout=POLL_TIMEOUT_SECONDS)

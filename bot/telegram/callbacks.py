@@ -1,0 +1,92 @@
+"""The callback data of inline buttons: a small versioned text format under 64 bytes.
+
+Formats (version `v1`; `-` stands for "no posting", i.e. the programme):
+
+    v1:t:<posting|->:<topic>    show a topic
+    v1:f:<posting|->:<faq>      show an FAQ entry
+    v1:p:<posting>              select a posting
+    v1:l:<lang>                 switch the chat language
+
+Buttons live for months in old chats, and anyone can send any callback data, so `decode`
+treats its input as untrusted: anything unknown, from another version or malformed
+gives None and the handler answers politely. Whether a posting or topic still exists
+is the handler's check; this module knows only the syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.answers import Action, SelectPosting, ShowFaq, ShowTopic
+
+VERSION = "v1"
+MAX_CALLBACK_BYTES = 64  # Telegram's limit on callback_data, in UTF-8 bytes
+NO_POSTING = "-"
+SEPARATOR = ":"
+
+# Ids as the knowledge schema allows them; stricter than needed so forged data is rejected early.
+_POSTING_ID = re.compile(r"[a-z][a-z0-9-]*")
+_KEY_ID = re.compile(r"[a-z][a-z0-9_]*")
+_LANG = re.compile(r"[a-z]{2}")
+
+
+class CallbackDataTooLong(ValueError):
+    """An action's callback data would exceed Telegram's 64-byte limit."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChooseLanguage:
+    """Switch the chat's language (a Telegram-only button, not an engine action)."""
+
+    lang: str
+
+
+ButtonAction = Action | ChooseLanguage
+
+
+def encode(action: ButtonAction) -> str:
+    """The callback data for an action; raises CallbackDataTooLong beyond 64 bytes."""
+    match action:
+        case ShowTopic(posting=posting, topic=topic):
+            parts = ("t", posting or NO_POSTING, topic)
+        case ShowFaq(posting=posting, faq=faq):
+            parts = ("f", posting or NO_POSTING, faq)
+        case SelectPosting(posting=posting):
+            parts = ("p", posting)
+        case ChooseLanguage(lang=lang):
+            parts = ("l", lang)
+        case _:
+            raise TypeError(f"no callback format for {action!r}")
+    data = SEPARATOR.join((VERSION, *parts))
+    if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+        raise CallbackDataTooLong(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
+    return data
+
+
+def decode(data: object) -> ButtonAction | None:
+    """The action of a button's callback data; None for anything unknown, old or forged."""
+    if not isinstance(data, str) or len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+        return None
+    version, _, rest = data.partition(SEPARATOR)
+    if version != VERSION:
+        return None
+    kind, *fields = rest.split(SEPARATOR)
+    match kind, fields:
+        case "t", [posting, topic] if _posting_or_none(posting) and _KEY_ID.fullmatch(topic):
+            return ShowTopic(_posting(posting), topic)
+        case "f", [posting, faq] if _posting_or_none(posting) and _KEY_ID.fullmatch(faq):
+            return ShowFaq(_posting(posting), faq)
+        case "p", [posting] if _POSTING_ID.fullmatch(posting):
+            return SelectPosting(posting)
+        case "l", [lang] if _LANG.fullmatch(lang):
+            return ChooseLanguage(lang)
+    return None
+
+
+def _posting_or_none(field: str) -> bool:
+    return field == NO_POSTING or _POSTING_ID.fullmatch(field) is not None
+
+
+def _posting(field: str) -> str | None:
+    return None if field == NO_POSTING else field

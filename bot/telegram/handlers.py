@@ -1,0 +1,516 @@
+"""Thin Telegram handlers: parse the update, ask the engine, render, reply, log.
+
+Every handler is a method of `BotHandlers`, which holds the few things they share
+(the current engine, the store, the chat states) as typed attributes instead of PTB's
+untyped `bot_data`. Updates of one chat reach these handlers one at a time (see
+`ChatOrderedProcessor` in `bot.telegram.app`), so reading a chat's state, answering
+and saving the new state cannot interleave with another update of the same chat.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from telegram import (
+    Bot,
+    CallbackQuery,
+    Chat,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
+from telegram.ext import ContextTypes, filters
+
+from bot.answers import Action, Reply, SelectPosting
+from bot.conversation import Assistant, Turn
+from bot.knowledge.base import KnowledgeBase
+from bot.render import render_html
+from bot.state import ChatState, language_of
+from bot.store import QuestionRecord, Store, StoreError
+from bot.telegram.callbacks import ChooseLanguage, decode
+from bot.telegram.keyboards import language_keyboard, suggestions_keyboard
+from bot.telegram.messages import send_reply, waiting_for_telegram
+from bot.telegram.texts import LANGUAGE_NAMES, UI_LANGS, fill, help_text, texts, ui_lang
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+STATE_CACHE_SIZE = 10_000  # chats whose state is kept in memory; SQLite holds them all
+DOUBLE_TAP_SECONDS = 3.0  # a second press of the same button within this is ignored
+
+
+class AssistantHolder:
+    """The engine serving now; a knowledge reload swaps it in one assignment."""
+
+    def __init__(self, knowledge: KnowledgeBase) -> None:
+        self._assistant = Assistant(knowledge)
+
+    @property
+    def assistant(self) -> Assistant:
+        return self._assistant
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        return self._assistant.kb
+
+    def swap(self, knowledge: KnowledgeBase) -> None:
+        """Builds the engine for new knowledge, then replaces the old one at once."""
+        self._assistant = Assistant(knowledge)
+
+
+class ChatStates:
+    """Each chat's state: SQLite holds the truth, a bounded cache spares a read per message."""
+
+    def __init__(self, store: Store, capacity: int = STATE_CACHE_SIZE) -> None:
+        self._store = store
+        self._cache: OrderedDict[int, ChatState] = OrderedDict()
+        self._capacity = capacity
+
+    async def get(self, chat_id: int, language_code: str | None) -> ChatState:
+        """The chat's state; a chat seen for the first time starts in the user's language."""
+        state = self._cache.get(chat_id)
+        if state is not None:
+            self._cache.move_to_end(chat_id)
+            return state
+        try:
+            state = await self._store.load_chat_state(chat_id)
+        except StoreError:
+            logger.exception("could not load the state of chat %s; starting afresh", chat_id)
+            state = None
+        if state is None:
+            state = ChatState(lang=language_of(language_code))
+        self._remember(chat_id, state)
+        return state
+
+    async def put(self, chat_id: int, state: ChatState) -> bool:
+        """Saves a changed state; False when the database failed (the reply still stands)."""
+        if self._cache.get(chat_id) == state:
+            return True
+        self._remember(chat_id, state)
+        try:
+            await self._store.save_chat_state(chat_id, state)
+        except StoreError:
+            logger.exception("could not save the state of chat %s", chat_id)
+            return False
+        return True
+
+    def peek(self, chat_id: int) -> ChatState | None:
+        """The cached state, without touching the database (for the error handler)."""
+        return self._cache.get(chat_id)
+
+    def drop(self, chat_id: int) -> None:
+        """Forgets the cached state, e.g. after the chat's data was deleted."""
+        self._cache.pop(chat_id, None)
+
+    def _remember(self, chat_id: int, state: ChatState) -> None:
+        self._cache[chat_id] = state
+        self._cache.move_to_end(chat_id)
+        while len(self._cache) > self._capacity:
+            self._cache.popitem(last=False)
+
+
+@dataclass(frozen=True, slots=True)
+class _Press:
+    message_id: int
+    data: str
+    at: float
+
+
+class AddressedToBot(filters.MessageFilter):
+    """A message that mentions the bot or replies to one of its messages."""
+
+    def filter(self, message: Message) -> bool:
+        bot = message.get_bot()
+        reply = message.reply_to_message
+        if reply is not None and reply.from_user is not None and reply.from_user.id == bot.id:
+            return True
+        mention = f"@{bot.username}".lower()
+        entities = message.parse_entities(
+            [MessageEntity.MENTION]
+        ) or message.parse_caption_entities([MessageEntity.MENTION])
+        return any(text.lower() == mention for text in entities.values())
+
+
+ADDRESSED = AddressedToBot()
+PRIVATE = filters.ChatType.PRIVATE
+GROUPS = filters.ChatType.GROUPS
+NEW_MESSAGE = filters.UpdateType.MESSAGE  # edits of old messages are not questions again
+QUESTION = NEW_MESSAGE & filters.TEXT & ~filters.COMMAND & (PRIVATE | (GROUPS & ADDRESSED))
+NON_TEXT = (
+    NEW_MESSAGE
+    & (
+        filters.Sticker.ALL
+        | filters.PHOTO
+        | filters.VOICE
+        | filters.AUDIO
+        | filters.VIDEO
+        | filters.VIDEO_NOTE
+        | filters.ANIMATION
+        | filters.Document.ALL
+        | filters.LOCATION
+        | filters.CONTACT
+    )
+    & (PRIVATE | (GROUPS & ADDRESSED))
+)
+COMMAND = NEW_MESSAGE & filters.COMMAND
+
+
+class BotHandlers:
+    """The bot's handlers and what they share."""
+
+    def __init__(
+        self, holder: AssistantHolder, store: Store | None, *, retention_days: int
+    ) -> None:
+        self.holder = holder
+        self.retention_days = retention_days
+        self._store: Store | None = None
+        self._states: ChatStates | None = None
+        self._last_press: OrderedDict[int, _Press] = OrderedDict()
+        if store is not None:
+            self.attach_store(store)
+
+    def attach_store(self, store: Store) -> None:
+        """Gives the handlers their store (opened in post_init, before the first update)."""
+        self._store = store
+        self._states = ChatStates(store)
+
+    @property
+    def store_or_none(self) -> Store | None:
+        return self._store
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise RuntimeError("the store is attached in post_init; call it before updates")
+        return self._store
+
+    @property
+    def states(self) -> ChatStates:
+        if self._states is None:
+            raise RuntimeError("the store is attached in post_init; call it before updates")
+        return self._states
+
+    # --- commands ---
+
+    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Greets the user and offers the postings, or opens the posting of a deep link."""
+        message, chat = _message_and_chat(update)
+        if message is None or chat is None:
+            return
+        state = await self._state(update)
+        ui = texts(state.lang)
+        assistant = self.holder.assistant
+        name = update.effective_user.first_name if update.effective_user else ""
+        posting = context.args[0] if context.args else None
+        if posting is not None and posting in assistant.posting_ids():
+            turn = assistant.act(SelectPosting(posting), state)
+            intro = fill(ui.greeting_posting, name=name)
+        elif posting is not None:
+            turn = Turn(assistant.postings_menu(state), state)
+            intro = fill(ui.greeting, name=name) + "\n\n" + ui.unknown_posting_link
+        else:
+            turn = Turn(assistant.postings_menu(state), state)
+            intro = fill(ui.greeting, name=name)
+        await self._reply(message, turn.reply, intro=intro)
+        await self.states.put(chat.id, turn.state)
+
+    async def postings(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Shows every posting as a button."""
+        message, _ = _message_and_chat(update)
+        if message is not None:
+            state = await self._state(update)
+            await self._reply(message, self.holder.assistant.postings_menu(state))
+
+    async def topics(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Shows the selected posting's topics as buttons (the postings when none is chosen)."""
+        message, _ = _message_and_chat(update)
+        if message is not None:
+            state = await self._state(update)
+            await self._reply(message, self.holder.assistant.topics_menu(state))
+
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Explains what the bot does and lists its commands."""
+        message, _ = _message_and_chat(update)
+        if message is not None:
+            state = await self._state(update)
+            await send_reply(message.get_bot(), message.chat_id, help_text(state.lang))
+
+    async def language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Offers the interface languages as buttons."""
+        message, _ = _message_and_chat(update)
+        if message is not None:
+            state = await self._state(update)
+            ui = texts(state.lang)
+            await send_reply(
+                message.get_bot(), message.chat_id, ui.language_prompt, language_keyboard()
+            )
+
+    async def privacy(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Says what is stored, for how long, and how to delete it."""
+        message, _ = _message_and_chat(update)
+        if message is not None:
+            state = await self._state(update)
+            text_html = fill(texts(state.lang).privacy, days=self.retention_days)
+            await send_reply(message.get_bot(), message.chat_id, text_html)
+
+    async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Says the command is unknown and points to /help."""
+        message, chat = _message_and_chat(update)
+        if message is None or chat is None or not _command_is_for_us(message, chat):
+            return
+        state = await self._state(update)
+        await send_reply(message.get_bot(), message.chat_id, texts(state.lang).unknown_command)
+
+    # --- messages ---
+
+    async def question(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answers a free-text question through the engine and logs it."""
+        message, chat = _message_and_chat(update)
+        if message is None or chat is None or message.text is None:
+            return
+        started = time.perf_counter()
+        text = _without_mention(message.text, message.get_bot().username)
+        state = await self._state(update)
+        if not text:
+            await self._reply(message, self.holder.assistant.postings_menu(state))
+            return
+        assistant = self.holder.assistant
+        turn = assistant.ask(text, state)
+        await self._reply(message, turn.reply, quote=chat.type != ChatType.PRIVATE)
+        self._log(chat.id, state.lang, text, "question", turn.reply, assistant.version, started)
+        await self.states.put(chat.id, turn.state)
+
+    async def non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Tells the user, kindly, that the bot reads text only."""
+        message, _ = _message_and_chat(update)
+        if message is not None:
+            state = await self._state(update)
+            await send_reply(message.get_bot(), message.chat_id, texts(state.lang).non_text)
+
+    # --- buttons ---
+
+    async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Carries out a pressed button; a stale, forged or repeated press gets a polite answer."""
+        query = update.callback_query
+        chat = update.effective_chat
+        if query is None or chat is None:
+            return
+        started = time.perf_counter()
+        state = await self._state(update)
+        action = decode(query.data)
+        assistant = self.holder.assistant
+        if self._is_double_tap(chat.id, query):
+            # Telegram still waits for an answer; the first press already did the work.
+            await _answer(query)
+            return
+        if isinstance(action, ChooseLanguage) and action.lang in UI_LANGS:
+            await self._choose_language(query, chat, state, action.lang)
+            return
+        if action is None or isinstance(action, ChooseLanguage) or not _exists(action, assistant):
+            await self._stale_button(query, chat, state)
+            return
+        await _answer(query)  # answered first, so the button stops spinning at once
+        turn = assistant.act(action, state)
+        label = _pressed_label(query) or query.data or ""
+        await self._reply_in(chat.id, query.get_bot(), turn.reply)
+        self._log(chat.id, state.lang, label, "button", turn.reply, assistant.version, started)
+        await self.states.put(chat.id, turn.state)
+
+    async def _choose_language(
+        self, query: CallbackQuery, chat: Chat, state: ChatState, lang: str
+    ) -> None:
+        new_state = ChatState(posting=state.posting, lang=language_of(lang))
+        saved = await self.states.put(chat.id, new_state)
+        ui = texts(lang)
+        await _answer(query, LANGUAGE_NAMES[ui_lang(lang)])
+        text_html = ui.language_set if saved else f"{ui.language_set}\n{ui.storage_trouble}"
+        try:
+            with waiting_for_telegram():
+                await query.edit_message_text(text_html)
+        except BadRequest as error:
+            # A double tap edits to the same text; Telegram calls that an error, we do not.
+            if "not modified" not in str(error).lower():
+                raise
+
+    async def _stale_button(self, query: CallbackQuery, chat: Chat, state: ChatState) -> None:
+        ui = texts(state.lang)
+        logger.info("stale or unknown button data in chat %s: %r", chat.id, query.data)
+        await _answer(query, ui.stale_button_toast)
+        await self._reply_in(
+            chat.id, query.get_bot(), self.holder.assistant.postings_menu(state), ui.stale_button
+        )
+
+    def _is_double_tap(self, chat_id: int, query: CallbackQuery) -> bool:
+        message_id = query.message.message_id if query.message else 0
+        press = _Press(message_id, query.data or "", time.monotonic())
+        last = self._last_press.pop(chat_id, None)
+        self._last_press[chat_id] = press
+        if len(self._last_press) > STATE_CACHE_SIZE:
+            self._last_press.popitem(last=False)  # the chat that pressed longest ago
+        return (
+            last is not None
+            and (last.message_id, last.data) == (press.message_id, press.data)
+            and press.at - last.at < DOUBLE_TAP_SECONDS
+        )
+
+    async def forgotten(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Drops the chat's cached state once /forget has run, so it cannot come back."""
+        if update.effective_chat is not None:
+            self.states.drop(update.effective_chat.id)
+            self._last_press.pop(update.effective_chat.id, None)
+
+    # --- errors ---
+
+    async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Logs the error with its context and tells the user something went wrong."""
+        error = context.error
+        where = _describe(update)
+        if isinstance(error, (TimedOut, RetryAfter)):
+            # Telegram is slow or flooded: the reply may have arrived, and another message
+            # would only add to the load. Log it; the user can ask again.
+            logger.warning("Telegram %s while handling %s", type(error).__name__, where)
+            return
+        if isinstance(error, Forbidden):
+            # The user blocked the bot (or it left the group): routine, and nothing can
+            # reach them any more.
+            logger.info("chat unreachable while handling %s: %s", where, error)
+            return
+        logger.error("error while handling %s", where, exc_info=error)
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if not isinstance(update, Update) or chat is None:
+            return
+        if update.callback_query is not None:
+            await _answer(update.callback_query)
+        state = self._states.peek(chat.id) if self._states is not None else None
+        user = update.effective_user
+        lang = state.lang if state else language_of(user.language_code if user else None)
+        try:
+            await context.bot.send_message(chat.id, texts(lang).error)
+        except TelegramError as send_error:
+            logger.warning("could not tell the user about the error in %s: %s", where, send_error)
+
+    # --- shared steps ---
+
+    async def _state(self, update: Update) -> ChatState:
+        chat = update.effective_chat
+        user = update.effective_user
+        assert chat is not None
+        return await self.states.get(chat.id, user.language_code if user else None)
+
+    async def _reply(
+        self, message: Message, reply: Reply, *, intro: str | None = None, quote: bool = False
+    ) -> None:
+        await self._reply_in(
+            message.chat_id, message.get_bot(), reply, intro, reply_to=message if quote else None
+        )
+
+    async def _reply_in(
+        self,
+        chat_id: int,
+        bot: Bot,
+        reply: Reply,
+        intro: str | None = None,
+        *,
+        reply_to: Message | None = None,
+    ) -> None:
+        text_html = render_html(reply.answer)
+        if intro:
+            text_html = f"{intro}\n\n{text_html}"
+        keyboard: InlineKeyboardMarkup | None = suggestions_keyboard(reply.suggestions)
+        await send_reply(
+            bot,
+            chat_id,
+            text_html,
+            keyboard,
+            reply_to=reply_to.message_id if reply_to else None,
+        )
+
+    def _log(
+        self,
+        chat_id: int,
+        lang: str,
+        question: str,
+        kind: str,
+        reply: Reply,
+        knowledge_version: str,
+        started: float,
+    ) -> None:
+        self.store.log(
+            QuestionRecord(
+                channel=CHANNEL,
+                chat_id=chat_id,
+                lang=lang,
+                question=question,
+                kind=kind,
+                status=reply.status,
+                posting=reply.posting,
+                topic=reply.topic,
+                score=reply.score,
+                suggestions=tuple(s.label for s in reply.suggestions),
+                latency_ms=(time.perf_counter() - started) * 1000,
+                knowledge_version=knowledge_version,
+            )
+        )
+
+
+def _message_and_chat(update: Update) -> tuple[Message | None, Chat | None]:
+    return update.effective_message, update.effective_chat
+
+
+def _exists(action: Action, assistant: Assistant) -> bool:
+    """Whether the button's posting still exists (a topic or FAQ the engine checks itself)."""
+    posting = getattr(action, "posting", None)
+    return posting is None or posting in assistant.posting_ids()
+
+
+async def _answer(query: CallbackQuery, text: str | None = None) -> None:
+    """Answers a callback query; a query already too old to answer is not worth an error."""
+    try:
+        with waiting_for_telegram():
+            await query.answer(text)
+    except BadRequest as error:
+        logger.info("could not answer callback query %s: %s", query.id, error)
+
+
+def _pressed_label(query: CallbackQuery) -> str | None:
+    """The label of the pressed button, read from the message it sits on."""
+    message = query.message
+    markup = getattr(message, "reply_markup", None)
+    if markup is None:
+        return None
+    for row in markup.inline_keyboard:
+        for button in row:
+            if button.callback_data == query.data:
+                return button.text
+    return None
+
+
+def _without_mention(text: str, username: str | None) -> str:
+    if username:
+        text = re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE)
+    return " ".join(text.split())
+
+
+def _command_is_for_us(message: Message, chat: Chat) -> bool:
+    """In a group, an unknown command may be meant for another bot: answer only `/x@us`."""
+    if chat.type == ChatType.PRIVATE:
+        return True
+    command = (message.text or "").split()[0] if message.text else ""
+    _, _, target = command.partition("@")
+    return target.lower() == (message.get_bot().username or "").lower()
+
+
+def _describe(update: object) -> str:
+    """The update's kind, id and chat for an error log; never the user's text."""
+    if not isinstance(update, Update):
+        return f"a non-update event ({type(update).__name__})"
+    kind = "callback query" if update.callback_query else "message"
+    chat_id = update.effective_chat.id if update.effective_chat else None
+    return f"{kind} in update {update.update_id} (chat {chat_id})"

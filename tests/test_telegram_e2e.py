@@ -1,0 +1,613 @@
+"""The bot end to end: the real PTB Application, over HTTP, against a fake Bot API server.
+
+Each test builds the application with `build_application` (as `jpo-bot run` does),
+points it at the fake server on 127.0.0.1, and plays scripted users. Knowledge is a
+copy of the real folder, the store a real SQLite file. The fake rejects what Telegram
+rejects, and every test ends by checking that it rejected nothing and that every
+button press was answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import shutil
+import socket
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from pydantic import SecretStr
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application
+
+from bot.config import Settings, load_settings
+from bot.knowledge.loader import load_knowledge
+from bot.store import Store, new_encryption_key, new_hash_secret
+from bot.telegram.app import build_application, webhook_options
+from bot.telegram.handlers import AssistantHolder
+from bot.telegram.texts import COMMANDS, texts
+from tests.fake_bot_api import BOT_USERNAME, FakeBotApi, FakeUser, SentMessage
+
+REPO = Path(__file__).resolve().parents[1]
+POLL_TIMEOUT = 1  # seconds the bot's getUpdates waits; short so tests stop quickly
+UNEP = "unep-car-rcu"
+UNESCO = "unesco-clt"
+UNEP_BUTTON = "UNEP – Kingston, Jamaica"
+UNESCO_BUTTON = "UNESCO – Culture Sector"
+
+pytestmark = [
+    pytest.mark.slow,
+    # PTB's own RetryAfter constructor warns about its future timedelta type on every 429.
+    pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning"),
+]
+
+
+# --- fixtures and helpers ---
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as server:
+        yield server
+
+
+@pytest.fixture
+def live_knowledge(tmp_path: Path) -> Path:
+    """A copy of the real knowledge folder that a test may edit while the bot runs."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(REPO / "knowledge", target)
+    return target
+
+
+@pytest.fixture
+def settings(tmp_path: Path, api: FakeBotApi, live_knowledge: Path) -> Settings:
+    return load_settings(
+        _env_file=None,  # a developer's .env must not leak into the tests
+        telegram_bot_token=api.token,
+        telegram_base_url=api.base_url,
+        database_path=tmp_path / "bot.sqlite3",
+        knowledge_dir=live_knowledge,
+        log_hash_secret=new_hash_secret(),
+        log_encryption_key=new_encryption_key(),
+        reload_interval_seconds=0.05,
+        log_retention_days=90,
+    )
+
+
+@pytest.fixture
+async def store(settings: Settings) -> AsyncIterator[Store]:
+    opened = await _open_store(settings)
+    yield opened
+    await opened.close()
+
+
+async def _open_store(settings: Settings) -> Store:
+    assert settings.log_hash_secret and settings.log_encryption_key
+    return await Store.open(
+        settings.database_path,
+        hash_secret=settings.log_hash_secret.get_secret_value(),
+        encryption_key=settings.log_encryption_key.get_secret_value(),
+    )
+
+
+@asynccontextmanager
+async def running_bot(
+    api: FakeBotApi,
+    settings: Settings,
+    store: Store | None,
+    *,
+    holder: AssistantHolder | None = None,
+    **options: Any,
+) -> AsyncIterator[Application]:
+    """Runs the application as `run_polling` would, lifecycle hooks included."""
+    holder = holder or AssistantHolder(load_knowledge(settings.knowledge_dir))
+    app = build_application(settings, assistant_holder=holder, store=store, **options)
+    try:
+        async with app:
+            await app.post_init(app)  # type: ignore[misc]
+            await app.start()
+            assert app.updater is not None
+            if settings.webhook_url:
+                await app.updater.start_webhook(**webhook_options(settings))
+            else:
+                await app.updater.start_polling(
+                    poll_interval=0, timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES
+                )
+            try:
+                yield app
+            finally:
+                await app.updater.stop()
+                await app.stop()
+    finally:
+        await app.post_shutdown(app)  # type: ignore[misc]
+    # Every test also checks Telegram's rules: nothing rejected, every press answered.
+    assert not api.errors(), [(c.method, c.params) for c in api.errors()]
+    assert not api.unanswered_callbacks
+
+
+@pytest.fixture
+async def bot(api: FakeBotApi, settings: Settings, store: Store) -> AsyncIterator[Application]:
+    async with running_bot(api, settings, store) as app:
+        yield app
+
+
+@dataclass
+class BotReply:
+    """What the bot sent in reply to one message or press: one or more parts."""
+
+    parts: list[SentMessage]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(part.text for part in self.parts)
+
+    @property
+    def last(self) -> SentMessage:
+        """The part that carries the buttons."""
+        return self.parts[-1]
+
+    def button_labels(self) -> list[str]:
+        return self.last.button_labels()
+
+
+async def ask(api: FakeBotApi, user: FakeUser, text: str) -> BotReply:
+    """Sends a text and returns the bot's whole reply to it."""
+    before = len(api.messages_to(user.chat_id))
+    api.send_text(user, text)
+    await api.wait_messages(user.chat_id, before + 1)
+    await settle(api, user)
+    return BotReply(api.messages_to(user.chat_id)[before:])
+
+
+async def settle(api: FakeBotApi, user: FakeUser) -> None:
+    """Waits until the bot has finished every update of this chat sent so far.
+
+    One chat's updates are handled in order, so once the answer to a /help sent now
+    arrives, everything before it is done (and no late duplicate can follow).
+    """
+    before = len(api.messages_to(user.chat_id))
+    api.send_text(user, "/help")
+    await api.wait_for(
+        lambda: any("/privacy" in m.text for m in api.messages_to(user.chat_id)[before:])
+    )
+    for message in api.messages_to(user.chat_id)[before:]:
+        if "/privacy" in message.text:
+            api.sent.remove(message)  # the probe is not part of the conversation
+
+
+async def press(api: FakeBotApi, user: FakeUser, reply: BotReply, label: str) -> BotReply:
+    """Taps a button and returns the bot's whole reply to it."""
+    before = len(api.messages_to(user.chat_id))
+    query_id = api.press(user, reply.last, label)
+    await api.wait_messages(user.chat_id, before + 1)
+    await settle(api, user)
+    assert query_id in api.callback_answers
+    return BotReply(api.messages_to(user.chat_id)[before:])
+
+
+async def wait_until(condition: Callable[[], bool], timeout: float = 10) -> None:
+    """For conditions no API call signals (a reload job): re-check on a short interval."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError("condition not met")
+        await asyncio.sleep(0.02)
+
+
+async def log_rows(store: Store) -> list[Any]:
+    await store.flush()
+    return list(await store.export_rows())
+
+
+# --- conversation ---
+
+
+async def test_start_greets_in_english_and_offers_the_postings(
+    api: FakeBotApi, bot: Application
+) -> None:
+    ana = api.user(1001, "Ana", "en")
+    api.send_text(ana, "/start")
+    [reply] = await api.wait_messages(ana.chat_id, 1)
+    assert reply.text.startswith("Hello Ana!")
+    assert reply.button_labels() == [UNEP_BUTTON, UNESCO_BUTTON]
+
+
+async def test_start_greets_in_german_for_a_german_telegram(
+    api: FakeBotApi, bot: Application
+) -> None:
+    jonas = api.user(1002, "Jonas", "de-AT")
+    api.send_text(jonas, "/start")
+    [reply] = await api.wait_messages(jonas.chat_id, 1)
+    assert reply.text.startswith("Hallo Jonas!")
+
+
+async def test_the_command_menu_is_registered_in_english_and_german(
+    api: FakeBotApi, bot: Application
+) -> None:
+    english = api.commands[("default", "")]
+    german = api.commands[("default", "de")]
+    assert [c["command"] for c in english] == [c.name for c in COMMANDS if c.in_menu]
+    assert [c["command"] for c in german] == [c["command"] for c in english]
+    assert german[0]["description"] != english[0]["description"]
+
+
+async def test_a_deep_link_opens_its_posting_and_the_next_question_is_about_it(
+    api: FakeBotApi, bot: Application, store: Store
+) -> None:
+    ana = api.user(1003, "Ana", "en")
+    api.send_text(ana, f"/start {UNEP}")
+    [opened] = await api.wait_messages(ana.chat_id, 1)
+    assert "UNEP – Kingston" in opened.text
+    answer = await ask(api, ana, "What are the duties?")
+    assert answer.text.startswith("UNEP – Kingston, Jamaica — Duties")
+
+
+async def test_a_deep_link_to_an_unknown_posting_offers_the_postings(
+    api: FakeBotApi, bot: Application
+) -> None:
+    ana = api.user(1004, "Ana", "en")
+    api.send_text(ana, "/start jpo-that-closed-long-ago")
+    [reply] = await api.wait_messages(ana.chat_id, 1)
+    assert "I don't know that posting" in reply.text
+    assert reply.button_labels() == [UNEP_BUTTON, UNESCO_BUTTON]
+
+
+async def test_clarify_then_choosing_a_posting_answers_the_original_question(
+    api: FakeBotApi, bot: Application, store: Store
+) -> None:
+    ana = api.user(1005, "Ana", "en")
+    clarify = await ask(api, ana, "what are the duties?")
+    assert clarify.button_labels() == [UNEP_BUTTON, UNESCO_BUTTON]
+    answer = await press(api, ana, clarify, UNESCO_BUTTON)
+    assert answer.text.startswith("UNESCO – Culture Sector — Duties")
+    statuses = [(row.kind, row.status, row.posting) for row in await log_rows(store)]
+    assert statuses == [("question", "clarify", None), ("button", "answered", UNESCO)]
+
+
+async def test_questions_in_german_and_english_are_answered_and_logged(
+    api: FakeBotApi, bot: Application, store: Store
+) -> None:
+    jonas = api.user(1006, "Jonas", "de")
+    ana = api.user(1007, "Ana", "en")
+    german = await ask(api, jonas, "Wo ist der Dienstort der UNEP-Stelle?")
+    english = await ask(api, ana, "How long is the assignment in Kingston?")
+    assert "Dienstort" in german.text and "Kingston" in german.text
+    assert "2 years" in english.text
+    assert german.button_labels() and english.button_labels()  # follow-up topics
+    rows = {row.question: row for row in await log_rows(store)}
+    assert rows["Wo ist der Dienstort der UNEP-Stelle?"].lang == "de"
+    assert rows["How long is the assignment in Kingston?"].status == "answered"
+    assert rows["How long is the assignment in Kingston?"].posting == UNEP
+
+
+async def test_not_stated_names_bfio_and_fallback_says_what_the_bot_does(
+    api: FakeBotApi, bot: Application
+) -> None:
+    ana = api.user(1008, "Ana", "en")
+    not_stated = await ask(api, ana, "What's the salary for the Kingston JPO?")
+    assert "BFIO" in not_stated.text
+    fallback = await ask(api, ana, "what's the weather in berlin today")
+    assert "JPO postings" in fallback.text
+    assert fallback.button_labels()
+
+
+async def test_topic_buttons_show_topics_and_a_long_answer_is_split(
+    api: FakeBotApi, bot: Application
+) -> None:
+    ana = api.user(1009, "Ana", "en")
+    api.send_text(ana, f"/start {UNEP}")
+    await api.wait_messages(ana.chat_id, 1)
+    menu = await ask(api, ana, "/topics")
+    assert "Duties and responsibilities" in menu.button_labels()
+    before = len(api.messages_to(ana.chat_id))
+    api.press(ana, menu.last, "Duties and responsibilities")
+    # The UNEP duties run to about 4,600 characters: two messages, buttons on the last.
+    parts = (await api.wait_messages(ana.chat_id, before + 2))[before:]
+    assert parts[0].text.startswith("UNEP – Kingston, Jamaica — Duties")
+    assert not parts[0].button_labels() and parts[1].button_labels()
+
+
+async def test_stickers_photos_voice_and_files_get_a_friendly_note(
+    api: FakeBotApi, bot: Application
+) -> None:
+    ana = api.user(1010, "Ana", "en")
+    for send in (api.send_sticker, api.send_photo, api.send_voice, api.send_document):
+        send(ana)
+    replies = await api.wait_messages(ana.chat_id, 4)
+    assert {reply.text for reply in replies} == {texts("en").non_text}
+
+
+async def test_help_privacy_language_and_unknown_commands(
+    api: FakeBotApi, bot: Application
+) -> None:
+    ana = api.user(1011, "Ana", "en")
+    help_reply = await ask(api, ana, "/help")
+    assert all(f"/{c.name}" in help_reply.text for c in COMMANDS)
+    privacy = await ask(api, ana, "/privacy")
+    assert "90 days" in privacy.text and "/forget" in privacy.text
+    unknown = await ask(api, ana, "/frobnicate")
+    assert unknown.text == texts("en").unknown_command
+    prompt = await ask(api, ana, "/language")
+    api.press(ana, prompt.last, "Deutsch")
+    await api.wait_for(
+        lambda: api.messages[(ana.chat_id, prompt.last.message_id)].text.startswith("Ab")
+    )
+    german_help = await ask(api, ana, "/privacy")
+    assert german_help.text.startswith("Datenschutz")
+
+
+async def test_in_a_group_the_bot_answers_only_when_addressed(
+    api: FakeBotApi, bot: Application
+) -> None:
+    group = api.group(-5001)
+    ana = api.user(1012, "Ana", "en")
+    api.send_text(ana, "How long is the assignment in Kingston?", chat=group)
+    api.send_sticker(ana, chat=group)
+    api.send_text(ana, "/help@some_other_bot", chat=group)
+    api.send_text(ana, f"@{BOT_USERNAME} How long is the assignment in Kingston?", chat=group)
+    [answer] = await api.wait_messages(group.id, 1)
+    assert "2 years" in answer.text
+    api.send_text(ana, "and the duty station?", chat=group, reply_to=answer)
+    api.send_text(ana, f"/help@{BOT_USERNAME}", chat=group)
+    replies = await api.wait_messages(group.id, 3)
+    assert "Kingston" in replies[1].text
+    assert "/privacy" in replies[2].text
+    await settle(api, ana)  # in Ana's private chat: proves nothing else is pending there
+    assert len(api.messages_to(group.id)) == 3  # nothing for the unaddressed messages
+
+
+# --- Telegram's rules ---
+
+
+async def test_a_burst_of_50_messages_is_answered_in_full(
+    api: FakeBotApi, bot: Application, store: Store
+) -> None:
+    ana = api.user(1013, "Ana", "en")
+    questions = [f"How long is the assignment in Kingston? ({i})" for i in range(50)]
+    for question in questions:
+        api.send_text(ana, question)
+    await api.wait_messages(ana.chat_id, 50, timeout=20)
+    await settle(api, ana)
+    rows = await log_rows(store)
+    assert [row.question for row in rows] == questions  # one chat's order is kept
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["v0:p:unep-car-rcu", "v1:p:closed-posting", "v1:t:closed-posting:duties", "junk", "v1:x"],
+)
+async def test_a_stale_or_forged_button_gets_a_polite_answer(
+    api: FakeBotApi, bot: Application, data: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    ana = api.user(1014, "Ana", "en")
+    menu = await ask(api, ana, "/postings")
+    query_id = api.press(ana, menu.last, data=data)
+    [*_, reply] = await api.wait_messages(ana.chat_id, 2)
+    await api.wait_for(lambda: query_id in api.callback_answers)
+    assert api.callback_answers[query_id]["text"] == texts("en").stale_button_toast
+    assert reply.text.startswith(texts("en").stale_button)
+    assert reply.button_labels() == [UNEP_BUTTON, UNESCO_BUTTON]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_double_tapped_button_answers_once_without_error(
+    api: FakeBotApi, bot: Application
+) -> None:
+    ana = api.user(1015, "Ana", "en")
+    menu = await ask(api, ana, "/postings")
+    first = api.press(ana, menu.last, UNEP_BUTTON)
+    second = api.press(ana, menu.last, UNEP_BUTTON)
+    await api.wait_for(lambda: {first, second} <= api.callback_answers.keys())
+    await settle(api, ana)
+    overviews = [m for m in api.messages_to(ana.chat_id) if m.text.startswith("UNEP – Kingston")]
+    assert len(overviews) == 1
+
+
+async def test_a_double_tapped_language_button_edits_once_without_error(
+    api: FakeBotApi, bot: Application
+) -> None:
+    ana = api.user(1016, "Ana", "en")
+    prompt = await ask(api, ana, "/language")
+    ids = [api.press(ana, prompt.last, "Deutsch"), api.press(ana, prompt.last, "Deutsch")]
+    await api.wait_for(lambda: set(ids) <= api.callback_answers.keys())
+    assert api.messages[(ana.chat_id, prompt.last.message_id)].text == texts("de").language_set
+
+
+async def test_a_429_is_waited_out_and_the_reply_arrives_once(
+    api: FakeBotApi, bot: Application
+) -> None:
+    ana = api.user(1017, "Ana", "en")
+    api.fail_next("sendMessage", 429, retry_after=1)
+    answer = await ask(api, ana, "How long is the assignment in Kingston?")
+    assert "2 years" in answer.text
+    assert len([m for m in api.messages_to(ana.chat_id) if "2 years" in m.text]) == 1
+    assert [c.status for c in api.calls_to("sendMessage")][:2] == [429, 200]
+
+
+async def test_a_502_is_retried_and_the_reply_arrives_once(
+    api: FakeBotApi, bot: Application
+) -> None:
+    ana = api.user(1018, "Ana", "en")
+    api.fail_next("sendMessage", 502)
+    answer = await ask(api, ana, "How long is the assignment in Kingston?")
+    assert "2 years" in answer.text
+    assert len([m for m in api.messages_to(ana.chat_id) if "2 years" in m.text]) == 1
+
+
+async def test_a_lasting_502_is_reported_and_the_bot_keeps_running(
+    api: FakeBotApi, bot: Application, caplog: pytest.LogCaptureFixture
+) -> None:
+    ana = api.user(1019, "Ana", "en")
+    api.fail_next("sendMessage", 502, times=3)  # the first try and both retries
+    api.send_text(ana, "How long is the assignment in Kingston?")
+    [note] = await api.wait_messages(ana.chat_id, 1)
+    assert note.text == texts("en").error
+    assert any("error while handling message" in r.getMessage() for r in caplog.records)
+    answer = await ask(api, ana, "How long is the assignment in Kingston?")
+    assert "2 years" in answer.text
+
+
+async def test_a_slow_reply_times_out_without_a_duplicate(
+    api: FakeBotApi, settings: Settings, store: Store
+) -> None:
+    ana = api.user(1020, "Ana", "en")
+    async with running_bot(api, settings, store, read_timeout=0.3):
+        api.slow_next("sendMessage", 0.8)
+        api.send_text(ana, "How long is the assignment in Kingston?")
+        await api.wait_messages(ana.chat_id, 1)
+        await settle(api, ana)
+        assert len(api.messages_to(ana.chat_id)) == 1
+        assert len(api.calls_to("sendMessage")) == 2  # the slow one and the probe, no retry
+
+
+# --- state, knowledge, log ---
+
+
+async def test_the_chosen_posting_survives_a_restart(api: FakeBotApi, settings: Settings) -> None:
+    ana = api.user(1021, "Ana", "en")
+    async with running_bot(api, settings, None):  # the application opens and closes its store
+        api.send_text(ana, f"/start {UNESCO}")
+        await api.wait_messages(ana.chat_id, 1)
+    async with running_bot(api, settings, None):
+        menu = await ask(api, ana, "/topics")
+    assert menu.text.startswith("UNESCO – Culture Sector: topics")
+    assert "Duties and responsibilities" in menu.button_labels()
+
+
+async def test_an_edited_knowledge_file_is_served_without_restart(
+    api: FakeBotApi, settings: Settings, store: Store, live_knowledge: Path
+) -> None:
+    holder = AssistantHolder(load_knowledge(live_knowledge))
+    ana = api.user(1022, "Ana", "en")
+    posting = live_knowledge / "postings" / f"{UNEP}.yaml"
+    async with running_bot(api, settings, store, holder=holder):
+        old_version = holder.knowledge.version
+        text = posting.read_text(encoding="utf-8")
+        assert "2 years, with the possibility" in text
+        posting.write_text(text.replace("2 years, with", "3 years, with"), encoding="utf-8")
+        await wait_until(lambda: holder.knowledge.version != old_version)
+        answer = await ask(api, ana, "How long is the assignment in Kingston?")
+    assert "3 years" in answer.text
+
+
+async def test_an_invalid_edit_keeps_the_last_good_knowledge_and_logs_file_and_line(
+    api: FakeBotApi,
+    settings: Settings,
+    store: Store,
+    live_knowledge: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    holder = AssistantHolder(load_knowledge(live_knowledge))
+    ana = api.user(1023, "Ana", "en")
+    posting = live_knowledge / "postings" / f"{UNEP}.yaml"
+    caplog.set_level(logging.ERROR, logger="bot.telegram.app")
+    async with running_bot(api, settings, store, holder=holder):
+        version = holder.knowledge.version
+        lines = posting.read_text(encoding="utf-8").splitlines()
+        lines.insert(3, "unknown_field: [unclosed")
+        posting.write_text("\n".join(lines), encoding="utf-8")
+
+        def reload_failed() -> bool:
+            return any(f"{UNEP}.yaml:" in r.getMessage() for r in caplog.records)
+
+        await wait_until(reload_failed)
+        answer = await ask(api, ana, "How long is the assignment in Kingston?")
+    assert holder.knowledge.version == version
+    assert "2 years" in answer.text
+    located = re.compile(rf"{re.escape(str(posting))}:\d+:\d+: \S")
+    assert any(located.search(r.getMessage()) for r in caplog.records)
+
+
+async def test_forget_deletes_the_chats_log_and_state_through_the_running_bot(
+    api: FakeBotApi, bot: Application, store: Store
+) -> None:
+    ana = api.user(1024, "Ana", "en")
+    await ask(api, ana, f"/start {UNEP}")
+    await ask(api, ana, "How long is the assignment?")
+    assert len(await log_rows(store)) == 1
+    confirm = await ask(api, ana, "/forget")
+    api.press(ana, confirm.last, "Yes, delete")
+    await api.wait_for(
+        lambda: api.messages[(ana.chat_id, confirm.last.message_id)].text.startswith("Done")
+    )
+    menu = await ask(api, ana, "/topics")
+    assert menu.button_labels() == [UNEP_BUTTON, UNESCO_BUTTON]  # no posting remembered
+    assert await log_rows(store) == []
+    assert await store.load_chat_state(ana.chat_id) is None
+
+
+async def test_admin_commands_are_wired_and_hidden_from_everyone_else(
+    api: FakeBotApi, settings: Settings, store: Store
+) -> None:
+    admin = api.user(1100, "Ada", "en")
+    ana = api.user(1025, "Ana", "en")
+    settings = settings.model_copy(update={"admin_user_ids": frozenset({admin.id})})
+    async with running_bot(api, settings, store):
+        stats = await ask(api, admin, "/stats")
+        reload = await ask(api, admin, "/reload")
+        refused = await ask(api, ana, "/stats")
+    assert stats.text.startswith("Question log, last 30 days")
+    assert reload.text == "Knowledge reloaded."
+    assert refused.text == texts("en").unknown_command
+    admin_menu = [c["command"] for c in api.commands[("chat", "")]]
+    assert {"stats", "reload", "help", "privacy"} <= set(admin_menu)
+
+
+async def test_webhook_mode_takes_updates_only_with_telegrams_secret(
+    api: FakeBotApi, settings: Settings, store: Store
+) -> None:
+    with socket.socket() as probe:  # a free port for the bot's webhook server
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/telegram/hook"
+    secret = "webhook-secret-for-the-test"
+    settings = settings.model_copy(
+        update={
+            "webhook_url": url,
+            "webhook_port": port,
+            "webhook_secret_token": SecretStr(secret),
+        }
+    )
+    ana = api.user(1026, "Ana", "en")
+    async with running_bot(api, settings, store), aiohttp.ClientSession() as http:
+        assert api.webhook is not None
+        assert (api.webhook["url"], api.webhook["secret_token"]) == (url, secret)
+        api.send_text(ana, "How long is the assignment in Kingston?")
+        [update] = api.pop_updates()
+        header = "X-Telegram-Bot-Api-Secret-Token"
+        forged = await http.post(url, json=update, headers={header: "guessed"})
+        unsigned = await http.post(url, json=update)
+        genuine = await http.post(url, json=update, headers={header: secret})
+        [answer] = await api.wait_messages(ana.chat_id, 1)
+    assert (forged.status, unsigned.status, genuine.status) == (403, 403, 200)
+    assert "2 years" in answer.text
+
+
+async def test_1000_questions_from_100_chats_give_exactly_1000_log_rows(
+    api: FakeBotApi, settings: Settings, store: Store
+) -> None:
+    users = [api.user(20_000 + n, f"User{n}", "de" if n % 2 else "en") for n in range(100)]
+    questions = {
+        (user.id, f"How long is the assignment in Kingston? [{user.id}/{i}]")
+        for user in users
+        for i in range(10)
+    }
+    # Telegram allows about 30 messages a second; the fake does not need the brakes.
+    relaxed = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
+    async with running_bot(api, settings, store, rate_limiter=relaxed):
+        for i in range(10):  # round robin, so all 100 chats are busy at once
+            for user in users:
+                api.send_text(user, f"How long is the assignment in Kingston? [{user.id}/{i}]")
+        await api.wait_for(lambda: len(api.sent) >= 1000, timeout=40)
+    # Stopping waited for every handler; the store has now flushed what they logged.
+    rows = await log_rows(store)
+    assert len(api.sent) == 1000
+    assert len(rows) == 1000
+    assert {row.question for row in rows} == {question for _, question in questions}
+    assert not api.errors()

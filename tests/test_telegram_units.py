@@ -1,0 +1,282 @@
+"""The Telegram adapter's pure pieces: callback codec, message splitting, keyboards, texts.
+
+Where Telegram's own rules decide (HTML parsing, length after parsing, callback size),
+the checks go through the fake Bot API server's validators, so a unit test and the
+end-to-end tests judge by the same rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.answers import SelectPosting, ShowFaq, ShowTopic, Suggestion
+from bot.render import render_html
+from bot.telegram import callbacks
+from bot.telegram.callbacks import ChooseLanguage, decode, encode
+from bot.telegram.keyboards import (
+    MAX_BUTTONS,
+    MAX_LABEL_LENGTH,
+    language_keyboard,
+    short_label,
+    suggestions_keyboard,
+)
+from bot.telegram.messages import MAX_MESSAGE_LENGTH, split_html, visible_length
+from bot.telegram.texts import COMMANDS, UI_LANGS, help_text, menu_commands, texts, ui_lang
+from tests.fake_bot_api import ApiError, _checked_markup, parse_html, utf16_length
+
+# --- callback data ---
+
+ACTIONS = [
+    ShowTopic("unep-car-rcu", "duration"),
+    ShowTopic(None, "eligibility"),
+    ShowFaq("unesco-clt", "salary_band"),
+    ShowFaq(None, "how_to_apply"),
+    SelectPosting("unesco-clt"),
+    ChooseLanguage("de"),
+]
+
+
+@pytest.mark.parametrize("action", ACTIONS, ids=repr)
+def test_every_action_survives_a_round_trip(action: callbacks.ButtonAction) -> None:
+    data = encode(action)
+    assert decode(data) == action
+    assert len(data.encode()) <= callbacks.MAX_CALLBACK_BYTES
+    assert data.startswith(callbacks.VERSION + ":")
+
+
+def test_encoding_refuses_data_over_64_bytes() -> None:
+    with pytest.raises(callbacks.CallbackDataTooLong):
+        encode(ShowTopic("a" * 40, "b" * 30))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        "",
+        "v0:t:unesco-clt:duration",  # an older format
+        "v2:p:unesco-clt",  # a newer one
+        "v1",
+        "v1:",
+        "v1:x:unesco-clt",  # unknown kind
+        "v1:t:unesco-clt",  # missing field
+        "v1:t:unesco-clt:duration:extra",
+        "v1:p:",
+        "v1:p:-",  # "no posting" is not a posting to select
+        "v1:p:UNESCO",  # ids are lower case
+        "v1:p:unesco clt",
+        "v1:t:unesco-clt:<script>",
+        "v1:l:deutsch",
+        "v1:p:" + "a" * 80,  # over 64 bytes
+        b"v1:p:unesco-clt",  # not a str
+        "start",  # a payload from some other bot version
+    ],
+)
+def test_decoding_rejects_unknown_old_or_forged_data(data: object) -> None:
+    assert decode(data) is None
+
+
+def test_decoding_does_not_check_that_the_posting_exists() -> None:
+    # Existence is the handler's business: the codec cannot know the current knowledge.
+    assert decode("v1:p:no-such-posting") == SelectPosting("no-such-posting")
+
+
+# --- splitting ---
+
+
+def test_a_short_message_is_one_part_unchanged() -> None:
+    assert split_html("<b>Duration</b>\n\nTwo years.") == ["<b>Duration</b>\n\nTwo years."]
+
+
+def test_length_is_measured_after_parsing() -> None:
+    # 4000 `&amp;` are 20,000 characters of HTML but 4000 characters to Telegram.
+    text = "&amp;" * 4000
+    assert visible_length(text) == 4000
+    assert split_html(text) == [text]
+
+
+def test_characters_outside_the_bmp_count_twice() -> None:
+    assert visible_length("🙂") == 2 == utf16_length("🙂")
+    parts = split_html("🙂" * 3000)
+    assert len(parts) == 2
+    assert all(visible_length(part) <= MAX_MESSAGE_LENGTH for part in parts)
+
+
+def test_splits_fall_on_paragraph_boundaries() -> None:
+    paragraphs = [f"<b>Point {i}</b>\n" + "word " * 150 for i in range(20)]
+    text_html = "\n\n".join(p.strip() for p in paragraphs)
+    parts = split_html(text_html)
+    assert len(parts) > 1
+    for part in parts:
+        assert part.startswith("<b>Point ")
+        assert part.endswith("word")
+        parse_html(part)  # each part parses on its own
+    assert "\n\n".join(parts) == text_html
+
+
+def test_a_10000_character_answer_becomes_valid_messages_with_nothing_lost() -> None:
+    from bot.answers import Answer, Block
+
+    answer = Answer(
+        heading='Duties & <responsibilities> of the "JPO"',
+        text="Tom & Jerry say I <3 UNEP. " * 40,
+        points=tuple(f"Duty {i}: a < b && c > d, see 'annex'" for i in range(200)),
+        blocks=(Block("Requirements & skills", tuple(f"skill {i} <strong>" for i in range(150))),),
+        note="Ask BFIO if <anything> is unclear.",
+    )
+    text_html = render_html(answer)
+    assert visible_length(text_html) > 10_000
+    parts = split_html(text_html)
+    visible_parts = []
+    for part in parts:
+        visible = parse_html(part)  # raises as Telegram would on broken HTML
+        assert 0 < utf16_length(visible) <= MAX_MESSAGE_LENGTH
+        visible_parts.append(visible)
+    whole = parse_html(text_html)
+    assert _words(" ".join(visible_parts)) == _words(whole)
+
+
+def test_a_tag_running_through_a_cut_is_closed_and_reopened() -> None:
+    text_html = "<i>" + ("long " * 2000).strip() + "</i>"
+    parts = split_html(text_html)
+    assert len(parts) == 3
+    for part in parts:
+        assert part.startswith("<i>") and part.endswith("</i>")
+        parse_html(part)
+
+
+def test_a_word_longer_than_a_message_is_cut_without_breaking_an_entity() -> None:
+    text_html = "x" * 3000 + "&amp;" * 3000
+    parts = split_html(text_html)
+    for part in parts:
+        parse_html(part)
+        assert visible_length(part) <= MAX_MESSAGE_LENGTH
+    assert sum(visible_length(part) for part in parts) == 6000
+
+
+def test_never_splits_inside_a_tag() -> None:
+    text_html = ('<a href="https://example.org/a-very-long-path">link</a> ' * 400).strip()
+    for part in split_html(text_html):
+        assert part.count("<") == part.count(">")
+        parse_html(part)
+
+
+@pytest.mark.parametrize("limit", [10, 50, 100])
+def test_small_limits_hold_too(limit: int) -> None:
+    text_html = render_html_sample()
+    for part in split_html(text_html, limit=limit):
+        assert visible_length(part) <= limit
+        parse_html(part)
+
+
+def render_html_sample() -> str:
+    from bot.answers import Answer
+
+    return render_html(
+        Answer(heading="Kingston & <Cartagena>", points=("one & two", "three < four") * 5)
+    )
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\S+", text)
+
+
+# --- keyboards ---
+
+
+def _suggestions(*labels: str) -> tuple[Suggestion, ...]:
+    return tuple(
+        Suggestion(label, ShowTopic("unesco-clt", f"t{i}")) for i, label in enumerate(labels)
+    )
+
+
+def test_short_labels_share_rows_long_ones_stand_alone() -> None:
+    markup = suggestions_keyboard(
+        _suggestions("Duration", "Salary", "Requirements and qualifications", "Duty station")
+    )
+    assert markup is not None
+    rows = [[button.text for button in row] for row in markup.inline_keyboard]
+    assert rows == [["Duration", "Salary"], ["Requirements and qualifications"], ["Duty station"]]
+
+
+def test_labels_are_cut_to_a_readable_length() -> None:
+    label = short_label("What the posting says about the working languages and their levels")
+    assert len(label) <= MAX_LABEL_LENGTH
+    assert label.endswith("…")
+
+
+def test_no_suggestions_means_no_keyboard() -> None:
+    assert suggestions_keyboard(()) is None
+
+
+def test_a_suggestion_whose_data_is_too_long_is_left_out() -> None:
+    suggestions = (
+        Suggestion("Fine", SelectPosting("unesco-clt")),
+        Suggestion("Too long", ShowFaq("p" * 40, "f" * 40)),
+    )
+    markup = suggestions_keyboard(suggestions)
+    assert markup is not None
+    assert [b.text for row in markup.inline_keyboard for b in row] == ["Fine"]
+
+
+def test_many_suggestions_are_capped() -> None:
+    markup = suggestions_keyboard(_suggestions(*(f"Topic {i}" for i in range(30))))
+    assert markup is not None
+    assert sum(len(row) for row in markup.inline_keyboard) == MAX_BUTTONS
+
+
+def test_keyboards_pass_telegrams_checks() -> None:
+    for markup in (
+        suggestions_keyboard(_suggestions("Duration", "A label " * 10)),
+        language_keyboard(),
+    ):
+        assert markup is not None
+        _checked_markup(markup.to_dict())
+
+
+def test_the_fake_rejects_what_telegram_rejects() -> None:
+    with pytest.raises(ApiError, match="BUTTON_DATA_INVALID"):
+        _checked_markup({"inline_keyboard": [[{"text": "x", "callback_data": "y" * 65}]]})
+    for bad in ("I <3 UNEP", "<b>open", "<br>", "Tom & Jerry", "&nbsp;", "<b>x</i>"):
+        with pytest.raises(ApiError, match="can't parse entities"):
+            parse_html(bad)
+
+
+def test_language_buttons_decode_to_language_choices() -> None:
+    decoded = [decode(b.callback_data) for row in language_keyboard().inline_keyboard for b in row]
+    assert decoded == [ChooseLanguage(lang) for lang in UI_LANGS]
+
+
+# --- texts ---
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_every_ui_text_is_valid_telegram_html(lang: str) -> None:
+    ui = texts(lang)
+    for name in ui.__dataclass_fields__:
+        template = getattr(ui, name)
+        parse_html(template.format(name="Ana", days=365))
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_help_lists_every_command_of_the_table(lang: str) -> None:
+    text_html = help_text(lang)
+    parse_html(text_html)
+    for command in COMMANDS:
+        assert f"/{command.name} " in text_html
+
+
+def test_the_menu_comes_from_the_same_table_in_both_languages() -> None:
+    english, german = menu_commands("en"), menu_commands("de")
+    assert [name for name, _ in english] == [name for name, _ in german]
+    assert {"start", "help", "privacy"} <= {name for name, _ in english}
+    assert all(1 <= len(description) <= 256 for _, description in english + german)
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"), [("de", "de"), ("en", "en"), ("fr", "en"), (None, "en"), ("es", "en")]
+)
+def test_german_stays_german_everything_else_is_english(code: str | None, expected: str) -> None:
+    assert ui_lang(code) == expected
