@@ -149,17 +149,13 @@ async def _converse_logged(
 
     def log_turn(said: str, kind: str, reply: Reply, elapsed_ms: float) -> None:
         store.log(
-            QuestionRecord(
+            QuestionRecord.of_reply(
+                reply,
                 channel="terminal",
                 chat_id=session,
                 lang=chat.state.lang,
                 question=said,
                 kind=kind,
-                status=reply.status,
-                posting=reply.posting,
-                topic=reply.topic,
-                score=reply.score,
-                suggestions=tuple(s.label for s in reply.suggestions),
                 latency_ms=elapsed_ms,
                 knowledge_version=assistant.version,
             )

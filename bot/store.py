@@ -74,6 +74,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from pydantic import SecretStr
 from rapidfuzz import fuzz, process
 
+from bot.answers import Reply
 from bot.config import Settings
 from bot.state import ChatState
 
@@ -132,6 +133,35 @@ class QuestionRecord:
     latency_ms: float
     knowledge_version: str
     asked_at: datetime | None = None  # None: now (UTC)
+
+    @classmethod
+    def of_reply(
+        cls,
+        reply: Reply,
+        *,
+        channel: str,
+        chat_id: int | str,
+        lang: str,
+        question: str,
+        kind: str,
+        latency_ms: float,
+        knowledge_version: str,
+    ) -> QuestionRecord:
+        """The record of one reply: its status, posting, topic, score and suggestions."""
+        return cls(
+            channel=channel,
+            chat_id=chat_id,
+            lang=lang,
+            question=question,
+            kind=kind,
+            status=reply.status,
+            posting=reply.posting,
+            topic=reply.topic,
+            score=reply.score,
+            suggestions=tuple(s.label for s in reply.suggestions),
+            latency_ms=latency_ms,
+            knowledge_version=knowledge_version,
+        )
 
 
 @dataclass(frozen=True, slots=True)

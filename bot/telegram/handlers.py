@@ -443,17 +443,13 @@ class BotHandlers:
         started: float,
     ) -> None:
         self.store.log(
-            QuestionRecord(
+            QuestionRecord.of_reply(
+                reply,
                 channel=CHANNEL,
                 chat_id=chat_id,
                 lang=lang,
                 question=question,
                 kind=kind,
-                status=reply.status,
-                posting=reply.posting,
-                topic=reply.topic,
-                score=reply.score,
-                suggestions=tuple(s.label for s in reply.suggestions),
                 latency_ms=(time.perf_counter() - started) * 1000,
                 knowledge_version=knowledge_version,
             )
