@@ -77,7 +77,7 @@ class Assistant:
     def ask(self, question: str, state: ChatState) -> Turn:
         """Answers a free-text question in the context of the chat's state."""
         text = " ".join(question.split())[:MAX_QUESTION_CHARS]
-        analysis = self.index.analyse(text)
+        analysis = self.index.analyse(text, state.posting)
         if not analysis.tokens:
             return Turn(self._empty(state.lang), state)
         named = tuple(p for p in analysis.named_postings if p in self.kb.postings)
@@ -419,11 +419,15 @@ class _Decision:
         """With no posting known, a detail several postings mention needs a choice."""
         if self.posting is not None or len(self.analysis.unknown_words) > 1:
             return None
-        hits = self.index.search_passages(self.analysis, tuple(self.kb.postings))
-        strong = [h for h in hits if h.score >= PASSAGE_STRONG]
-        if len({h.passage.posting for h in strong}) < 2:
-            return None
-        return strong[0].passage.topic
+        candidates = self.index.postings_mentioning(self.analysis, PASSAGE_STRONG)
+        strong = []
+        for posting_id in candidates:
+            hits = self.index.search_passages(self.analysis, (posting_id,))
+            if hits and hits[0].score >= PASSAGE_STRONG:
+                strong.append(hits[0])
+                if len(strong) == 2:
+                    return max(strong, key=lambda h: h.score).passage.topic
+        return None
 
     def _faq(self) -> tuple[FaqKey, float] | None:
         """The best FAQ entry of the postings in question; None when none fits well."""

@@ -60,14 +60,18 @@ class Lexicon:
     def __init__(
         self, terms: Iterable[str], *, compounds: bool = True, cognates: bool = False
     ) -> None:
-        self._phrases: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        # Phrases by first and second word, so a question word is compared only with
+        # phrases that can still match.
+        self._phrases: dict[str, dict[str, list[tuple[str, ...]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
         words: set[str] = set()
         for term in terms:
             parts = tokens(term)
             if len(parts) == 1:
                 words.add(parts[0])
             elif parts:
-                self._phrases[parts[0]].append(parts)
+                self._phrases[parts[0]][parts[1]].append(parts)
         self._words = frozenset(words)
         self._word_list = sorted(words)
         self._compound_parts = frozenset(
@@ -100,19 +104,24 @@ class Lexicon:
         return hits
 
     def _phrase_hits(self, question_tokens: tuple[str, ...], start: int, token: str) -> list[Hit]:
-        candidates = list(self._phrases.get(token, ()))
-        for match in self.match_word(token, phrases_only=True):
-            candidates.extend(self._phrases.get(match.word, ()))
+        if start + 1 >= len(question_tokens):
+            return []
+        firsts = [token] if token in self._phrases else []
+        firsts.extend(match.word for match in self.match_word(token, phrases_only=True))
+        second = question_tokens[start + 1]
         hits = []
-        for phrase in candidates:
-            end = start + len(phrase)
-            if end > len(question_tokens):
-                continue
-            quality = min(
-                _similar(question_tokens[start + k], phrase[k]) for k in range(len(phrase))
-            )
-            if quality > 0:
-                hits.append(Hit(" ".join(phrase), start, end, quality))
+        for first in firsts:
+            by_second = self._phrases[first]
+            seconds = [w for w in by_second if w == second or _similar(second, w) > 0]
+            for phrase in (p for w in seconds for p in by_second[w]):
+                end = start + len(phrase)
+                if end > len(question_tokens):
+                    continue
+                quality = min(
+                    _similar(question_tokens[start + k], phrase[k]) for k in range(len(phrase))
+                )
+                if quality > 0:
+                    hits.append(Hit(" ".join(phrase), start, end, quality))
         return hits
 
     def _match_word(self, token: str, phrases_only: bool = False) -> tuple[WordMatch, ...]:

@@ -190,8 +190,9 @@ class KnowledgeIndex:
 
     # ----- reading a question -----------------------------------------------------
 
-    def analyse(self, question: str) -> Analysis:
-        """Finds postings, topics, FAQ entries and meaningful words in a question."""
+    def analyse(self, question: str, context: str | None = None) -> Analysis:
+        """Finds postings, topics, FAQ entries and meaningful words in a question; FAQ
+        entries are scored for the postings named, else the chat's posting, else all."""
         question_tokens = tokens(question)
         hits = self.intent.find(question_tokens)
         covered = {i for hit in hits for i in range(hit.start, hit.end)}
@@ -200,7 +201,8 @@ class KnowledgeIndex:
             i for hit in hits if hit.term in self._alias_terms for i in range(hit.start, hit.end)
         }
         topic_scores = self._score_topics(hits, question_tokens, alias_positions)
-        faq_scores = self._score_faqs(hits, question_tokens, alias_positions)
+        scope = set(named) or ({context} if context else None)
+        faq_scores = self._score_faqs(hits, question_tokens, alias_positions, scope)
         unknown = tuple(
             dict.fromkeys(
                 token
@@ -287,16 +289,25 @@ class KnowledgeIndex:
         return best
 
     def _score_faqs(
-        self, hits: list[Hit], question_tokens: tuple[str, ...], alias_positions: set[int]
+        self,
+        hits: list[Hit],
+        question_tokens: tuple[str, ...],
+        alias_positions: set[int],
+        scope: set[str] | None,
     ) -> tuple[tuple[FaqKey, float], ...]:
         text = " ".join(t for i, t in enumerate(question_tokens) if i not in alias_positions)
         scores = {}
+        similarity: dict[str, float] = {}  # many postings share an FAQ's wording
         for key, faq_hits in _group_hits(hits, self._faq_terms).items():
+            if scope is not None and key.posting is not None and key.posting not in scope:
+                continue
             matched = _non_overlapping(faq_hits)
             evidence = sum(hit.quality for hit in matched)
-            example = max(
-                (fuzz.token_sort_ratio(text, q) for q in self._faq_examples[key]), default=0.0
-            )
+            example = 0.0
+            for wording in self._faq_examples[key]:
+                if wording not in similarity:
+                    similarity[wording] = fuzz.token_sort_ratio(text, wording)
+                example = max(example, similarity[wording])
             scores[key] = min(100.0, 0.55 * evidence_score(evidence) + 0.45 * example)
         return tuple(sorted(scores.items(), key=lambda item: -item[1]))
 
@@ -334,6 +345,18 @@ class KnowledgeIndex:
         return tuple((word, weight, source) for (word, source), weight in weights.items())
 
     # ----- passages ---------------------------------------------------------------
+
+    def postings_mentioning(self, analysis: Analysis, min_score: float) -> list[str]:
+        """Postings whose passages share enough of the question's words, counted per
+        posting (a cheap upper bound of the best passage's score, linear in postings)."""
+        best: dict[str, dict[int, float]] = defaultdict(dict)
+        for word, weight, source in analysis.query_words:
+            for match in self.vocabulary.match_word(word):
+                for posting_id, (idf, _) in self._postings_of_word[match.word].items():
+                    contribution = weight * match.quality * idf
+                    if contribution > best[posting_id].get(source, 0.0):
+                        best[posting_id][source] = contribution
+        return [p for p, by_source in best.items() if sum(by_source.values()) >= min_score]
 
     def search_passages(
         self, analysis: Analysis, postings: Iterable[str] | None
