@@ -10,7 +10,6 @@ import gc
 import statistics
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 from bench.corpus import KNOWLEDGE, REPO, generate_knowledge
@@ -37,12 +36,9 @@ def _questions() -> list[tuple[str, str | None, str]]:
 
 def measure(directory: Path, label: str, context_map: dict[str, str] | None = None) -> None:
     gc.collect()
-    tracemalloc.start()
     started = time.perf_counter()
     assistant = Assistant(load_knowledge(directory))
     startup = time.perf_counter() - started
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
     questions = _questions()
     timings = []
     for _ in range(ROUNDS):
@@ -60,8 +56,20 @@ def measure(directory: Path, label: str, context_map: dict[str, str] | None = No
     print(
         f"{label:<28} postings={len(assistant.kb.postings):>5}  questions={len(timings):>5}  "
         f"median={median:6.3f} ms  p99={p99:6.3f} ms  {qps:8.0f} q/s  "
-        f"start-up={startup:6.2f} s  peak build memory={peak / 2**20:6.1f} MiB"
+        f"start-up={startup:6.2f} s  process peak RSS={_peak_rss_mib():6.1f} MiB"
     )
+
+
+def _peak_rss_mib() -> float:
+    """The process's high-water mark of resident memory (Linux VmHWM), in MiB."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="utf-8")
+    except OSError:
+        return float("nan")
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def main() -> None:
