@@ -16,7 +16,7 @@ How a question is decided, in order:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.answers import (
     Action,
@@ -76,24 +76,32 @@ class Assistant:
 
     def ask(self, question: str, state: ChatState) -> Turn:
         """Answers a free-text question in the context of the chat's state."""
-        text = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        state = self._known(state)
+        words = " ".join(question.split())
+        text = words[:MAX_QUESTION_CHARS]
         analysis = self.index.analyse(text, state.posting)
         if not analysis.tokens:
-            return Turn(self._empty(state.lang), state)
+            return Turn(self._empty(state.lang), replace(state, pending_question=None))
         named = tuple(p for p in analysis.named_postings if p in self.kb.postings)
         if len(named) == 1:
             state = state.with_posting(named[0])
-        reply = _Decision(self, analysis, state, named, text).reply()
+        decision = _Decision(self, analysis, state, named, text)
+        reply = decision.reply()
+        if len(words) > MAX_QUESTION_CHARS:
+            reply = _with_note(reply, phrases(state.lang).too_long_note)
         if reply.status == "clarify" and reply.topic is not None and not reply.posting:
-            state = ChatState(posting=state.posting, lang=state.lang, pending_question=text)
-        elif reply.posting and reply.posting != state.posting:
+            return Turn(reply, replace(state, pending_question=text))
+        state = replace(state, pending_question=None)
+        if reply.posting and reply.posting != state.posting and not decision.borrowed:
             state = state.with_posting(reply.posting)
         return Turn(reply, state)
 
     def act(self, action: Action, state: ChatState) -> Turn:
         """Carries out a picked suggestion (a button or a numbered choice)."""
+        state = self._known(state)
         if isinstance(action, SelectPosting):
             return self._select(action.posting, state)
+        state = replace(state, pending_question=None)
         if action.posting is not None and action.posting not in self.kb.postings:
             return Turn(self.postings_menu(state), state)
         if action.posting is not None:
@@ -106,6 +114,12 @@ class Assistant:
         if key not in self.index.faqs:
             return Turn(self.topics_menu(state), state)
         return Turn(self.faq_reply(key, state.lang, 100.0), state)
+
+    def _known(self, state: ChatState) -> ChatState:
+        """The state without a posting that the knowledge no longer has (after a reload)."""
+        if state.posting is None or state.posting in self.kb.postings:
+            return state
+        return ChatState(lang=state.lang)
 
     def _select(self, posting_id: str, state: ChatState) -> Turn:
         if posting_id not in self.kb.postings:
@@ -377,6 +391,9 @@ class _Decision:
         self.named = named
         self.posting = named[0] if named else state.posting
         self.question = question
+        # True when the answer comes from another posting than the chat's selected one
+        # without the question naming it: answered, but the chat keeps its posting.
+        self.borrowed = False
 
     def reply(self) -> Reply:
         topic_id, topic_score = self.analysis.best_topic
@@ -384,16 +401,24 @@ class _Decision:
         if faq is not None and not self._off_topic(self.analysis.evidence_words, faq[1]):
             return self._faq_reply(*faq)
         passages = self._passages()
-        if not passages and not self.named and self.posting and topic_score < TOPIC_THRESHOLD:
+        broad = topic_id is None or topic_score < TOPIC_THRESHOLD or topic_id in BROAD_TOPICS
+        if not passages and not self.named and self.posting and broad and not self._mentioned():
             # A detail the chat's posting never mentions may be in another posting.
             passages = self._passages(everywhere=True)
+            self.borrowed = bool(passages)
         if (
             passages
             and self._passage_beats_topic(passages[0], topic_id, topic_score)
             and not self._off_topic(passages[0].telling, 0.0)
         ):
             score = min(100.0, 50.0 + 10.0 * passages[0].score)
-            return self.assistant.passage_reply(passages, self.lang, score)
+            reply = self.assistant.passage_reply(passages, self.lang, score)
+            if self.borrowed and self.posting:
+                selected = self.kb.postings[self.posting].name.get(self.lang)
+                note = phrases(self.lang).elsewhere.format(posting=selected)
+                reply = _with_note(reply, note)
+            return reply
+        self.borrowed = False
         evidence = self.analysis.evidence_words
         if (
             topic_id is not None
@@ -450,6 +475,11 @@ class _Decision:
                 # answer it too, so ask which posting.
                 return None
         return best_key, best_score
+
+    def _mentioned(self) -> bool:
+        """Whether the chat's posting mentions any of the question's telling words."""
+        hits = self.index.search_passages(self.analysis, (self.posting,))
+        return any(h.telling or h.score >= PASSAGE_STRONG / 2 for h in hits)
 
     def _passages(self, everywhere: bool = False) -> list[PassageHit]:
         scope = (self.posting,) if self.posting and not everywhere else None
@@ -512,6 +542,8 @@ class _Decision:
         topic = self.kb.topic(topic_id)
         if topic is None or second in topic.related:
             return ()
+        if self.posting is None and topic.scope == "posting":
+            return ()  # which posting comes first; the choice of topic can wait
         if not (self.kb.content(self.posting, second) if self.posting else None) and not (
             self.kb.programme.topics.get(second)
         ):
@@ -541,6 +573,12 @@ def _with_blocks(answer: Answer, blocks: tuple[Block, ...]) -> Answer:
         blocks=answer.blocks + blocks,
         note=answer.note,
     )
+
+
+def _with_note(reply: Reply, note: str) -> Reply:
+    answer = reply.answer
+    joined = f"{answer.note}\n{note}" if answer.note else note
+    return replace(reply, answer=replace(answer, note=joined))
 
 
 def _prepend(reply: Reply, suggestion: Suggestion) -> Reply:

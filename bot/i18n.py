@@ -26,7 +26,6 @@ class Phrases:
     too_long_note: str
     did_you_mean_heading: str
     did_you_mean_text: str
-    related_title: str
     programme_block: str
     programme_heading: str
     found_in: str
@@ -35,7 +34,7 @@ class Phrases:
     topics_heading: str
     topics_text: str
     full_topic: str
-    overview_label: str
+    elsewhere: str
     only_posting: str
     not_stated_short: str
 
@@ -56,7 +55,6 @@ PHRASES: dict[Lang, Phrases] = {
         too_long_note="Your message was long; I read its first part.",
         did_you_mean_heading="Did you mean …?",
         did_you_mean_text="I am not sure which of these you are asking about:",
-        related_title="More on this posting",
         programme_block="JPO programme (BFIO programme information)",
         programme_heading="JPO programme",
         found_in="From “{topic}”",
@@ -65,7 +63,8 @@ PHRASES: dict[Lang, Phrases] = {
         topics_heading="{posting}: topics",
         topics_text="What would you like to know?",
         full_topic="All of “{topic}”",
-        overview_label="Overview",
+        elsewhere="The posting you selected ({posting}) does not mention this; "
+        "the answer above is from the posting named in its heading.",
         only_posting="Only this posting states it; {others}: not stated.",
         not_stated_short="The posting does not say.",
     ),
@@ -84,7 +83,6 @@ PHRASES: dict[Lang, Phrases] = {
         too_long_note="Ihre Nachricht war lang; ich habe den ersten Teil gelesen.",
         did_you_mean_heading="Meinten Sie …?",
         did_you_mean_text="Ich bin nicht sicher, wonach Sie fragen:",
-        related_title="Mehr zu dieser Stelle",
         programme_block="JPO-Programm (Programminformation des BFIO)",
         programme_heading="JPO-Programm",
         found_in="Aus „{topic}“",
@@ -93,7 +91,8 @@ PHRASES: dict[Lang, Phrases] = {
         topics_heading="{posting}: Themen",
         topics_text="Was möchten Sie wissen?",
         full_topic="„{topic}“ ganz",
-        overview_label="Überblick",
+        elsewhere="Die gewählte Ausschreibung ({posting}) erwähnt das nicht; "
+        "die Antwort oben stammt aus der Ausschreibung in der Überschrift.",
         only_posting="Nur diese Ausschreibung nennt das; {others}: keine Angabe.",
         not_stated_short="Keine Angabe in der Ausschreibung.",
     ),
@@ -111,7 +110,6 @@ PHRASES: dict[Lang, Phrases] = {
         too_long_note="Votre message était long ; j'en ai lu le début.",
         did_you_mean_heading="Vouliez-vous dire … ?",
         did_you_mean_text="Je ne suis pas sûr de ce que vous demandez :",
-        related_title="Plus sur ce poste",
         programme_block="Programme JPO (information du BFIO)",
         programme_heading="Programme JPO",
         found_in="Extrait de « {topic} »",
@@ -120,7 +118,8 @@ PHRASES: dict[Lang, Phrases] = {
         topics_heading="{posting} : thèmes",
         topics_text="Que voulez-vous savoir ?",
         full_topic="« {topic} » en entier",
-        overview_label="Aperçu",
+        elsewhere="L'offre choisie ({posting}) ne le mentionne pas ; "
+        "la réponse ci-dessus vient de l'offre nommée dans le titre.",
         only_posting="Seule cette offre le précise ; {others} : non précisé.",
         not_stated_short="L'offre ne le précise pas.",
     ),
@@ -137,7 +136,6 @@ PHRASES: dict[Lang, Phrases] = {
         too_long_note="Su mensaje era largo; he leído la primera parte.",
         did_you_mean_heading="¿Quiso decir …?",
         did_you_mean_text="No estoy seguro de qué pregunta:",
-        related_title="Más sobre este puesto",
         programme_block="Programa JPO (información del BFIO)",
         programme_heading="Programa JPO",
         found_in="De «{topic}»",
@@ -146,7 +144,8 @@ PHRASES: dict[Lang, Phrases] = {
         topics_heading="{posting}: temas",
         topics_text="¿Qué desea saber?",
         full_topic="«{topic}» completo",
-        overview_label="Resumen",
+        elsewhere="La convocatoria elegida ({posting}) no lo menciona; "
+        "la respuesta de arriba es de la convocatoria del título.",
         only_posting="Solo esta convocatoria lo indica; {others}: no se indica.",
         not_stated_short="La convocatoria no lo indica.",
     ),

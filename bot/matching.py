@@ -94,6 +94,7 @@ class KnowledgeIndex:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
+        self._order = {topic.id: number for number, topic in enumerate(kb.catalogue.topics)}
         self._topic_terms: dict[str, dict[str, float]] = defaultdict(dict)
         self._alias_terms: dict[str, set[str]] = defaultdict(set)
         self._glossary: dict[str, tuple[str, ...]] = {}
@@ -267,7 +268,8 @@ class KnowledgeIndex:
             example_score = examples.get(topic_id, 0.0)
             high, low = max(keyword_score, example_score), min(keyword_score, example_score)
             scores[topic_id] = min(100.0, high + 0.15 * low)
-        return tuple(sorted(scores.items(), key=lambda item: -item[1]))
+        # Ties keep catalogue order, so an answer never depends on hash order.
+        return tuple(sorted(scores.items(), key=lambda item: (-item[1], self._order[item[0]])))
 
     def _example_scores(
         self, question_tokens: tuple[str, ...], alias_positions: set[int]
@@ -309,7 +311,9 @@ class KnowledgeIndex:
                     similarity[wording] = fuzz.token_sort_ratio(text, wording)
                 example = max(example, similarity[wording])
             scores[key] = min(100.0, 0.55 * evidence_score(evidence) + 0.45 * example)
-        return tuple(sorted(scores.items(), key=lambda item: -item[1]))
+        return tuple(
+            sorted(scores.items(), key=lambda item: (-item[1], item[0].posting or "", item[0].faq))
+        )
 
     def _query_words(
         self, question_tokens: tuple[str, ...], hits: list[Hit], alias_positions: set[int]
@@ -388,7 +392,7 @@ class KnowledgeIndex:
             key: sum(1 for c in by_source.values() if c >= TELLING_WORD)
             for key, by_source in best.items()
         }
-        ranked = sorted(scores.items(), key=lambda item: -item[1])
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         return [
             PassageHit(self.passages[p][i], score, tuple(words_found[(p, i)]), telling[p, i])
             for (p, i), score in ranked

@@ -246,3 +246,71 @@ def test_detail_several_postings_mention_asks_which_posting(assistant: Assistant
     reply = assistant.ask("Muss ich Berichte schreiben?", ChatState(lang="de")).reply
     assert reply.status == "clarify"
     assert {s.action for s in reply.suggestions} == {SelectPosting(UNEP), SelectPosting(UNESCO)}
+
+
+def test_answers_do_not_depend_on_hash_order() -> None:
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    outputs = set()
+    for seed in ("0", "3", "7"):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "ask",
+                "--json",
+                "--context",
+                UNEP,
+                "languages and training",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=REPO,
+            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.add(json.dumps(json.loads(done.stdout), sort_keys=True))
+    assert len(outputs) == 1
+
+
+def test_a_posting_gone_after_a_reload_is_dropped_from_the_state(assistant: Assistant) -> None:
+    turn = assistant.ask("What are the duties?", ChatState(posting="removed-posting"))
+    assert turn.reply.status == "clarify"
+    assert turn.state.posting is None
+
+
+def test_a_pending_question_is_forgotten_once_another_question_is_answered(
+    assistant: Assistant,
+) -> None:
+    first = assistant.ask("Which languages do I need?", ChatState())
+    assert first.state.pending_question
+    second = assistant.ask("How do I apply?", first.state)
+    assert second.state.pending_question is None
+    third = assistant.act(SelectPosting(UNESCO), second.state)
+    assert third.reply.topic == "overview"
+
+
+def test_a_detail_only_another_posting_mentions_is_answered_without_switching(
+    assistant: Assistant,
+) -> None:
+    turn = assistant.ask("Will I work on sargassum?", ChatState(posting=UNESCO))
+    assert turn.reply.posting == UNEP and "Sargassum" in render_plain(turn.reply.answer)
+    assert "UNESCO" in (turn.reply.answer.note or "")
+    assert turn.state.posting == UNESCO
+
+
+def test_generic_words_do_not_name_a_posting(assistant: Assistant) -> None:
+    turn = assistant.ask("Is the office environment friendly?", ChatState(posting=UNESCO))
+    assert turn.reply.posting in (None, UNESCO)
+    assert turn.state.posting == UNESCO
+
+
+def test_overlong_question_says_it_read_only_the_beginning(assistant: Assistant) -> None:
+    reply = assistant.ask("Which languages for UNEP? " + "x" * 2000, ChatState()).reply
+    assert "first part" in (reply.answer.note or "")
