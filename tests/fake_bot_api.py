@@ -307,6 +307,11 @@ class FakeBotApi:
         """Makes the next `times` calls of `method` succeed, but only after `delay` seconds."""
         self._failures.setdefault(method, []).append(_Failure(None, 0, delay, times))
 
+    def expire_callback(self, query_id: str) -> None:
+        """Gives up on an unanswered button press, as Telegram does after some seconds
+        (for a test in which the bot's answer failed on purpose)."""
+        self._open_callbacks.discard(query_id)
+
     # chats and users
 
     def user(

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from telegram import Update
+from telegram.error import TelegramError, TimedOut
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 from telegram.request import BaseRequest, RequestData
 
@@ -49,6 +50,7 @@ class FakeBotApi(BaseRequest):
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        self.failures: dict[str, TelegramError] = {}  # method -> what its next call raises
         self._message_id = 100
 
     async def initialize(self) -> None:
@@ -75,6 +77,8 @@ class FakeBotApi(BaseRequest):
         params = dict(request_data.parameters) if request_data else {}
         files = dict(request_data.multipart_data) if request_data else {}
         self.calls.append(Call(name, params, files))
+        if name in self.failures:
+            raise self.failures.pop(name)
         result: object = True
         if name == "getMe":
             result = BOT
@@ -220,6 +224,28 @@ async def test_an_admin_command_from_anyone_else_looks_like_an_unknown_command(
     assert bot.reloads == []
 
 
+@pytest.mark.parametrize("command", [f"/{name}" for name, _ in ADMIN_COMMANDS])
+async def test_an_admin_command_from_an_admin_in_a_group_looks_like_an_unknown_command(
+    bot: Bot, command: str
+) -> None:
+    def calls() -> list[tuple[str, dict[str, Any]]]:
+        # In a group a reply quotes its message; which message it quotes is no difference.
+        return [
+            (call.method, {k: v for k, v in call.params.items() if k != "reply_parameters"})
+            for call in bot.api.calls
+            if call.method != "getMe"
+        ]
+
+    await bot.send("/no_such_command", ADMIN, chat_type="group")
+    unknown_calls = calls()
+    bot.api.calls.clear()
+
+    await bot.send(f"{command} 7", ADMIN, chat_type="group")
+
+    assert calls() == unknown_calls
+    assert bot.reloads == []
+
+
 async def test_stats_for_an_admin_are_plain_text_figures(bot: Bot) -> None:
     await bot.send("/stats 7", ADMIN)
     [call] = bot.api.sent()
@@ -298,6 +324,13 @@ async def test_forget_yes_deletes_only_that_chats_records(bot: Bot) -> None:
         "answerCallbackQuery",
         "editMessageText",
     ]
+    assert bot.api.sent("editMessageText")[0].params["text"] == "Done: 2 stored item(s) deleted."
+    assert [row.question for row in await bot.store.export_rows()] == ["How long is the contract?"]
+
+
+async def test_forget_yes_deletes_even_when_the_press_cannot_be_acknowledged(bot: Bot) -> None:
+    bot.api.failures["answerCallbackQuery"] = TimedOut()
+    await bot.press(FORGET_YES, CANDIDATE)
     assert bot.api.sent("editMessageText")[0].params["text"] == "Done: 2 stored item(s) deleted."
     assert [row.question for row in await bot.store.export_rows()] == ["How long is the contract?"]
 

@@ -14,6 +14,7 @@ import logging
 import re
 import shutil
 import socket
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -26,9 +27,19 @@ from pydantic import SecretStr
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application
 
+from bot import conversation
 from bot.config import Settings, load_settings
+from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.loader import load_knowledge
-from bot.store import Store, new_encryption_key, new_hash_secret
+from bot.matching import KnowledgeIndex
+from bot.store import (
+    MissingSecretError,
+    Store,
+    StoreError,
+    WrongKeyError,
+    new_encryption_key,
+    new_hash_secret,
+)
 from bot.telegram.app import build_application, webhook_options
 from bot.telegram.handlers import AssistantHolder
 from bot.telegram.texts import COMMANDS, texts
@@ -466,6 +477,41 @@ async def test_a_slow_reply_times_out_without_a_duplicate(
         assert len(api.calls_to("sendMessage")) == 2  # the slow one and the probe, no retry
 
 
+async def test_a_slow_button_acknowledgement_does_not_cost_the_reply(
+    api: FakeBotApi, settings: Settings, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    ana = api.user(1027, "Ana", "en")
+    async with running_bot(api, settings, store, read_timeout=0.3):
+        menu = await ask(api, ana, "/postings")
+        api.slow_next("answerCallbackQuery", 0.8)  # PTB gives up after 0.3 s: TimedOut
+        query_id = api.press(ana, menu.last, UNEP_BUTTON)
+        [*_, overview] = await api.wait_messages(ana.chat_id, 2)
+        await api.wait_for(lambda: query_id in api.callback_answers)  # arrived, if late
+        await settle(api, ana)
+    assert overview.text.startswith("UNEP – Kingston")
+    assert texts("en").error not in [m.text for m in api.messages_to(ana.chat_id)]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_failing_button_acknowledgement_does_not_cost_the_reply(
+    api: FakeBotApi, bot: Application, caplog: pytest.LogCaptureFixture
+) -> None:
+    ana = api.user(1028, "Ana", "en")
+    menu = await ask(api, ana, "/postings")
+    api.fail_next("answerCallbackQuery", 502)
+    query_id = api.press(ana, menu.last, UNESCO_BUTTON)
+    [*_, overview] = await api.wait_messages(ana.chat_id, 2)
+    await settle(api, ana)
+    assert query_id in api.unanswered_callbacks  # the one answer failed; none was retried
+    api.expire_callback(query_id)
+    assert overview.text.startswith("UNESCO – Culture Sector")
+    assert texts("en").error not in [m.text for m in api.messages_to(ana.chat_id)]
+    # PTB itself logs the 502's HTML page as an error; the bot has nothing to add to it.
+    assert not [
+        r for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("bot")
+    ]
+
+
 # --- state, knowledge, log ---
 
 
@@ -542,6 +588,151 @@ async def test_forget_deletes_the_chats_log_and_state_through_the_running_bot(
     assert await store.load_chat_state(ana.chat_id) is None
 
 
+async def test_forget_deletes_even_when_the_button_cannot_be_acknowledged(
+    api: FakeBotApi, bot: Application, store: Store
+) -> None:
+    ana = api.user(1029, "Ana", "en")
+    await ask(api, ana, "How long is the assignment in Kingston?")
+    assert len(await log_rows(store)) == 1
+    confirm = await ask(api, ana, "/forget")
+    api.fail_next("answerCallbackQuery", 502)
+    query_id = api.press(ana, confirm.last, "Yes, delete")
+    await api.wait_for(
+        lambda: api.messages[(ana.chat_id, confirm.last.message_id)].text.startswith("Done")
+    )
+    assert await log_rows(store) == []
+    assert await store.load_chat_state(ana.chat_id) is None
+    api.expire_callback(query_id)
+
+
+async def test_a_deleted_posting_file_leaves_its_chats_answered_normally(
+    api: FakeBotApi, settings: Settings, store: Store, live_knowledge: Path
+) -> None:
+    holder = AssistantHolder(load_knowledge(live_knowledge))
+    ana = api.user(1030, "Ana", "en")
+    async with running_bot(api, settings, store, holder=holder):
+        opened = await ask(api, ana, f"/start {UNESCO}")
+        assert "UNESCO – Culture Sector" in opened.text
+        (live_knowledge / "postings" / f"{UNESCO}.yaml").unlink()
+        await wait_until(lambda: UNESCO not in holder.assistant.posting_ids())
+        answer = await ask(api, ana, "What are the duties?")
+        menu = await ask(api, ana, "/topics")
+    assert texts("en").error not in answer.text
+    assert answer.text.startswith("UNEP – Kingston, Jamaica — Duties")  # the one posting left
+    assert texts("en").error not in menu.text
+    saved = await store.load_chat_state(ana.chat_id)
+    assert saved is not None and saved.posting != UNESCO
+
+
+async def test_a_reload_does_not_hold_up_answers_while_it_indexes(
+    api: FakeBotApi,
+    settings: Settings,
+    store: Store,
+    live_knowledge: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    holder = AssistantHolder(load_knowledge(live_knowledge))
+    indexing, go_on = threading.Event(), threading.Event()
+
+    class SlowIndex(KnowledgeIndex):
+        """Indexes as slowly as 1,000 postings do, on whichever thread builds it."""
+
+        def __init__(self, kb: KnowledgeBase) -> None:
+            indexing.set()
+            go_on.wait(timeout=10)
+            super().__init__(kb)
+
+    ana = api.user(1031, "Ana", "en")
+    posting = live_knowledge / "postings" / f"{UNEP}.yaml"
+    async with running_bot(api, settings, store, holder=holder):
+        version = holder.knowledge.version
+        monkeypatch.setattr(conversation, "KnowledgeIndex", SlowIndex)
+        text = posting.read_text(encoding="utf-8")
+        posting.write_text(text.replace("2 years, with", "3 years, with"), encoding="utf-8")
+        try:
+            # On the event loop, the wait below would freeze the whole bot (the test too).
+            await wait_until(indexing.is_set, timeout=5)
+            during = await ask(api, ana, "How long is the assignment in Kingston?")
+        finally:
+            go_on.set()
+        assert holder.knowledge.version == version  # answered while the reload indexed
+        await wait_until(lambda: holder.knowledge.version != version)
+        after = await ask(api, ana, "How long is the assignment in Kingston?")
+    assert "2 years" in during.text
+    assert "3 years" in after.text
+
+
+@pytest.mark.parametrize("broken", ["a folder", "not a database"])
+async def test_a_database_that_cannot_be_opened_leaves_the_bot_answering(
+    api: FakeBotApi,
+    settings: Settings,
+    tmp_path: Path,
+    broken: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    path = tmp_path / "unopenable.sqlite3"
+    if broken == "a folder":
+        path.mkdir()  # where the file should be (chmod would not stop root)
+    else:
+        path.write_bytes(b"these are not the SQLite pages you are looking for " * 100)
+    settings = settings.model_copy(update={"database_path": path})
+    ana = api.user(1032, "Ana", "en")
+    async with running_bot(api, settings, None):
+        answer = await ask(api, ana, "How long is the assignment in Kingston?")
+        await ask(api, ana, f"/start {UNESCO}")
+        menu = await ask(api, ana, "/topics")  # the chosen posting, remembered in memory
+    assert "2 years" in answer.text
+    assert menu.text.startswith("UNESCO – Culture Sector: topics")
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1
+    assert str(path) in errors[0].getMessage()
+
+
+@pytest.mark.parametrize("problem", ["wrong key", "missing secret"])
+async def test_a_wrong_or_missing_key_still_stops_the_start(
+    api: FakeBotApi, settings: Settings, problem: str
+) -> None:
+    first = await _open_store(settings)  # the log exists, written under the settings' keys
+    await first.close()
+    if problem == "wrong key":
+        settings = settings.model_copy(
+            update={"log_encryption_key": SecretStr(new_encryption_key())}
+        )
+        expected: type[StoreError] = WrongKeyError
+    else:
+        settings = settings.model_copy(update={"log_hash_secret": None})
+        expected = MissingSecretError
+    ana = api.user(1033, "Ana", "en")
+    with pytest.raises(expected):
+        async with running_bot(api, settings, None):
+            api.send_text(ana, "How long is the assignment in Kingston?")
+    assert api.messages_to(ana.chat_id) == []
+
+
+async def test_logs_name_chats_by_pseudonym_and_quote_no_user_text(
+    api: FakeBotApi, settings: Settings, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    zeb = api.user(987_654_321, "Zebedee", "en")
+    question = "How long is the assignment in Kingston?"
+    async with running_bot(api, settings, store, read_timeout=0.3):
+        api.fail_next("sendMessage", 502, times=3)  # two retries, then the error handler
+        api.send_text(zeb, question)
+        await api.wait_messages(zeb.chat_id, 1)
+        api.slow_next("sendMessage", 0.8)  # a timeout
+        await ask(api, zeb, question)
+        menu = await ask(api, zeb, "/postings")
+        api.press(zeb, menu.last, data="v1:p:zebedees-own-data")  # a stale or forged button
+        await api.wait_messages(zeb.chat_id, len(api.messages_to(zeb.chat_id)) + 1)
+        await settle(api, zeb)
+    formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
+    lines = [formatter.format(r) for r in caplog.records if r.levelno >= logging.INFO]
+    assert any("error while handling message" in line for line in lines)
+    assert any(store.chat_key(zeb.chat_id) in line for line in lines)
+    for secret in (str(zeb.chat_id), "Zebedee", question, "zebedees-own-data"):
+        assert not [line for line in lines if secret in line], secret
+
+
 async def test_admin_commands_are_wired_and_hidden_from_everyone_else(
     api: FakeBotApi, settings: Settings, store: Store
 ) -> None:
@@ -557,6 +748,28 @@ async def test_admin_commands_are_wired_and_hidden_from_everyone_else(
     assert refused.text == texts("en").unknown_command
     admin_menu = [c["command"] for c in api.commands[("chat", "")]]
     assert {"stats", "reload", "help", "privacy"} <= set(admin_menu)
+
+
+async def test_admin_commands_in_a_group_look_like_unknown_commands(
+    api: FakeBotApi, settings: Settings, store: Store
+) -> None:
+    admin = api.user(1101, "Ada", "en")
+    group = api.group(-5002)
+    settings = settings.model_copy(update={"admin_user_ids": frozenset({admin.id})})
+    question = "How long is the assignment in Kingston?"
+    async with running_bot(api, settings, store):
+        await ask(api, admin, question)  # a logged question that must not reach the group
+        for command in ("recent", "export", "stats", "unanswered", "reload"):
+            api.send_text(admin, f"/{command}@{BOT_USERNAME}", chat=group)
+        api.send_text(admin, "/recent", chat=group)  # unaddressed: not for us at all
+        await api.wait_messages(group.id, 5)
+        api.send_text(admin, f"/help@{BOT_USERNAME}", chat=group)
+        await api.wait_messages(group.id, 6)
+    replies = [m.text for m in api.messages_to(group.id)]
+    assert len(replies) == 6 and "/privacy" in replies[5]  # the /help probe came next
+    assert replies[:5] == [texts("en").unknown_command] * 5
+    assert not [text for text in replies if question in text]
+    assert not api.calls_to("sendDocument")
 
 
 async def test_webhook_mode_takes_updates_only_with_telegrams_secret(

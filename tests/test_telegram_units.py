@@ -1,4 +1,5 @@
-"""The Telegram adapter's pure pieces: callback codec, message splitting, keyboards, texts.
+"""The Telegram adapter's pure pieces: callback codec, message splitting, keyboards, texts,
+and what its logs may say.
 
 Where Telegram's own rules decide (HTML parsing, length after parsing, callback size),
 the checks go through the fake Bot API server's validators, so a unit test and the
@@ -7,13 +8,19 @@ end-to-end tests judge by the same rules.
 
 from __future__ import annotations
 
+import io
+import logging
 import re
+from typing import Any, cast
 
 import pytest
+from telegram import Bot
+from telegram.error import BadRequest, TelegramError
 
 from bot.answers import SelectPosting, ShowFaq, ShowTopic, Suggestion
 from bot.render import render_html
 from bot.telegram import callbacks
+from bot.telegram.app import RedactToken
 from bot.telegram.callbacks import ChooseLanguage, decode, encode
 from bot.telegram.keyboards import (
     MAX_BUTTONS,
@@ -22,7 +29,7 @@ from bot.telegram.keyboards import (
     short_label,
     suggestions_keyboard,
 )
-from bot.telegram.messages import MAX_MESSAGE_LENGTH, split_html, visible_length
+from bot.telegram.messages import MAX_MESSAGE_LENGTH, send_reply, split_html, visible_length
 from bot.telegram.texts import COMMANDS, UI_LANGS, help_text, menu_commands, texts, ui_lang
 from tests.fake_bot_api import ApiError, _checked_markup, parse_html, utf16_length
 
@@ -280,3 +287,113 @@ def test_the_menu_comes_from_the_same_table_in_both_languages() -> None:
 )
 def test_german_stays_german_everything_else_is_english(code: str | None, expected: str) -> None:
     assert ui_lang(code) == expected
+
+
+# What /privacy must say: each item bot.store keeps, and that the answers are not kept.
+PRIVACY_FACTS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "its text (encrypted)",
+        "the time",
+        "the kind of answer",
+        "posting and topic",
+        "match score",
+        "labels of the buttons",
+        "the language",
+        "how long the answer took",
+        "knowledge version",
+        "answers themselves are not stored",
+        "selected posting and language",
+        "pseudonymous key",
+        "after 30 days",
+        "/forget",
+    ),
+    "de": (
+        "der Text (verschlüsselt)",
+        "die Uhrzeit",
+        "die Art der Antwort",
+        "Stelle und das Thema",
+        "Trefferwert",
+        "Beschriftungen der angebotenen Schaltflächen",
+        "die Sprache",
+        "Antwortzeit",
+        "Version des Wissensstands",
+        "Antworten selbst werden nicht gespeichert",
+        "gewählte Stelle und Sprache",
+        "pseudonymen Schlüssel",
+        "nach 30 Tagen",
+        "/forget",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_privacy_names_exactly_what_is_stored_for_how_long_and_how_to_delete_it(
+    lang: str,
+) -> None:
+    privacy = parse_html(texts(lang).privacy.format(days=30))
+    missing = [fact for fact in PRIVACY_FACTS[lang] if fact not in privacy]
+    assert not missing
+    assert "answers I give" not in privacy and "meine Antworten" not in privacy
+
+
+# --- logs ---
+
+TOKEN = "123456789:AAsecret-token-that-must-stay-out-of-logs"
+
+
+@pytest.fixture
+def redacted_log() -> Any:
+    """A logger whose one handler has the token filter, and the text it wrote."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactToken(TOKEN))
+    logger = logging.getLogger("tests.redact")
+    logger.addHandler(handler)
+    logger.propagate = False
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield logger, stream
+    finally:
+        logger.removeHandler(handler)
+
+
+def test_the_token_is_redacted_from_messages_arguments_and_tracebacks(
+    redacted_log: tuple[logging.Logger, io.StringIO],
+) -> None:
+    logger, stream = redacted_log
+    url = f"https://api.telegram.org/bot{TOKEN}/getUpdates"
+    try:
+        raise TelegramError(f"Conflict on {url}")
+    except TelegramError as error:
+        logger.exception("polling failed")  # the token in the traceback only
+        logger.warning("polling failed: %s", error)  # in an argument
+        logger.error("polling failed", exc_info=error)
+    logger.info(f"GET {url}")  # in the message itself
+    written = stream.getvalue()
+    assert TOKEN not in written
+    assert written.count("<token>") == 4
+    assert "Traceback" in written and "TelegramError: Conflict on" in written
+
+
+async def test_a_rejected_html_part_is_logged_by_length_and_telegrams_error_only(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    class RejectingBot:
+        """Refuses HTML as Telegram does for a rendering bug; takes plain text."""
+
+        def __init__(self) -> None:
+            self.sent: list[dict[str, Any]] = []
+
+        async def send_message(self, **params: Any) -> None:
+            if params.get("parse_mode") is not None:
+                raise BadRequest("Can't parse entities: unsupported start tag at byte offset 6")
+            self.sent.append(params)
+
+    bot = RejectingBot()
+    part = "Hello Zebedee! <b>Duties</b>"
+    await send_reply(cast(Bot, bot), 987_654_321, part)
+    assert [params["text"] for params in bot.sent] == ["Hello Zebedee! Duties"]
+    [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    message = record.getMessage()
+    assert f"{len(part)} characters" in message and "parse entities" in message
+    assert "Zebedee" not in message and "987654321" not in message

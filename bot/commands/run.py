@@ -4,7 +4,10 @@
   (which then needs WEBHOOK_SECRET_TOKEN, so only Telegram can post updates).
 - Without a token: one line saying so, then the terminal chat on the same engine.
 
-Bad configuration ends in one line and exit code 2; unloadable knowledge lists every
+Bad configuration ends in one line and exit code 2, and so does a missing or wrong
+LOG_ENCRYPTION_KEY / LOG_HASH_SECRET (the question log must never be written under
+another key). A database that merely cannot be opened does not stop the bot: it logs
+the error and answers without the question log. Unloadable knowledge lists every
 problem as `file:line:col: message` and exits 1.
 """
 
@@ -45,7 +48,7 @@ def run_command(args: argparse.Namespace) -> int:
         return 2
 
     from bot.knowledge.loader import KnowledgeError
-    from bot.store import StoreError
+    from bot.store import MissingSecretError, WrongKeyError
     from bot.telegram.app import run
 
     try:
@@ -55,7 +58,10 @@ def run_command(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print(f"the knowledge in {settings.knowledge_dir} cannot be loaded", file=sys.stderr)
         return 1
-    except StoreError as error:
-        print(f"question log: {error}", file=sys.stderr)
+    except (MissingSecretError, WrongKeyError) as error:
+        # The only store errors that reach here: any other one, the bot runs without the log.
+        print(
+            f"question log: {error}; the bot does not start without the right keys", file=sys.stderr
+        )
         return 2
     return 0

@@ -18,9 +18,11 @@ Wiring, in the one builder of the Application::
     schedule_retention(application.job_queue, store, settings.log_retention_days)
 
 `store` may be the Store or a zero-argument callable returning it, for a store opened
-in `post_init` after the handlers are built. For anyone not in ADMIN_USER_IDS the admin
-commands call `unknown_command(update, context)` and nothing else, so the reply is
-exactly the one an unknown command gets. Admin replies are plain text sent with
+in `post_init` after the handlers are built (the callable may raise StoreError when
+there is none). For anyone not in ADMIN_USER_IDS, and for everyone outside a private
+chat, the admin commands call `unknown_command(update, context)` and nothing else, so
+the reply is exactly the one an unknown command gets: the log's questions must never
+reach a group, whoever asks. Admin replies are plain text sent with
 `parse_mode=None` (texts from `bot.log_views`), so `Defaults(parse_mode=HTML)` cannot
 break them. `/forget` works in private chats, deletes the records logged under
 `update.effective_chat.id`, and its own command and button should not be logged.
@@ -53,6 +55,7 @@ from bot import log_views
 from bot.config import Settings
 from bot.state import language_of
 from bot.store import Store, StoreError
+from bot.telegram.messages import answer_callback
 
 logger = logging.getLogger(__name__)
 
@@ -99,9 +102,16 @@ def admin_handlers(
 
     def admin_only(command: CommandCallback) -> CommandCallback:
         async def guarded(update: Update, context: Context) -> None:
-            """Runs the command for admins; anyone else gets the unknown-command reply."""
-            user = update.effective_user
-            if user is None or user.id not in admins or update.effective_message is None:
+            """Runs the command for an admin in a private chat; anyone or anywhere else
+            gets the unknown-command reply."""
+            user, chat = update.effective_user, update.effective_chat
+            if (
+                user is None
+                or user.id not in admins
+                or chat is None
+                or chat.type != ChatType.PRIVATE
+                or update.effective_message is None
+            ):
                 await unknown_command(update, context)
                 return
             try:
@@ -295,8 +305,9 @@ def forget_handlers(*, store: StoreSource) -> list[BaseHandler[Any, Any, Any]]:
         query, chat = update.callback_query, update.effective_chat
         if query is None or chat is None:
             return
-        # Answer at once: the client shows a spinner until the query is answered.
-        await query.answer()
+        # Answer at once: the client shows a spinner until the query is answered. A late or
+        # failed answer is logged there and must not stop the deletion the user asked for.
+        await answer_callback(query)
         texts = await texts_for(update)
         if query.data != FORGET_YES or chat.type != ChatType.PRIVATE:
             await _edit(query, texts["kept"])

@@ -6,6 +6,11 @@ and the admin commands. `run` starts it in polling or webhook mode.
 
 Lifecycle: PTB calls `post_init` and `post_shutdown` only from `run_polling` and
 `run_webhook`; whoever drives the application by hand (the tests) calls them too.
+
+A database that cannot be opened (locked, read-only, unwritable folder, full disk) does
+not stop the bot: it logs one error and answers without the question log, chat states in
+memory only. A missing or wrong key or secret does stop it (`MissingSecretError`,
+`WrongKeyError`): writing under another key would make the log unreadable or unforgettable.
 """
 
 from __future__ import annotations
@@ -39,9 +44,9 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
-from bot.knowledge.base import KnowledgeBase
+from bot.conversation import Assistant
 from bot.knowledge.loader import KnowledgeError, load_knowledge
-from bot.store import Store, open_store
+from bot.store import MissingSecretError, Store, StoreError, WrongKeyError, open_store
 from bot.telegram import handlers as h
 from bot.telegram.admin import (
     ADMIN_COMMANDS,
@@ -187,9 +192,11 @@ class KnowledgeReloader:
         async with self._lock:
             # Fingerprint first: an edit landing during the load is seen by the next check.
             self._seen = knowledge_fingerprint(self.directory)
+            serving = self.holder.knowledge.version
             try:
-                # Parsing and validating takes tens of milliseconds: keep the loop answering.
-                knowledge = await asyncio.to_thread(load_knowledge, self.directory)
+                # Loading takes tens of milliseconds, indexing seconds at a thousand
+                # postings: both run in a thread so that every chat keeps being answered.
+                assistant = await asyncio.to_thread(build_assistant, self.directory, serving)
             except KnowledgeError as error:
                 for problem in error.problems:
                     logger.error("knowledge not reloaded: %s", problem)
@@ -199,32 +206,63 @@ class KnowledgeReloader:
                     self.holder.knowledge.version,
                 )
                 return [str(problem) for problem in error.problems]
-            self._swap(knowledge)
+            if assistant is not None:
+                self.holder.swap(assistant)  # on the loop: one assignment, no update sees half
+                logger.info(
+                    "knowledge reloaded: version %s replaces %s", assistant.version, serving
+                )
             return []
 
-    def _swap(self, knowledge: KnowledgeBase) -> None:
-        old = self.holder.knowledge.version
-        if knowledge.version == old:
-            return
-        self.holder.swap(knowledge)
-        logger.info("knowledge reloaded: version %s replaces %s", knowledge.version, old)
+
+def build_assistant(directory: Path, serving_version: str) -> Assistant | None:
+    """Loads and validates the folder and builds its engine (in a worker thread);
+    None when it holds the version already serving. Raises KnowledgeError."""
+    knowledge = load_knowledge(directory)
+    if knowledge.version == serving_version:
+        return None
+    return Assistant(knowledge)
 
 
 # --- logging hygiene ---
 
 
 class RedactToken(logging.Filter):
-    """Replaces the bot token in any log line; PTB and httpx put it in URLs."""
+    """Replaces the bot token in any log line; PTB and httpx put it in URLs.
+
+    Added to a handler, it runs before the handler formats the record, so it redacts the
+    message (after filling in its arguments), the traceback and the stack. The traceback
+    is formatted here, redacted into `exc_text`, and `exc_info` is dropped: formatters
+    print `exc_text` as it is, and no one can format the exception's own text again.
+    """
+
+    REPLACEMENT = "<token>"
 
     def __init__(self, token: str) -> None:
         super().__init__()
         self.token = token
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.token and self.token in record.getMessage():
-            record.msg = record.getMessage().replace(self.token, "<token>")
+        if not self.token:
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # arguments that do not fit: the handler reports that itself
+            return True
+        if self.token in message:
+            record.msg = self._redact(message)
             record.args = None
+        if record.exc_info and record.exc_info[0] is not None:
+            if not record.exc_text:
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        if record.exc_text:
+            record.exc_text = self._redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self._redact(record.stack_info)
         return True
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self.token, self.REPLACEMENT)
 
 
 def quiet_http_logs() -> None:
@@ -333,7 +371,13 @@ class _Lifecycle:
         """The admin commands and /forget; the store is looked up when they run."""
 
         def store() -> Store:
-            return bot.store
+            store = bot.store_or_none
+            if store is None:
+                raise StoreError(
+                    f"the question log {self.settings.database_path} could not be opened at "
+                    "start; see the bot's log"
+                )
+            return store
 
         return [
             *admin_handlers(
@@ -349,12 +393,27 @@ class _Lifecycle:
         """Opens the store when the caller gave none, schedules retention, registers menus."""
         assert self.bot_handlers is not None
         if self.given_store is None:
-            self.bot_handlers.attach_store(await open_store(self.settings))
-        if app.job_queue is not None:
-            schedule_retention(
-                app.job_queue, self.bot_handlers.store, self.settings.log_retention_days
-            )
+            self.bot_handlers.attach_store(await self._open_store())
+        store = self.bot_handlers.store_or_none
+        if app.job_queue is not None and store is not None:
+            schedule_retention(app.job_queue, store, self.settings.log_retention_days)
         await register_commands(app, self.settings.admin_user_ids)
+
+    async def _open_store(self) -> Store | None:
+        """The store of the settings; None (after one error line) when the database fails."""
+        path = self.settings.database_path
+        try:
+            return await open_store(self.settings)
+        except (MissingSecretError, WrongKeyError):
+            raise  # the run command says why and exits: the data's safety comes first
+        except (StoreError, OSError) as error:
+            logger.error(
+                "question log %s cannot be opened (%s): answering without it, "
+                "chat states kept in memory only",
+                path,
+                error,
+            )
+            return None
 
     async def post_shutdown(self, app: Application) -> None:  # type: ignore[type-arg]
         """Writes the queued log records; closes the store when it opened it."""
@@ -392,8 +451,14 @@ async def _set_commands(
         await app.bot.set_my_commands(commands, **options)
     except TelegramError as error:
         # A missing menu is cosmetic (an admin who never opened the bot has no chat yet);
-        # the bot must start anyway.
-        logger.warning("could not register a command menu (%s): %s", options, error)
+        # the bot must start anyway. The scope's kind only: a chat scope holds a user id.
+        scope = options.get("scope")
+        logger.warning(
+            "could not register a command menu (scope %s, language %s): %s",
+            scope.type if scope is not None else "default",
+            options.get("language_code") or "default",
+            error,
+        )
 
 
 # --- running ---

@@ -5,6 +5,12 @@ Every handler is a method of `BotHandlers`, which holds the few things they shar
 untyped `bot_data`. Updates of one chat reach these handlers one at a time (see
 `ChatOrderedProcessor` in `bot.telegram.app`), so reading a chat's state, answering
 and saving the new state cannot interleave with another update of the same chat.
+
+Without a store (the database could not be opened at start) the handlers answer all the
+same: nothing is logged and chat states live in memory only.
+
+Logs never name a chat by its Telegram id or quote a user's text: a chat appears under
+its pseudonymous key, the same HMAC the question log stores.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ from bot.state import ChatState, language_of
 from bot.store import QuestionRecord, Store, StoreError
 from bot.telegram.callbacks import ChooseLanguage, decode
 from bot.telegram.keyboards import language_keyboard, suggestions_keyboard
-from bot.telegram.messages import send_reply, waiting_for_telegram
+from bot.telegram.messages import answer_callback, send_reply, waiting_for_telegram
 from bot.telegram.texts import LANGUAGE_NAMES, UI_LANGS, fill, help_text, texts, ui_lang
 
 logger = logging.getLogger(__name__)
@@ -60,15 +66,22 @@ class AssistantHolder:
     def knowledge(self) -> KnowledgeBase:
         return self._assistant.kb
 
-    def swap(self, knowledge: KnowledgeBase) -> None:
-        """Builds the engine for new knowledge, then replaces the old one at once."""
-        self._assistant = Assistant(knowledge)
+    def swap(self, assistant: Assistant) -> None:
+        """Replaces the engine at once.
+
+        Building one indexes the whole knowledge (seconds at a thousand postings): the
+        caller builds it off the event loop, and only this assignment runs on it.
+        """
+        self._assistant = assistant
 
 
 class ChatStates:
-    """Each chat's state: SQLite holds the truth, a bounded cache spares a read per message."""
+    """Each chat's state: SQLite holds the truth, a bounded cache spares a read per message.
 
-    def __init__(self, store: Store, capacity: int = STATE_CACHE_SIZE) -> None:
+    Without a store the cache is all there is: states last until evicted or a restart.
+    """
+
+    def __init__(self, store: Store | None, capacity: int = STATE_CACHE_SIZE) -> None:
         self._store = store
         self._cache: OrderedDict[int, ChatState] = OrderedDict()
         self._capacity = capacity
@@ -80,9 +93,12 @@ class ChatStates:
             self._cache.move_to_end(chat_id)
             return state
         try:
-            state = await self._store.load_chat_state(chat_id)
+            state = await self._store.load_chat_state(chat_id) if self._store else None
         except StoreError:
-            logger.exception("could not load the state of chat %s; starting afresh", chat_id)
+            logger.exception(
+                "could not load the state of chat %s; starting afresh",
+                chat_ref(self._store, chat_id),
+            )
             state = None
         if state is None:
             state = ChatState(lang=language_of(language_code))
@@ -94,10 +110,12 @@ class ChatStates:
         if self._cache.get(chat_id) == state:
             return True
         self._remember(chat_id, state)
+        if self._store is None:
+            return True  # memory is the only place there is; the reply need not mention it
         try:
             await self._store.save_chat_state(chat_id, state)
         except StoreError:
-            logger.exception("could not save the state of chat %s", chat_id)
+            logger.exception("could not save the state of chat %s", chat_ref(self._store, chat_id))
             return False
         return True
 
@@ -114,6 +132,11 @@ class ChatStates:
         self._cache.move_to_end(chat_id)
         while len(self._cache) > self._capacity:
             self._cache.popitem(last=False)
+
+
+def chat_ref(store: Store | None, chat_id: int) -> str:
+    """How a log line names a chat: its pseudonymous key, never its Telegram id."""
+    return store.chat_key(chat_id) if store is not None else "(no question log)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,19 +199,14 @@ class BotHandlers:
         if store is not None:
             self.attach_store(store)
 
-    def attach_store(self, store: Store) -> None:
-        """Gives the handlers their store (opened in post_init, before the first update)."""
+    def attach_store(self, store: Store | None) -> None:
+        """Gives the handlers their store (opened in post_init, before the first update);
+        None: the database could not be opened, so they work without one."""
         self._store = store
         self._states = ChatStates(store)
 
     @property
     def store_or_none(self) -> Store | None:
-        return self._store
-
-    @property
-    def store(self) -> Store:
-        if self._store is None:
-            raise RuntimeError("the store is attached in post_init; call it before updates")
         return self._store
 
     @property
@@ -308,7 +326,7 @@ class BotHandlers:
         assistant = self.holder.assistant
         if self._is_double_tap(chat.id, query):
             # Telegram still waits for an answer; the first press already did the work.
-            await _answer(query)
+            await answer_callback(query)
             return
         if isinstance(action, ChooseLanguage) and action.lang in UI_LANGS:
             await self._choose_language(query, chat, state, action.lang)
@@ -316,7 +334,7 @@ class BotHandlers:
         if action is None or isinstance(action, ChooseLanguage) or not _exists(action, assistant):
             await self._stale_button(query, chat, state)
             return
-        await _answer(query)  # answered first, so the button stops spinning at once
+        await answer_callback(query)  # answered first, so the button stops spinning at once
         turn = assistant.act(action, state)
         label = _pressed_label(query) or query.data or ""
         await self._reply_in(chat.id, query.get_bot(), turn.reply)
@@ -329,7 +347,7 @@ class BotHandlers:
         new_state = ChatState(posting=state.posting, lang=language_of(lang))
         saved = await self.states.put(chat.id, new_state)
         ui = texts(lang)
-        await _answer(query, LANGUAGE_NAMES[ui_lang(lang)])
+        await answer_callback(query, LANGUAGE_NAMES[ui_lang(lang)])
         text_html = ui.language_set if saved else f"{ui.language_set}\n{ui.storage_trouble}"
         try:
             with waiting_for_telegram():
@@ -341,8 +359,10 @@ class BotHandlers:
 
     async def _stale_button(self, query: CallbackQuery, chat: Chat, state: ChatState) -> None:
         ui = texts(state.lang)
-        logger.info("stale or unknown button data in chat %s: %r", chat.id, query.data)
-        await _answer(query, ui.stale_button_toast)
+        # The data may be forged, i.e. typed by the user: it goes below INFO, like user texts.
+        logger.info("stale or unknown button data in chat %s", self._chat_ref(chat.id))
+        logger.debug("the stale or unknown button data: %r", query.data)
+        await answer_callback(query, ui.stale_button_toast)
         await self._reply_in(
             chat.id, query.get_bot(), self.holder.assistant.postings_menu(state), ui.stale_button
         )
@@ -371,7 +391,7 @@ class BotHandlers:
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Logs the error with its context and tells the user something went wrong."""
         error = context.error
-        where = _describe(update)
+        where = self._describe(update)
         if isinstance(error, (TimedOut, RetryAfter)):
             # Telegram is slow or flooded: the reply may have arrived, and another message
             # would only add to the load. Log it; the user can ask again.
@@ -387,7 +407,7 @@ class BotHandlers:
         if not isinstance(update, Update) or chat is None:
             return
         if update.callback_query is not None:
-            await _answer(update.callback_query)
+            await answer_callback(update.callback_query)
         state = self._states.peek(chat.id) if self._states is not None else None
         user = update.effective_user
         lang = state.lang if state else language_of(user.language_code if user else None)
@@ -402,7 +422,12 @@ class BotHandlers:
         chat = update.effective_chat
         user = update.effective_user
         assert chat is not None
-        return await self.states.get(chat.id, user.language_code if user else None)
+        state = await self.states.get(chat.id, user.language_code if user else None)
+        # A reload may have removed the chat's posting; no handler or engine step may trip
+        # over an id the knowledge no longer has. The next save stores the cleaned state.
+        if state.posting is not None and state.posting not in self.holder.knowledge.postings:
+            state = state.with_posting(None)
+        return state
 
     async def _reply(
         self, message: Message, reply: Reply, *, intro: str | None = None, quote: bool = False
@@ -442,7 +467,9 @@ class BotHandlers:
         knowledge_version: str,
         started: float,
     ) -> None:
-        self.store.log(
+        if self._store is None:
+            return  # no question log this run (the database could not be opened)
+        self._store.log(
             QuestionRecord.of_reply(
                 reply,
                 channel=CHANNEL,
@@ -455,6 +482,18 @@ class BotHandlers:
             )
         )
 
+    def _chat_ref(self, chat_id: int) -> str:
+        return chat_ref(self._store, chat_id)
+
+    def _describe(self, update: object) -> str:
+        """The update's kind, id and chat key for an error log; never the user's text."""
+        if not isinstance(update, Update):
+            return f"a non-update event ({type(update).__name__})"
+        kind = "callback query" if update.callback_query else "message"
+        chat = update.effective_chat
+        where = self._chat_ref(chat.id) if chat is not None else None
+        return f"{kind} in update {update.update_id} (chat {where})"
+
 
 def _message_and_chat(update: Update) -> tuple[Message | None, Chat | None]:
     return update.effective_message, update.effective_chat
@@ -464,15 +503,6 @@ def _exists(action: Action, assistant: Assistant) -> bool:
     """Whether the button's posting still exists (a topic or FAQ the engine checks itself)."""
     posting = getattr(action, "posting", None)
     return posting is None or posting in assistant.posting_ids()
-
-
-async def _answer(query: CallbackQuery, text: str | None = None) -> None:
-    """Answers a callback query; a query already too old to answer is not worth an error."""
-    try:
-        with waiting_for_telegram():
-            await query.answer(text)
-    except BadRequest as error:
-        logger.info("could not answer callback query %s: %s", query.id, error)
 
 
 def _pressed_label(query: CallbackQuery) -> str | None:
@@ -501,12 +531,3 @@ def _command_is_for_us(message: Message, chat: Chat) -> bool:
     command = (message.text or "").split()[0] if message.text else ""
     _, _, target = command.partition("@")
     return target.lower() == (message.get_bot().username or "").lower()
-
-
-def _describe(update: object) -> str:
-    """The update's kind, id and chat for an error log; never the user's text."""
-    if not isinstance(update, Update):
-        return f"a non-update event ({type(update).__name__})"
-    kind = "callback query" if update.callback_query else "message"
-    chat_id = update.effective_chat.id if update.effective_chat else None
-    return f"{kind} in update {update.update_id} (chat {chat_id})"

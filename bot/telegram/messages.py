@@ -10,7 +10,10 @@ through so every part parses on its own.
 `send_reply` sends the parts, the keyboard on the last one only. PTB retries nothing by
 itself: `AIORateLimiter` handles 429s; here a 5xx or a dropped connection is retried a
 few times, but a timeout is not, because the message may well have arrived and a blind
-retry would show it twice.
+retry would show it twice. `answer_callback` acknowledges a button press without ever
+failing the update: the acknowledgement only stops the client's spinner.
+
+Logs here name no chat and quote no text: the handlers log a chat's pseudonymous key.
 """
 
 from __future__ import annotations
@@ -26,9 +29,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from itertools import accumulate
 
-from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 
 logger = logging.getLogger(__name__)
 
@@ -236,17 +239,19 @@ async def _send_part(
                 )
         except TimedOut:
             # The request may have reached Telegram; retrying could show the message twice.
-            logger.warning(
-                "sendMessage to chat %s timed out; not retrying, it may have been delivered",
-                chat_id,
-            )
+            logger.warning("sendMessage timed out; not retrying, it may have been delivered")
             return None
         except BadRequest as error:
             if "parse entities" not in str(error).lower():
                 raise
             # Our rendering produced HTML Telegram rejects: a bug, but the user still
             # deserves the words, so send them once more without markup.
-            logger.error("Telegram rejected our HTML (%s); sending as plain text: %r", error, part)
+            # The part can hold the user's name: log its length, not its text.
+            logger.error(
+                "Telegram rejected our HTML (%d characters: %s); sending as plain text",
+                len(part),
+                error,
+            )
             with waiting_for_telegram():
                 return await bot.send_message(
                     chat_id=chat_id,
@@ -258,8 +263,7 @@ async def _send_part(
             if attempt == NETWORK_RETRIES:
                 raise
             logger.warning(
-                "sendMessage to chat %s failed (%s); retry %d of %d",
-                chat_id,
+                "sendMessage failed (%s); retry %d of %d",
                 error,
                 attempt + 1,
                 NETWORK_RETRIES,
@@ -267,3 +271,19 @@ async def _send_part(
             with waiting_for_telegram():
                 await asyncio.sleep(NETWORK_RETRY_DELAY_SECONDS * (attempt + 1))
     return None
+
+
+async def answer_callback(query: CallbackQuery, text: str | None = None) -> bool:
+    """Answers a callback query; False when Telegram refused it or did not reply in time.
+
+    The answer only stops the button's spinner (and shows `text` as a toast). A query too
+    old to answer, a slow Telegram (`TimedOut`, though the answer may have arrived) or a
+    5xx must not cost the user the reply itself, so the error is logged and dropped.
+    """
+    try:
+        with waiting_for_telegram():
+            await query.answer(text)
+    except TelegramError as error:
+        logger.warning("could not answer a callback query (%s: %s)", type(error).__name__, error)
+        return False
+    return True

@@ -97,15 +97,21 @@ _EN = UiTexts(
     ),
     help_commands_title="<b>Commands</b>",
     help_groups="In a group, mention me or reply to one of my messages.",
+    # Exactly what bot.store keeps: say no more and no less (test_telegram_units checks).
     privacy=(
         "<b>Privacy</b>\n"
-        "<b>What is stored:</b> the questions you ask and the answers I give, to improve "
-        "the answers; your chat's chosen posting and language. Your chat is stored under "
-        "a pseudonymous key, not your Telegram id, and question texts are encrypted.\n"
-        "<b>For how long:</b> questions are deleted automatically after {days} days, the "
-        "chosen posting and language after {days} days without use.\n"
-        "<b>How to delete it:</b> send /forget in this private chat and confirm: everything "
-        "stored for this chat is deleted at once.\n"
+        "<b>What is stored</b>, to improve the answers: for each question you send or "
+        "button you press, its text (encrypted), the time, the kind of answer it got, the "
+        "posting and topic it was about, the match score, the labels of the buttons "
+        "offered, the language, how long the answer took and the knowledge version. The "
+        "answers themselves are not stored. For this chat, so that I remember it: the "
+        "selected posting and language, and a question waiting for you to choose a posting "
+        "(encrypted). All of it is filed under a pseudonymous key of this chat, never "
+        "your Telegram id or name.\n"
+        "<b>For how long:</b> the records of questions and buttons are deleted after {days} "
+        "days, the chat's posting and language after {days} days without use.\n"
+        "<b>How to delete it:</b> send /forget in your private chat with me and confirm: "
+        "the records and the chat's posting and language are deleted at once.\n"
         "Questions about your data: BFIO, the JPO programme's contact."
     ),
     non_text="I can only read text. Please type your question. 🙂",
@@ -144,14 +150,19 @@ _DE = UiTexts(
     help_groups="In einer Gruppe erwähnen Sie mich oder antworten auf eine meiner Nachrichten.",
     privacy=(
         "<b>Datenschutz</b>\n"
-        "<b>Was gespeichert wird:</b> Ihre Fragen und meine Antworten, um die Antworten zu "
-        "verbessern; die gewählte Stelle und Sprache dieses Chats. Der Chat wird unter einem "
-        "pseudonymen Schlüssel gespeichert, nicht unter Ihrer Telegram-ID, und Fragetexte "
-        "werden verschlüsselt.\n"
-        "<b>Wie lange:</b> Fragen werden nach {days} Tagen automatisch gelöscht, gewählte "
-        "Stelle und Sprache nach {days} Tagen ohne Nutzung.\n"
-        "<b>Wie Sie löschen:</b> Senden Sie /forget in diesem privaten Chat und bestätigen "
-        "Sie: Alles, was zu diesem Chat gespeichert ist, wird sofort gelöscht.\n"
+        "<b>Was gespeichert wird</b>, um die Antworten zu verbessern: zu jeder Frage, die "
+        "Sie senden, und jeder Schaltfläche, die Sie tippen, der Text (verschlüsselt), die "
+        "Uhrzeit, die Art der Antwort, die betroffene Stelle und das Thema, der "
+        "Trefferwert, die Beschriftungen der angebotenen Schaltflächen, die Sprache, die "
+        "Antwortzeit und die Version des Wissensstands. Die Antworten selbst werden nicht "
+        "gespeichert. Zu diesem Chat, damit ich ihn mir merke: die gewählte Stelle und "
+        "Sprache und eine Frage, die auf die Wahl einer Stelle wartet (verschlüsselt). "
+        "Alles steht unter einem pseudonymen Schlüssel dieses Chats, nie unter Ihrer "
+        "Telegram-ID oder Ihrem Namen.\n"
+        "<b>Wie lange:</b> Die Einträge zu Fragen und Schaltflächen werden nach {days} "
+        "Tagen gelöscht, Stelle und Sprache des Chats nach {days} Tagen ohne Nutzung.\n"
+        "<b>Wie Sie löschen:</b> Senden Sie /forget im privaten Chat mit mir und bestätigen "
+        "Sie: Die Einträge sowie Stelle und Sprache des Chats werden sofort gelöscht.\n"
         "Fragen zu Ihren Daten: das BFIO, Ansprechpartner des JPO-Programms."
     ),
     non_text="Ich kann nur Text lesen. Bitte tippen Sie Ihre Frage. 🙂",
