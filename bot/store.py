@@ -15,23 +15,29 @@ Privacy
     refuses a different key or secret before reading or writing anything else.
 
 Writing
-    `log()` appends to an in-memory queue and returns at once (about a microsecond);
-    one background task hashes and encrypts what has queued up (in small steps, so the
-    event loop never pauses for long) and writes it in one transaction per batch.
-    `flush()` waits for everything queued before it; `forget()` also removes a chat's
-    records that are still queued. Policy on failure: when a write fails (locked,
-    read-only or full database, I/O error) the error is logged with the path and
-    SQLite's message (never a question or a chat id) and the records are kept and
-    retried with a growing delay (0.5 s doubling up to 30 s). Only when more than
-    `max_pending` records wait after a failed write are the oldest dropped, counted in
-    `health.dropped` and logged. `close()` writes what is queued, for up to
-    `close_timeout` seconds, and counts as dropped what it could not write. The loss
-    a crash can cause is what was queued and not yet committed (a batch's time); what
-    was committed survives a killed process (WAL, synchronous=NORMAL).
+    `log()` and `save_chat_state()` append to in-memory queues and return at once
+    (a few microseconds); they never wait for the database and never raise. One
+    background task hashes and encrypts what has queued up (in small steps, so the
+    event loop never pauses for long) and writes records and chat states together in
+    one transaction per batch. `flush()` waits for everything queued before it;
+    `forget()` also removes a chat's records and state that are still queued. Policy
+    on failure: when a write fails (locked, read-only or full database, I/O error)
+    the error is logged with the path and SQLite's message (never a question, a state
+    or a chat id) and the records and states are kept and retried with a growing
+    delay (0.5 s doubling up to 30 s). Only when more than `max_pending` records wait
+    after a failed write are the oldest records dropped, counted in `health.dropped`
+    and logged (queued states are never trimmed: there is at most one per chat).
+    `close()` writes what is queued, for up to `close_timeout` seconds, and counts as
+    dropped what it could not write. The loss a crash can cause is what was queued
+    and not yet committed (a batch's time); what was committed survives a killed
+    process (WAL, synchronous=NORMAL).
 
 Chat states
-    `load_chat_state`/`save_chat_state` raise StoreError (after logging it) when the
-    database fails; the caller catches it and goes on with a fresh state.
+    A saved state waits in the queue, one per chat: a later save replaces a queued
+    one, so the latest state wins. `load_chat_state` returns a queued state before
+    the database's (read-your-writes), so a reply never waits behind a batch of the
+    question log. `load_chat_state` raises StoreError (after logging it) when reading
+    the database fails; the caller catches it and goes on with a fresh state.
 
 Schema
     `MIGRATIONS` is the ordered list of named migrations; `PRAGMA user_version` is the
@@ -62,11 +68,11 @@ import secrets
 import sqlite3
 import unicodedata
 from collections import Counter, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import quote
 
 import aiosqlite
@@ -79,6 +85,8 @@ from bot.config import Settings
 from bot.state import ChatState
 
 logger = logging.getLogger(__name__)
+
+_Item = TypeVar("_Item")
 
 UNANSWERED_STATUSES = ("fallback", "not_stated", "clarify")
 LOW_SCORE = 75.0
@@ -231,9 +239,10 @@ class UnansweredGroup:
 class LogHealth:
     """What the background writer has done since the store was opened."""
 
-    written: int
-    pending: int
-    dropped: int
+    written: int  # records
+    pending: int  # records
+    pending_states: int
+    dropped: int  # records and states
     write_errors: int
     last_error: str | None
 
@@ -289,6 +298,9 @@ MIGRATIONS: tuple[Migration, ...] = (
 _INSERT = """INSERT INTO questions (asked_at, channel, chat_key, lang, kind, question, status,
     posting, topic, score, suggestions, latency_ms, knowledge_version)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+_UPSERT_STATE = """INSERT INTO chat_states (chat_key, state, updated_at) VALUES (?, ?, ?)
+    ON CONFLICT (chat_key) DO UPDATE SET
+        state = excluded.state, updated_at = excluded.updated_at"""
 _COLUMNS = """id, asked_at, channel, chat_key, lang, kind, question, status, posting, topic,
     score, suggestions, latency_ms, knowledge_version"""
 
@@ -297,6 +309,13 @@ class _Pending(NamedTuple):
     seq: int
     record: QuestionRecord
     asked_at: datetime
+
+
+class _PendingState(NamedTuple):
+    seq: int
+    chat_key: str
+    state: ChatState
+    saved_at: datetime
 
 
 class Store:
@@ -321,6 +340,8 @@ class Store:
         self._max_pending = max_pending
         self._close_timeout = close_timeout
         self._pending: deque[_Pending] = deque()
+        # Keyed by chat key, in the order of `seq` (a save moves its chat to the end).
+        self._states: dict[str, _PendingState] = {}
         self._next_seq = 1
         self._write_lock = asyncio.Lock()
         self._wakeup = asyncio.Event()
@@ -405,10 +426,17 @@ class Store:
             logger.exception("question log: could not queue a record; it was dropped")
 
     async def flush(self) -> None:
-        """Waits until every record queued so far is written (or dropped or forgotten)."""
+        """Waits until every record and state queued so far is written (or dropped,
+        forgotten or replaced by a later state)."""
         target = self._next_seq - 1
-        while self._pending and self._pending[0].seq <= target:
+        while self._oldest_queued() <= target:
             await self._progress.wait()
+
+    def _oldest_queued(self) -> float:
+        oldest = self._pending[0].seq if self._pending else float("inf")
+        if self._states:
+            oldest = min(oldest, next(iter(self._states.values())).seq)
+        return oldest
 
     @property
     def health(self) -> LogHealth:
@@ -416,6 +444,7 @@ class Store:
         return LogHealth(
             written=self._written,
             pending=len(self._pending),
+            pending_states=len(self._states),
             dropped=self._dropped,
             write_errors=self._write_errors,
             last_error=self._last_error,
@@ -435,14 +464,16 @@ class Store:
             await asyncio.gather(self._writer, return_exceptions=True)
         except Exception:
             logger.exception("question log: the writer of %s stopped with an error", self.path)
-        lost = len(self._pending)
-        if lost:
-            self._dropped += lost
+        lost, lost_states = len(self._pending), len(self._states)
+        if lost or lost_states:
+            self._dropped += lost + lost_states
             self._pending.clear()
+            self._states.clear()
             logger.error(
-                "question log: %d record(s) could not be written to %s before closing "
-                "and are lost (last error: %s)",
+                "question log: %d record(s) and %d chat state(s) could not be written to "
+                "%s before closing and are lost (last error: %s)",
                 lost,
+                lost_states,
                 self.path,
                 self._last_error,
             )
@@ -452,7 +483,7 @@ class Store:
     async def _write_loop(self) -> None:
         failures = 0
         while True:
-            if not self._pending:
+            if not self._pending and not self._states:
                 if self._closing.is_set():
                     return
                 self._wakeup.clear()
@@ -470,9 +501,10 @@ class Store:
                 if self._closing.is_set():
                     delay = _RETRY_WHILE_CLOSING
                 logger.error(
-                    "question log: writing %d record(s) to %s failed (%s); keeping them "
-                    "and retrying in %.1f s",
+                    "question log: writing %d record(s) and %d chat state(s) to %s failed "
+                    "(%s); keeping them and retrying in %.1f s",
                     len(self._pending),
+                    len(self._states),
                     self.path,
                     self._last_error,
                     delay,
@@ -482,39 +514,40 @@ class Store:
     async def _write_batch(self) -> None:
         async with self._write_lock:
             batch = list(itertools.islice(self._pending, self._batch_size))
-            rows, bad = await self._rows(batch)
-            if bad:
-                self._dropped += len(bad)
-                logger.error("question log: dropped %d malformed record(s)", len(bad))
+            states = list(itertools.islice(self._states.values(), self._batch_size))
+            rows, bad = await _encode(batch, lambda item: self._row(item.record, item.asked_at))
+            state_rows, bad_states = await _encode(states, self._state_row)
+            if bad or bad_states:
+                self._dropped += len(bad) + len(bad_states)
+                logger.error(
+                    "question log: dropped %d malformed record(s) and %d chat state(s)",
+                    len(bad),
+                    len(bad_states),
+                )
             await self._db.execute("BEGIN IMMEDIATE")
             try:
-                await self._db.executemany(_INSERT, rows)
+                if rows:
+                    await self._db.executemany(_INSERT, rows)
+                if state_rows:
+                    await self._db.executemany(_UPSERT_STATE, state_rows)
                 await self._db.execute("COMMIT")
             except Exception:
                 await self._rollback()
                 raise
-            last = batch[-1].seq
-            while self._pending and self._pending[0].seq <= last:
-                self._pending.popleft()
+            if batch:
+                last = batch[-1].seq
+                while self._pending and self._pending[0].seq <= last:
+                    self._pending.popleft()
+            for item in states:
+                # A state saved while the batch was written replaced this one: keep it.
+                if self._states.get(item.chat_key) is item:
+                    del self._states[item.chat_key]
             self._written += len(rows)
         self._notify_progress()
 
-    async def _rows(self, batch: Sequence[_Pending]) -> tuple[list[tuple[Any, ...]], list[int]]:
-        """Hashes and encrypts a batch on the loop, yielding between small chunks.
-
-        A worker thread would hold the GIL for up to its 5 ms switch interval and delay
-        replies; chunks of `_ROWS_PER_STEP` keep each pause of the loop well under 1 ms.
-        """
-        rows: list[tuple[Any, ...]] = []
-        bad: list[int] = []
-        for start in range(0, len(batch), _ROWS_PER_STEP):
-            for item in batch[start : start + _ROWS_PER_STEP]:
-                try:
-                    rows.append(self._row(item.record, item.asked_at))
-                except Exception:
-                    bad.append(item.seq)
-            await asyncio.sleep(0)
-        return rows, bad
+    def _state_row(self, item: _PendingState) -> tuple[Any, ...]:
+        token = self._fernet.encrypt(item.state.to_json().encode("utf-8"))
+        return (item.chat_key, token, _timestamp(item.saved_at))
 
     def _row(self, record: QuestionRecord, asked_at: datetime) -> tuple[Any, ...]:
         return (
@@ -570,10 +603,15 @@ class Store:
         return digest.hexdigest()[:32]
 
     async def load_chat_state(self, chat_id: int | str) -> ChatState | None:
-        """The chat's saved state, or None; raises StoreError when the database fails."""
+        """The chat's saved state (a queued one first), or None; raises StoreError when
+        reading the database fails."""
+        key = self.chat_key(chat_id)
+        queued = self._states.get(key)
+        if queued is not None:
+            return queued.state
         try:
             rows = await self._db.execute_fetchall(
-                "SELECT state FROM chat_states WHERE chat_key = ?", (self.chat_key(chat_id),)
+                "SELECT state FROM chat_states WHERE chat_key = ?", (key,)
             )
         except sqlite3.Error as error:
             logger.error("question log: loading a chat state from %s failed: %s", self.path, error)
@@ -584,24 +622,25 @@ class Store:
         return ChatState.from_json(self._decrypt(rows[0][0]))
 
     async def save_chat_state(self, chat_id: int | str, state: ChatState) -> None:
-        """Saves the chat's state; logs and raises StoreError when the database fails.
+        """Queues the chat's state for the background writer; never blocks, never raises.
 
-        The caller should catch StoreError and carry on (the reply matters more than
-        the state). The write waits for a batch of the question log in progress, so
-        save after sending the reply.
+        It replaces a state of the chat still queued, and `load_chat_state` returns it
+        at once. Failures to write are handled like those of `log()`. After `close()`
+        the state is dropped.
         """
-        token = self._fernet.encrypt(state.to_json().encode("utf-8"))
         try:
-            async with self._write_lock:
-                await self._db.execute(
-                    """INSERT INTO chat_states (chat_key, state, updated_at) VALUES (?, ?, ?)
-                    ON CONFLICT (chat_key) DO UPDATE SET
-                        state = excluded.state, updated_at = excluded.updated_at""",
-                    (self.chat_key(chat_id), token, _timestamp(datetime.now(UTC))),
-                )
-        except sqlite3.Error as error:
-            logger.error("question log: saving a chat state to %s failed: %s", self.path, error)
-            raise StoreError(f"saving a chat state failed: {error}") from error
+            if self._closed:
+                self._dropped += 1
+                logger.warning("question log: a chat state arrived after close and was dropped")
+                return
+            key = self.chat_key(chat_id)
+            self._states.pop(key, None)  # re-inserted at the end, keeping `seq` order
+            self._states[key] = _PendingState(self._next_seq, key, state, datetime.now(UTC))
+            self._next_seq += 1
+            self._wakeup.set()
+        except Exception:
+            self._dropped += 1
+            logger.exception("question log: could not queue a chat state; it was dropped")
 
     # --- deletion ---------------------------------------------------------------------
 
@@ -614,6 +653,7 @@ class Store:
             kept = deque(item for item in self._pending if str(item.record.chat_id) != str(chat_id))
             removed = len(self._pending) - len(kept)
             self._pending = kept
+            queued_state = self._states.pop(key, None) is not None
             try:
                 await self._db.execute("BEGIN IMMEDIATE")
                 cursor = await self._db.execute("DELETE FROM questions WHERE chat_key = ?", (key,))
@@ -629,7 +669,7 @@ class Store:
                 raise StoreError(f"deleting the records failed: {error}") from error
         self._notify_progress()
         logger.info("question log: forgot a chat (%d records)", records + removed)
-        return records + removed + states
+        return records + removed + max(states, int(queued_state))
 
     async def purge_older_than(self, days: int) -> int:
         """Deletes records (and chat states untouched) older than `days`; returns records."""
@@ -755,6 +795,27 @@ class Store:
             return self._fernet.decrypt(token).decode("utf-8")
         except InvalidToken:
             raise WrongKeyError(_WRONG_KEY) from None
+
+
+async def _encode(
+    items: Sequence[_Item], encode: Callable[[_Item], tuple[Any, ...]]
+) -> tuple[list[tuple[Any, ...]], list[_Item]]:
+    """Encodes (hashes, encrypts) items on the loop, yielding between small chunks;
+    returns the rows and the items that could not be encoded.
+
+    A worker thread would hold the GIL for up to its 5 ms switch interval and delay
+    replies; chunks of `_ROWS_PER_STEP` keep each pause of the loop well under 1 ms.
+    """
+    rows: list[tuple[Any, ...]] = []
+    bad: list[_Item] = []
+    for start in range(0, len(items), _ROWS_PER_STEP):
+        for item in items[start : start + _ROWS_PER_STEP]:
+            try:
+                rows.append(encode(item))
+            except Exception:
+                bad.append(item)
+        await asyncio.sleep(0)
+    return rows, bad
 
 
 # --- opening and migrating ------------------------------------------------------------

@@ -411,16 +411,87 @@ async def test_a_chat_state_round_trips_and_an_unknown_chat_has_none(store: Stor
     assert await store.load_chat_state(78) is None
 
 
-async def test_saving_a_chat_state_on_a_read_only_database_raises_store_error(
+async def test_a_saved_state_is_loaded_back_before_the_writer_has_written_it(
     db_path: Path,
 ) -> None:
-    await (await open_store(db_path)).close()
-    store = await open_store(db_path, read_only=True, close_timeout=0.1)
+    store = await open_store(db_path, busy_timeout_ms=20)
+    blocker = sqlite3.connect(db_path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
     try:
-        with pytest.raises(StoreError, match="saving a chat state failed"):
-            await store.save_chat_state(1, ChatState())
+        await store.save_chat_state(5, ChatState(posting="unesco-clt", lang="fr"))
+        await wait_until(lambda: store.health.write_errors >= 1)
+        assert store.health.pending_states == 1
+        assert await store.load_chat_state(5) == ChatState(posting="unesco-clt", lang="fr")
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    await asyncio.wait_for(store.flush(), 5)
+    assert store.health.pending_states == 0
+    assert count_rows(db_path, "chat_states") == 1
+    await store.close()
+
+
+async def test_the_latest_queued_state_of_a_chat_wins_and_flush_writes_it(
+    store: Store, db_path: Path
+) -> None:
+    for posting in ("unesco-clt", "unep-car-rcu", None):
+        await store.save_chat_state(9, ChatState(posting=posting, lang="es"))
+    await store.flush()
+    assert count_rows(db_path, "chat_states") == 1
+    assert await store.load_chat_state(9) == ChatState(posting=None, lang="es")
+
+
+async def test_close_writes_the_queued_states(db_path: Path) -> None:
+    store = await open_store(db_path)
+    for chat_id in range(50):
+        await store.save_chat_state(chat_id, ChatState(posting=f"posting-{chat_id}"))
+    await store.close()
+    assert count_rows(db_path, "chat_states") == 50
+    store = await open_store(db_path)
+    try:
+        assert await store.load_chat_state(49) == ChatState(posting="posting-49")
     finally:
         await store.close()
+
+
+async def test_a_state_saved_and_then_forgotten_is_gone(store: Store, db_path: Path) -> None:
+    await store.save_chat_state(3, ChatState(posting="unesco-clt"))
+    await store.save_chat_state(4, ChatState(posting="unep-car-rcu"))
+
+    assert await store.forget(3) == 1
+    assert await store.load_chat_state(3) is None
+    await store.flush()
+    assert await store.load_chat_state(3) is None
+    assert count_rows(db_path, "chat_states") == 1
+
+
+async def test_saving_a_state_on_a_failing_database_never_raises_and_logs_the_error(
+    db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    await (await open_store(db_path)).close()
+    store = await open_store(db_path, read_only=True, close_timeout=0.3)
+    caplog.set_level(logging.ERROR, logger="bot.store")
+
+    await store.save_chat_state(55502, ChatState(pending_question="a state to keep quiet"))
+
+    await wait_until(lambda: store.health.write_errors >= 1)
+    assert await store.load_chat_state(55502) == ChatState(pending_question="a state to keep quiet")
+    await store.close()
+    assert store.health.dropped == 1
+    messages = "\n".join(entry.getMessage() for entry in caplog.records)
+    assert "readonly database" in messages
+    assert str(db_path) in messages
+    assert "keep quiet" not in messages
+    assert "55502" not in messages
+    assert count_rows(db_path, "chat_states") == 0
+
+
+async def test_a_state_saved_after_close_is_dropped_without_raising(db_path: Path) -> None:
+    store = await open_store(db_path)
+    await store.close()
+    await store.save_chat_state(1, ChatState())
+    assert store.health.dropped == 1
+    assert count_rows(db_path, "chat_states") == 0
 
 
 async def test_forget_deletes_that_chats_records_queued_ones_and_state_only(
