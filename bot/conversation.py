@@ -396,7 +396,7 @@ class _Decision:
         self.borrowed = False
 
     def reply(self) -> Reply:
-        topic_id, topic_score = self.analysis.best_topic
+        topic_id, topic_score = self._best_topic()
         faq = self._faq()
         if faq is not None and not self._off_topic(self.analysis.evidence_words, faq[1]):
             return self._faq_reply(*faq)
@@ -432,6 +432,18 @@ class _Decision:
         if self.named and not self.analysis.unknown_words:
             return self.assistant.overview_reply(self.named[0], self.lang, NAMED_ONLY_SCORE)
         return self.assistant.fallback_reply(self.lang, topic_score, self.state.posting)
+
+    def _best_topic(self) -> tuple[str | None, float]:
+        """The best-scoring topic; on a tie, a named posting prefers its own topics."""
+        scores = self.analysis.topic_scores
+        if not scores:
+            return None, 0.0
+        best = scores[0]
+        if self.named:
+            tied = [t for t in scores if t[1] == best[1]]
+            own = [t for t in tied if (topic := self.kb.topic(t[0])) and topic.scope == "posting"]
+            best = own[0] if own else best
+        return best
 
     def _faq_reply(self, key: FaqKey, score: float) -> Reply:
         topic = self.index.faqs[key].topic
@@ -533,10 +545,13 @@ class _Decision:
 
     def _near_tie(self, topic_id: str, score: float) -> tuple[str, ...]:
         """Two unrelated topics scoring alike, the second one answerable: ask which."""
-        scores = self.analysis.topic_scores
-        if len(scores) < 2:
+        others = [t for t in self.analysis.topic_scores if t[0] != topic_id]
+        if not others:
             return ()
-        second, second_score = scores[1]
+        second, second_score = others[0]
+        second_topic = self.kb.topic(second)
+        if self.named and second_topic is not None and second_topic.scope == "programme":
+            return ()  # a posting named in the question asks about that posting
         if score - second_score >= NEAR_TIE or second_score < TOPIC_THRESHOLD:
             return ()
         topic = self.kb.topic(topic_id)
