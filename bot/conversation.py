@@ -36,6 +36,7 @@ from bot.state import ChatState
 MAX_QUESTION_CHARS = 600
 TOPIC_THRESHOLD = 50.0
 FAQ_THRESHOLD = 62.0
+FAQ_INFERENCE = 70.0  # an FAQ that alone decides the posting must fit better
 PASSAGE_STRONG = 2.0
 PASSAGE_DOMINANT = 4.0
 NEAR_TIE = 2.5
@@ -477,6 +478,8 @@ class _Decision:
         if not fitting:
             return None
         best_key, best_score = fitting[0]
+        if self.posting is None and best_key.posting is not None and best_score < FAQ_INFERENCE:
+            return None  # too weak to pick a posting on its own
         if self.posting is None and best_key.posting is not None:
             topic = self.index.faqs[best_key].topic
             others = [
@@ -496,7 +499,7 @@ class _Decision:
     def _passages(self, everywhere: bool = False) -> list[PassageHit]:
         scope = (self.posting,) if self.posting and not everywhere else None
         hits = self.index.search_passages(self.analysis, scope)
-        if not hits or hits[0].score < PASSAGE_STRONG:
+        if not hits or hits[0].score < PASSAGE_STRONG or not hits[0].telling:
             return []
         strong_postings = {h.passage.posting for h in hits if h.score >= PASSAGE_STRONG}
         if scope is None and len(strong_postings) > 1:

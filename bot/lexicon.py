@@ -138,6 +138,9 @@ class Lexicon:
             return (WordMatch(token, EXACT),)
         if is_stop_word(token):
             return ()  # "viele" is a stop word, not a typo of "ville"
+        inflected = self._inflection(token)
+        if inflected:
+            return inflected
         fuzzy = self._fuzzy(token)
         if fuzzy:
             return fuzzy
@@ -146,6 +149,18 @@ class Lexicon:
     def _cognates(self, token: str) -> tuple[WordMatch, ...]:
         candidates = self._by_stem.get(token[:_SHORT_COGNATE_PREFIX], ())
         return tuple(WordMatch(word, COGNATE) for word in candidates if _cognate(token, word))
+
+    def _inflection(self, token: str) -> tuple[WordMatch, ...]:
+        """The same word with another ending, even for short words: 'bos' -> 'boss'."""
+        found = [token + ending for ending in _ENDINGS if token + ending in self._words]
+        found += [
+            token[: -len(ending)]
+            for ending in _ENDINGS
+            if token.endswith(ending)
+            and len(token) - len(ending) >= 3
+            and token[: -len(ending)] in self._words
+        ]
+        return tuple(WordMatch(word, EXACT) for word in dict.fromkeys(found))
 
     def _fuzzy(self, token: str) -> tuple[WordMatch, ...]:
         limit = max_typos(token)

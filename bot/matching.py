@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Content, Faq
-from bot.lexicon import Hit, Lexicon
+from bot.lexicon import COGNATE, EXACT, Hit, Lexicon
 from bot.text import content_tokens, is_stop_word, tokens
 
 # Weights of keyword evidence; a keyword shared by n topics counts 1/n for each.
@@ -368,10 +368,12 @@ class KnowledgeIndex:
         """Passages sharing the question's words, best first; None searches every posting
         but only with words that occur in few postings (words that can point to one)."""
         allowed = None if postings is None else set(postings)
+        least_proof = EXACT if allowed is None else COGNATE
         # Per passage and question word, the best contribution: a word and its glossary
         # translations or joined forms count once.
         best: dict[tuple[str, int], dict[int, float]] = defaultdict(dict)
         words_found: dict[tuple[str, int], list[str]] = defaultdict(list)
+        telling_sources: dict[tuple[str, int], set[int]] = defaultdict(set)
         for word, weight, source in analysis.query_words:
             for match in self.vocabulary.match_word(word):
                 by_posting = self._postings_of_word[match.word]
@@ -381,20 +383,23 @@ class KnowledgeIndex:
                     if allowed is not None and posting_id not in allowed:
                         continue
                     contribution = weight * match.quality * idf
+                    # Within a known posting a typo or cognate may prove a detail; to pick a
+                    # posting among all, only the word itself does ("consiste" is no
+                    # "concise", "recherche" no "research").
+                    proves = contribution >= TELLING_WORD and match.quality >= least_proof
                     for index in indices:
                         key = (posting_id, index)
+                        if proves:
+                            telling_sources[key].add(source)
                         if contribution > best[key].get(source, 0.0):
                             best[key][source] = contribution
                             if match.word not in words_found[key]:
                                 words_found[key].append(match.word)
         scores = {key: sum(by_source.values()) for key, by_source in best.items()}
-        telling = {
-            key: sum(1 for c in by_source.values() if c >= TELLING_WORD)
-            for key, by_source in best.items()
-        }
+        telling = {key: len(sources) for key, sources in telling_sources.items()}
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         return [
-            PassageHit(self.passages[p][i], score, tuple(words_found[(p, i)]), telling[p, i])
+            PassageHit(self.passages[p][i], score, tuple(words_found[p, i]), telling.get((p, i), 0))
             for (p, i), score in ranked
         ]
 
