@@ -53,7 +53,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     sieht aussehen aus ort lauft laufen geht gehen steht stehen macht machen mache tun tut
     bekomme bekommen kriege erhalte erhalten gemacht
     offre annonce ausschreibung stellenausschreibung stellenangebot convocatoria oferta
-    vacante advert announcement apres selon saber puedo puede podria
+    vacante advert announcement apres selon saber puedo puede podria gerade jetzt
     """.split()
 )
 
