@@ -536,7 +536,13 @@ class _Decision:
             posting = self.named[0] if named_has_it else None
             return self.assistant.topic_reply(topic_id, posting, self.lang, score)
         if self.posting is not None:
-            return self.assistant.topic_reply(topic_id, self.posting, self.lang, score)
+            reply = self.assistant.topic_reply(topic_id, self.posting, self.lang, score)
+            absent = self.index.absent_details(self.analysis, self.posting)
+            if reply.status == "answered" and absent:
+                # Say what the posting does not mention, then what it says on the topic.
+                note = phrases(self.lang).detail_not_stated.format(words=", ".join(absent))
+                reply = replace(_with_note(reply, note), status="not_stated")
+            return reply
         if programme is not None:
             return self.assistant.topic_reply(topic_id, None, self.lang, score)
         covering = [p for p in self.kb.postings if self.kb.content(p, topic_id)]

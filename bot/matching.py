@@ -350,6 +350,30 @@ class KnowledgeIndex:
 
     # ----- passages ---------------------------------------------------------------
 
+    def absent_details(self, analysis: Analysis, posting_id: str) -> tuple[str, ...]:
+        """Plain question words that other postings use but this one never does
+        ('budget' asked of a posting without a training budget)."""
+        absent = []
+        for word, weight, _ in analysis.query_words:
+            if weight < 1.0:
+                continue  # topic words and names are not details
+            matches = self.vocabulary.match_word(word)
+            elsewhere = {
+                p for m in matches if m.quality >= EXACT for p in self._postings_of_word[m.word]
+            }
+            if not elsewhere or posting_id in elsewhere:
+                continue
+            # Present in any form here ("web" in "website", a typo, a cognate): not absent.
+            forms = {m.word for m in matches} | self._words_starting(word)
+            if not any(posting_id in self._postings_of_word[form] for form in forms):
+                absent.append(word)
+        return tuple(absent)
+
+    def _words_starting(self, word: str) -> set[str]:
+        if len(word) < 3:
+            return set()
+        return {w for w in self.vocabulary.words if w.startswith(word)}
+
     def postings_mentioning(self, analysis: Analysis, min_score: float) -> list[str]:
         """Postings whose passages share enough of the question's words, counted per
         posting (a cheap upper bound of the best passage's score, linear in postings)."""

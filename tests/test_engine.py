@@ -314,3 +314,28 @@ def test_generic_words_do_not_name_a_posting(assistant: Assistant) -> None:
 def test_overlong_question_says_it_read_only_the_beginning(assistant: Assistant) -> None:
     reply = assistant.ask("Which languages for UNEP? " + "x" * 2000, ChatState()).reply
     assert "first part" in (reply.answer.note or "")
+
+
+def test_a_detail_the_posting_never_mentions_is_not_stated_with_the_topic_shown(
+    assistant: Assistant,
+) -> None:
+    reply = assistant.ask("is there a training budget?", ChatState(posting=UNESCO)).reply
+    assert reply.status == "not_stated" and reply.topic == "training"
+    text = render_plain(reply.answer)
+    assert "budget" in (reply.answer.note or "") and "Learning elements" in text
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "fact"),
+    [
+        ("¿El puesto en Kingston trata sobre basura marina?", "es", "Marine Litter"),
+        ("Le poste Culture de l'UNESCO est-il intersectoriel ?", "fr", "inter-sectoral"),
+        ("Brauche ich Organisationstalent bei der UNESCO?", "de", "organizational"),
+    ],
+)
+def test_questions_in_other_languages_find_the_english_detail(
+    assistant: Assistant, question: str, lang: str, fact: str
+) -> None:
+    reply = assistant.ask(question, ChatState(lang=lang)).reply  # type: ignore[arg-type]
+    assert reply.status == "answered"
+    assert fact.casefold() in render_plain(reply.answer).casefold()
