@@ -68,7 +68,8 @@ PHRASES: dict[Lang, Phrases] = {
         "the answer above is from the posting named in its heading.",
         only_posting="Only this posting states it; {others}: not stated.",
         not_stated_short="The posting does not say.",
-        detail_not_stated="The posting does not mention “{words}”; above is what it says on this topic.",
+        detail_not_stated="The posting does not mention “{words}”; "
+        "above is what it says on this topic.",
     ),
     "de": Phrases(
         not_stated="Dazu sagt die Ausschreibung nichts. Bitte wenden Sie sich an {contact}.",
@@ -97,7 +98,8 @@ PHRASES: dict[Lang, Phrases] = {
         "die Antwort oben stammt aus der Ausschreibung in der Überschrift.",
         only_posting="Nur diese Ausschreibung nennt das; {others}: keine Angabe.",
         not_stated_short="Keine Angabe in der Ausschreibung.",
-        detail_not_stated="„{words}“ erwähnt die Ausschreibung nicht; oben steht, was sie zum Thema sagt.",
+        detail_not_stated="„{words}“ erwähnt die Ausschreibung nicht; "
+        "oben steht, was sie zum Thema sagt.",
     ),
     "fr": Phrases(
         not_stated="L'offre ne le précise pas. Veuillez vous adresser au {contact}.",
@@ -125,7 +127,8 @@ PHRASES: dict[Lang, Phrases] = {
         "la réponse ci-dessus vient de l'offre nommée dans le titre.",
         only_posting="Seule cette offre le précise ; {others} : non précisé.",
         not_stated_short="L'offre ne le précise pas.",
-        detail_not_stated="L'offre ne mentionne pas « {words} » ; ci-dessus, ce qu'elle dit sur ce thème.",
+        detail_not_stated="L'offre ne mentionne pas « {words} » ; "
+        "ci-dessus, ce qu'elle dit sur ce thème.",
     ),
     "es": Phrases(
         not_stated="La convocatoria no lo indica. Consulte a {contact}.",
@@ -152,7 +155,8 @@ PHRASES: dict[Lang, Phrases] = {
         "la respuesta de arriba es de la convocatoria del título.",
         only_posting="Solo esta convocatoria lo indica; {others}: no se indica.",
         not_stated_short="La convocatoria no lo indica.",
-        detail_not_stated="La convocatoria no menciona «{words}»; arriba, lo que dice sobre el tema.",
+        detail_not_stated="La convocatoria no menciona «{words}»; "
+        "arriba, lo que dice sobre el tema.",
     ),
 }
 
