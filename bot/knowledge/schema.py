@@ -23,6 +23,9 @@ LANGS: tuple[Lang, ...] = ("en", "de", "fr", "es")
 
 TOPIC_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 POSTING_ID_PATTERN = r"^[a-z][a-z0-9-]*$"
+# Ids travel in Telegram button data (at most 64 bytes: "v1:t:<posting>:<topic>").
+MAX_POSTING_ID = 32
+MAX_TOPIC_ID = 24
 
 
 class _Strict(BaseModel):
@@ -71,7 +74,11 @@ class Phrasings(_Strict):
 class Topic(_Strict):
     """One entry of the topic catalogue."""
 
-    id: str = Field(pattern=TOPIC_ID_PATTERN, description="Stable id used in all files.")
+    id: str = Field(
+        pattern=TOPIC_ID_PATTERN,
+        max_length=MAX_TOPIC_ID,
+        description="Stable id used in all files.",
+    )
     scope: Literal["posting", "programme"] = Field(
         default="posting",
         description="`posting`: the answer depends on the posting (ask which one if unknown). "
@@ -138,7 +145,9 @@ class Content(_Strict):
 class Faq(_Strict):
     """A short answer to a fine-grained question candidates ask."""
 
-    id: str = Field(pattern=TOPIC_ID_PATTERN, description="Unique within its file.")
+    id: str = Field(
+        pattern=TOPIC_ID_PATTERN, max_length=MAX_TOPIC_ID, description="Unique within its file."
+    )
     topic: str = Field(pattern=TOPIC_ID_PATTERN, description="The catalogue topic it belongs to.")
     questions: Phrasings = Field(description="How candidates ask it, per language.")
     keywords: tuple[str, ...] = Field(
@@ -166,7 +175,11 @@ class Programme(_Strict):
 class Posting(_Strict):
     """One file in `postings/`: one JPO posting."""
 
-    id: str = Field(pattern=POSTING_ID_PATTERN, description="Must equal the file name.")
+    id: str = Field(
+        pattern=POSTING_ID_PATTERN,
+        max_length=MAX_POSTING_ID,
+        description="Must equal the file name.",
+    )
     title: str = Field(min_length=1, description="The post's title as published.")
     organisation: str = Field(min_length=1)
     unit: str | None = None
