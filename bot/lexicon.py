@@ -218,7 +218,13 @@ def _cognate(a: str, b: str) -> bool:
         shared += 1
     if shared >= _COGNATE_PREFIX:
         return True
-    return shared >= _SHORT_COGNATE_PREFIX and shared >= _SHORT_COGNATE_SHARE * min(len(a), len(b))
+    shorter = min(len(a), len(b))
+    # Five-letter words are too often a different word's start: "excel"/"excellent".
+    return (
+        shorter > _SHORT_COGNATE_PREFIX
+        and shared >= _SHORT_COGNATE_PREFIX
+        and shared >= _SHORT_COGNATE_SHARE * shorter
+    )
 
 
 def _plausible_typo(token: str, word: str) -> bool:

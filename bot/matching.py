@@ -29,6 +29,7 @@ STOP_WORD_KEYWORD = 0.35
 EVIDENCE_STEEPNESS = 1.6
 # Example phrasings count only when they are close to the question.
 EXAMPLE_FLOOR = 72.0
+EXAMPLE_ONLY_CAP = 78.0
 # Passage words that are topic keywords or aliases say little about a detail.
 TOPIC_WORD_PASSAGE_WEIGHT = 0.3
 ALIAS_WORD_PASSAGE_WEIGHT = 0.3
@@ -266,6 +267,9 @@ class KnowledgeIndex:
         for topic_id in set(evidence) | set(examples):
             keyword_score = evidence_score(evidence.get(topic_id, 0.0))
             example_score = examples.get(topic_id, 0.0)
+            if not keyword_score:
+                # Wording alone ("Quelles ... sont requises ?") must not beat a keyword.
+                example_score = min(example_score, EXAMPLE_ONLY_CAP)
             high, low = max(keyword_score, example_score), min(keyword_score, example_score)
             scores[topic_id] = min(100.0, high + 0.15 * low)
         # Ties keep catalogue order, so an answer never depends on hash order.

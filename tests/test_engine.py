@@ -339,3 +339,23 @@ def test_questions_in_other_languages_find_the_english_detail(
     reply = assistant.ask(question, ChatState(lang=lang)).reply  # type: ignore[arg-type]
     assert reply.status == "answered"
     assert fact.casefold() in render_plain(reply.answer).casefold()
+
+
+@pytest.mark.parametrize(
+    ("question", "context", "lang", "status", "topic"),
+    [
+        ("Do I need a driving licence?", UNEP, "en", "not_stated", "driving_licence"),
+        ("Mutterschutz?", UNEP, "de", "not_stated", "leave"),
+        ("Gibt es Kinderbetreuung in Kingston?", UNEP, "de", "not_stated", "family"),
+        ("Is the post full-time?", UNESCO, "en", "not_stated", "working_hours"),
+        ("Fremdsprachenkenntnisse?", UNEP, "de", "answered", "languages"),
+        ("Quelles langues sont requises ?", UNESCO, "fr", "answered", "languages"),
+        ("Reicht ein Bachelorabschluss?", UNEP, "de", "answered", "qualifications"),
+        ("Wo kann ich in Kingston gut essen?", UNEP, "de", "fallback", None),
+    ],
+)
+def test_everyday_questions_land_on_the_topic_a_candidate_means(
+    assistant: Assistant, question: str, context: str, lang: str, status: str, topic: str | None
+) -> None:
+    reply = assistant.ask(question, ChatState(posting=context, lang=lang)).reply  # type: ignore[arg-type]
+    assert (reply.status, reply.topic) == (status, topic), render_plain(reply.answer)
