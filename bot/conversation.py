@@ -547,6 +547,9 @@ class _Decision:
             return self.assistant.topic_reply(topic_id, None, self.lang, score)
         covering = [p for p in self.kb.postings if self.kb.content(p, topic_id)]
         if len(covering) == 1:
+            if self.analysis.unknown_words and score < STRONG_EVIDENCE:
+                # Weak evidence plus words we do not know: not enough to pick the posting.
+                return self.assistant.fallback_reply(self.lang, score)
             return self.assistant.only_posting_reply(topic_id, covering[0], self.lang, score)
         if not covering:
             return self.assistant.topic_reply(topic_id, None, self.lang, score)

@@ -359,3 +359,10 @@ def test_everyday_questions_land_on_the_topic_a_candidate_means(
 ) -> None:
     reply = assistant.ask(question, ChatState(posting=context, lang=lang)).reply  # type: ignore[arg-type]
     assert (reply.status, reply.topic) == (status, topic), render_plain(reply.answer)
+
+
+@pytest.mark.parametrize(
+    "question", ["Does Google have jobs in Paris?", "Do you have any jobs at Siemens?"]
+)
+def test_other_employers_get_the_fallback(assistant: Assistant, question: str) -> None:
+    assert assistant.ask(question, ChatState()).reply.status == "fallback"
