@@ -18,6 +18,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from bot.commands import emit
 from bot.config import settings_or_exit
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.importer import import_posting
@@ -132,15 +133,10 @@ def import_command(args: argparse.Namespace) -> int:
     if text is None:
         return 1
     skeleton = import_posting(text, args.posting_id, source=args.text_file.name)
-    if output is None:
-        sys.stdout.write(skeleton)
-        return 0
-    try:
-        output.write_text(skeleton, encoding="utf-8")
-    except OSError as error:
-        print(f"error: cannot write {output}: {error.strerror}", file=sys.stderr)
+    if not emit(skeleton, output):
         return 1
-    print(f"wrote {output}; review it, then run `jpo-bot validate`", file=sys.stderr)
+    if output is not None:
+        print(f"wrote {output}; review it, then run `jpo-bot validate`", file=sys.stderr)
     return 0
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from bot import log_views
 from bot.admin_web import AdminWebError, is_loopback, serve
+from bot.commands import emit
 from bot.config import settings_or_exit
 from bot.store import (
     LOW_SCORE,
@@ -169,15 +170,10 @@ def _run_view(view: Callable[[Store], Awaitable[str]], output: Path | None = Non
     except StoreError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_LOG_ERROR
-    if output is None:
-        sys.stdout.write(text)
-        return 0
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        print(f"error: cannot write {output}: {error}", file=sys.stderr)
+    if not emit(text, output):
         return EXIT_LOG_ERROR
-    print(f"wrote {output}", file=sys.stderr)
+    if output is not None:
+        print(f"wrote {output}", file=sys.stderr)
     return 0
 
 
