@@ -185,7 +185,7 @@ class Assistant:
         answer = _content_answer(self._heading(posting_id, topic_id, lang), content)
         if programme is not None:
             block = Block(words.programme_block, _as_points(programme))
-            answer = _with_blocks(answer, (block,))
+            answer = replace(answer, blocks=(*answer.blocks, block))
         return self._reply("answered", answer, posting_id, topic_id, score, lang)
 
     def only_posting_reply(self, topic_id: str, posting_id: str, lang: str, score: float) -> Reply:
@@ -193,16 +193,7 @@ class Assistant:
         saying that the others do not state it."""
         reply = self.topic_reply(topic_id, posting_id, lang, score)
         others = [p.name.get(lang) for p in self.kb.postings.values() if p.id != posting_id]
-        note = phrases(lang).only_posting.format(others=", ".join(others))
-        answer = reply.answer
-        return Reply(
-            status=reply.status,
-            answer=Answer(answer.heading, answer.text, answer.points, answer.blocks, note),
-            posting=reply.posting,
-            topic=reply.topic,
-            score=reply.score,
-            suggestions=reply.suggestions,
-        )
+        return _with_note(reply, phrases(lang).only_posting.format(others=", ".join(others)))
 
     def compare_reply(
         self, topic_id: str, posting_ids: tuple[str, ...], lang: str, score: float
@@ -592,16 +583,6 @@ def _as_points(content: Content) -> tuple[str, ...]:
     return points + tuple(p for s in content.sections for p in s.points)
 
 
-def _with_blocks(answer: Answer, blocks: tuple[Block, ...]) -> Answer:
-    return Answer(
-        heading=answer.heading,
-        text=answer.text,
-        points=answer.points,
-        blocks=answer.blocks + blocks,
-        note=answer.note,
-    )
-
-
 def _with_note(reply: Reply, note: str) -> Reply:
     answer = reply.answer
     joined = f"{answer.note}\n{note}" if answer.note else note
@@ -610,11 +591,4 @@ def _with_note(reply: Reply, note: str) -> Reply:
 
 def _prepend(reply: Reply, suggestion: Suggestion) -> Reply:
     others = tuple(s for s in reply.suggestions if s.action != suggestion.action)
-    return Reply(
-        status=reply.status,
-        answer=reply.answer,
-        posting=reply.posting,
-        topic=reply.topic,
-        score=reply.score,
-        suggestions=((suggestion, *others))[: MAX_FOLLOW_UPS + 1],
-    )
+    return replace(reply, suggestions=(suggestion, *others)[: MAX_FOLLOW_UPS + 1])

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Content, Faq
 from bot.lexicon import COGNATE, EXACT, Hit, Lexicon
-from bot.text import content_tokens, is_stop_word, tokens
+from bot.text import is_stop_word, tokens
 
 # Weights of keyword evidence; a keyword shared by n topics counts 1/n for each.
 PHRASE_BONUS = 0.3  # per extra word: "how long" outweighs "long", "jpo stand for" "stand for"
@@ -76,13 +76,8 @@ class Analysis:
     faq_scores: tuple[tuple[FaqKey, float], ...]
     unknown_words: tuple[str, ...]
     query_words: tuple[tuple[str, float, int], ...]
-    generic_only: bool
     evidence_words: int
     faq_details: frozenset[FaqKey] = frozenset()
-
-    @property
-    def best_topic(self) -> tuple[str | None, float]:
-        return self.topic_scores[0] if self.topic_scores else (None, 0.0)
 
 
 def evidence_score(evidence: float) -> float:
@@ -233,11 +228,6 @@ class KnowledgeIndex:
             faq_scores=faq_scores,
             unknown_words=unknown,
             query_words=self._query_words(question_tokens, hits, alias_positions),
-            generic_only=not any(
-                not is_stop_word(t)
-                for i, t in enumerate(question_tokens)
-                if i not in alias_positions
-            ),
         )
 
     def _is_known(self, token: str) -> bool:
@@ -478,7 +468,3 @@ def _passage_words(text: str) -> set[str]:
         a + b for a, b in itertools.pairwise(words) if not is_stop_word(a) and not is_stop_word(b)
     )
     return found
-
-
-def content_words(text: str) -> tuple[str, ...]:
-    return content_tokens(text)
