@@ -13,10 +13,10 @@ import time
 from pathlib import Path
 
 from bench.corpus import KNOWLEDGE, REPO, generate_knowledge
-from bot.conversation import Assistant
+from bot.engine.conversation import Assistant
+from bot.engine.state import ChatState
 from bot.evaluation import load_cases
 from bot.knowledge.loader import load_knowledge
-from bot.state import ChatState
 
 DEV_SET = REPO.parent / "shared" / "eval" / "dev.yaml"
 HOLDOUT = REPO / "tests" / "eval" / "holdout.yaml"

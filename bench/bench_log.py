@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.store import QuestionRecord, Store, new_encryption_key, new_hash_secret
+from bot.questionlog.store import QuestionRecord, Store, new_encryption_key, new_hash_secret
 
 WRITES = 10_000
 CHATS = 100

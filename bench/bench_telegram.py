@@ -34,7 +34,7 @@ from telegram.ext import AIORateLimiter
 
 from bot.config import load_settings
 from bot.knowledge.loader import load_knowledge
-from bot.store import Store, new_encryption_key, new_hash_secret
+from bot.questionlog.store import Store, new_encryption_key, new_hash_secret
 from bot.telegram.app import UpdateTimings, build_application
 from bot.telegram.handlers import AssistantHolder
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import yaml
 
-from bot.answers import Reply
-from bot.conversation import Assistant
-from bot.render import render_plain
-from bot.state import ChatState, language_of
+from bot.engine.answers import Reply
+from bot.engine.conversation import Assistant
+from bot.engine.render import render_plain
+from bot.engine.state import ChatState, language_of
 
 
 @dataclass(frozen=True, slots=True)

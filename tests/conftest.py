@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation import Assistant
+from bot.engine.conversation import Assistant
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.loader import load_knowledge
 

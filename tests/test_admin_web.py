@@ -23,7 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.admin_web import (
+from bot.cli import main
+from bot.questionlog.store import QuestionRecord, Store, new_encryption_key, new_hash_secret
+from bot.questionlog.web import (
     ADMIN_USER,
     CANNED_QUERIES,
     DATABASE_NAME,
@@ -32,8 +34,6 @@ from bot.admin_web import (
     build_view,
     metadata,
 )
-from bot.cli import main
-from bot.store import QuestionRecord, Store, new_encryption_key, new_hash_secret
 
 REPO = Path(__file__).resolve().parents[1]
 KEY = new_encryption_key()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation import Assistant
+from bot.engine.conversation import Assistant
 from bot.evaluation import Outcome, evaluate, load_cases, pass_rate, report
 from tests.conftest import REPO, SHARED
 

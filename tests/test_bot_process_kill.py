@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import LoggedQuestion, Store, new_encryption_key, new_hash_secret
+from bot.questionlog.store import LoggedQuestion, Store, new_encryption_key, new_hash_secret
 from tests.fake_bot_api import FakeBotApi, FakeUser
 
 REPO = Path(__file__).resolve().parents[1]

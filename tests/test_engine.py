@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.answers import SelectPosting, ShowTopic
-from bot.conversation import Assistant
-from bot.render import render_html, render_plain
-from bot.state import ChatState
+from bot.engine.answers import SelectPosting, ShowTopic
+from bot.engine.conversation import Assistant
+from bot.engine.render import render_html, render_plain
+from bot.engine.state import ChatState
 
 UNEP = "unep-car-rcu"
 UNESCO = "unesco-clt"

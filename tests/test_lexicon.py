@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.lexicon import COMPOUND, EXACT, FUZZY, Lexicon
-from bot.text import tokens
+from bot.engine.lexicon import COMPOUND, EXACT, FUZZY, Lexicon
+from bot.engine.text import tokens
 
 LEXICON = Lexicon(["vertrag", "languages", "sprach", "erfahrung", "how long", "last", "web site"])
 

@@ -13,7 +13,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from bot.cli import main
-from bot.store import QuestionRecord, Store, new_encryption_key, new_hash_secret
+from bot.questionlog.store import QuestionRecord, Store, new_encryption_key, new_hash_secret
 
 KEY = new_encryption_key()
 SECRET = new_hash_secret()

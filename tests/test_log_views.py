@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.log_views import (
+from bot.questionlog.store import Count, LoggedQuestion, LogStats, UnansweredGroup
+from bot.questionlog.views import (
     QUESTION_FIELDS,
     export_csv,
     questions_view,
@@ -20,7 +21,6 @@ from bot.log_views import (
     unanswered_message,
     unanswered_view,
 )
-from bot.store import Count, LoggedQuestion, LogStats, UnansweredGroup
 
 WHEN = datetime(2030, 5, 17, 9, 30, tzinfo=UTC)
 

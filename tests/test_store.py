@@ -20,8 +20,8 @@ import aiosqlite
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.state import ChatState
-from bot.store import (
+from bot.engine.state import ChatState
+from bot.questionlog.store import (
     MIGRATIONS,
     Migration,
     MigrationError,
@@ -289,7 +289,7 @@ async def test_a_read_only_database_leaves_log_silent_and_logs_the_error(
 ) -> None:
     await (await open_store(db_path)).close()
     store = await open_store(db_path, read_only=True, close_timeout=0.3)
-    caplog.set_level(logging.ERROR, logger="bot.store")
+    caplog.set_level(logging.ERROR, logger="bot.questionlog.store")
 
     store.log(record("a question that must not reach the log output", chat_id=55501))
 
@@ -351,7 +351,7 @@ def test_a_killed_writer_leaves_a_clean_database_with_every_committed_row(
     child = (
         "import asyncio, sys\n"
         "from pathlib import Path\n"
-        "from bot.store import QuestionRecord, Store\n"
+        "from bot.questionlog.store import QuestionRecord, Store\n"
         "async def main():\n"
         "    store = await Store.open(Path(sys.argv[1]), hash_secret=sys.argv[2],\n"
         "                             encryption_key=sys.argv[3])\n"
@@ -470,7 +470,7 @@ async def test_saving_a_state_on_a_failing_database_never_raises_and_logs_the_er
 ) -> None:
     await (await open_store(db_path)).close()
     store = await open_store(db_path, read_only=True, close_timeout=0.3)
-    caplog.set_level(logging.ERROR, logger="bot.store")
+    caplog.set_level(logging.ERROR, logger="bot.questionlog.store")
 
     await store.save_chat_state(55502, ChatState(pending_question="a state to keep quiet"))
 

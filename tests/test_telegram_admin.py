@@ -20,8 +20,8 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageH
 from telegram.request import BaseRequest, RequestData
 
 from bot.config import Settings
-from bot.state import ChatState
-from bot.store import QuestionRecord, Store, new_encryption_key, new_hash_secret
+from bot.engine.state import ChatState
+from bot.questionlog.store import QuestionRecord, Store, new_encryption_key, new_hash_secret
 from bot.telegram.admin import (
     ADMIN_COMMANDS,
     FORGET_NO,

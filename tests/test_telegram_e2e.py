@@ -27,12 +27,12 @@ from pydantic import SecretStr
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application
 
-from bot import conversation
 from bot.config import Settings, load_settings
+from bot.engine import conversation
+from bot.engine.matching import KnowledgeIndex
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.loader import load_knowledge
-from bot.matching import KnowledgeIndex
-from bot.store import (
+from bot.questionlog.store import (
     MissingSecretError,
     Store,
     StoreError,

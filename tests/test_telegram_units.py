@@ -17,8 +17,8 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest, TelegramError
 
-from bot.answers import SelectPosting, ShowFaq, ShowTopic, Suggestion
-from bot.render import render_html
+from bot.engine.answers import SelectPosting, ShowFaq, ShowTopic, Suggestion
+from bot.engine.render import render_html
 from bot.telegram import callbacks
 from bot.telegram.app import RedactToken
 from bot.telegram.callbacks import ChooseLanguage, decode, encode
@@ -124,7 +124,7 @@ def test_splits_fall_on_paragraph_boundaries() -> None:
 
 
 def test_a_10000_character_answer_becomes_valid_messages_with_nothing_lost() -> None:
-    from bot.answers import Answer, Block
+    from bot.engine.answers import Answer, Block
 
     answer = Answer(
         heading='Duties & <responsibilities> of the "JPO"',
@@ -179,7 +179,7 @@ def test_small_limits_hold_too(limit: int) -> None:
 
 
 def render_html_sample() -> str:
-    from bot.answers import Answer
+    from bot.engine.answers import Answer
 
     return render_html(
         Answer(heading="Kingston & <Cartagena>", points=("one & two", "three < four") * 5)
@@ -289,7 +289,7 @@ def test_german_stays_german_everything_else_is_english(code: str | None, expect
     assert ui_lang(code) == expected
 
 
-# What /privacy must say: each item bot.store keeps, and that the answers are not kept.
+# What /privacy must say: each item bot.questionlog.store keeps, and that the answers are not kept.
 PRIVACY_FACTS: dict[str, tuple[str, ...]] = {
     "en": (
         "its text (encrypted)",

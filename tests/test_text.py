@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text import content_tokens, fold, max_typos, tokens
+from bot.engine.text import content_tokens, fold, max_typos, tokens
 
 
 @pytest.mark.parametrize(

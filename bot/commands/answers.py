@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.chat import load_assistant_or_exit, run_chat
 from bot.config import settings_or_exit
-from bot.conversation import Assistant
+from bot.engine.conversation import Assistant
+from bot.engine.render import render_plain
 from bot.evaluation import ask_one, evaluate, load_cases, report
 from bot.knowledge.schema import LANGS
-from bot.render import render_plain
+from bot.terminal import load_assistant_or_exit, run_chat
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -79,7 +79,7 @@ def _questions(args: argparse.Namespace) -> list[tuple[str, str | None, str]]:
 
 
 def _print_plain(assistant: Assistant, question: str, context: str | None, lang: str) -> None:
-    from bot.state import ChatState, language_of
+    from bot.engine.state import ChatState, language_of
 
     reply = assistant.ask(question, ChatState(posting=context, lang=language_of(lang))).reply
     print(render_plain(reply.answer))

@@ -19,11 +19,10 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot import log_views
-from bot.admin_web import AdminWebError, is_loopback, serve
 from bot.commands import emit
 from bot.config import settings_or_exit
-from bot.store import (
+from bot.questionlog import views as log_views
+from bot.questionlog.store import (
     LOW_SCORE,
     MissingSecretError,
     Store,
@@ -33,6 +32,7 @@ from bot.store import (
     new_hash_secret,
     open_store,
 )
+from bot.questionlog.web import AdminWebError, is_loopback, serve
 
 EXIT_LOG_ERROR = 1
 EXIT_CONFIG_ERROR = 2

@@ -36,7 +36,7 @@ def run_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         # Imported here: the terminal chat needs none of the Telegram machinery.
-        from bot.chat import run_chat
+        from bot.terminal import run_chat
 
         return run_chat()
     if settings.webhook_url and settings.webhook_secret_token is None:
@@ -48,7 +48,7 @@ def run_command(args: argparse.Namespace) -> int:
         return 2
 
     from bot.knowledge.loader import KnowledgeError
-    from bot.store import MissingSecretError, WrongKeyError
+    from bot.questionlog.store import MissingSecretError, WrongKeyError
     from bot.telegram.app import run
 
     try:

@@ -23,7 +23,7 @@ there is none). For anyone not in ADMIN_USER_IDS, and for everyone outside a pri
 chat, the admin commands call `unknown_command(update, context)` and nothing else, so
 the reply is exactly the one an unknown command gets: the log's questions must never
 reach a group, whoever asks. Admin replies are plain text sent with
-`parse_mode=None` (texts from `bot.log_views`), so `Defaults(parse_mode=HTML)` cannot
+`parse_mode=None` (texts from `bot.questionlog.views`), so `Defaults(parse_mode=HTML)` cannot
 break them. `/forget` works in private chats, deletes the records logged under
 `update.effective_chat.id`, and its own command and button should not be logged.
 `ADMIN_COMMANDS` lists the commands for an admin-scoped command menu.
@@ -51,10 +51,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot import log_views
 from bot.config import Settings
-from bot.state import language_of
-from bot.store import Store, StoreError
+from bot.engine.state import language_of
+from bot.questionlog import views as log_views
+from bot.questionlog.store import Store, StoreError
 from bot.telegram.messages import answer_callback
 
 logger = logging.getLogger(__name__)

@@ -44,9 +44,9 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
-from bot.conversation import Assistant
+from bot.engine.conversation import Assistant
 from bot.knowledge.loader import KnowledgeError, load_knowledge
-from bot.store import MissingSecretError, Store, StoreError, WrongKeyError, open_store
+from bot.questionlog.store import MissingSecretError, Store, StoreError, WrongKeyError, open_store
 from bot.telegram import handlers as h
 from bot.telegram.admin import (
     ADMIN_COMMANDS,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.answers import Action, SelectPosting, ShowFaq, ShowTopic
+from bot.engine.answers import Action, SelectPosting, ShowFaq, ShowTopic
 
 VERSION = "v1"
 MAX_CALLBACK_BYTES = 64  # Telegram's limit on callback_data, in UTF-8 bytes

@@ -34,12 +34,12 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ContextTypes, filters
 
-from bot.answers import Action, Reply, SelectPosting
-from bot.conversation import Assistant, Turn
+from bot.engine.answers import Action, Reply, SelectPosting
+from bot.engine.conversation import Assistant, Turn
+from bot.engine.render import render_html
+from bot.engine.state import ChatState, language_of
 from bot.knowledge.base import KnowledgeBase
-from bot.render import render_html
-from bot.state import ChatState, language_of
-from bot.store import QuestionRecord, Store, StoreError
+from bot.questionlog.store import QuestionRecord, Store, StoreError
 from bot.telegram.callbacks import ChooseLanguage, decode
 from bot.telegram.keyboards import language_keyboard, suggestions_keyboard
 from bot.telegram.messages import answer_callback, send_reply, waiting_for_telegram

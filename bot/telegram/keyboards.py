@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.answers import Suggestion
+from bot.engine.answers import Suggestion
 from bot.telegram.callbacks import ButtonAction, CallbackDataTooLong, ChooseLanguage, encode
 from bot.telegram.texts import LANGUAGE_NAMES, UI_LANGS
 

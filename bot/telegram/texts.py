@@ -97,7 +97,7 @@ _EN = UiTexts(
     ),
     help_commands_title="<b>Commands</b>",
     help_groups="In a group, mention me or reply to one of my messages.",
-    # Exactly what bot.store keeps: say no more and no less (test_telegram_units checks).
+    # Exactly what the question log keeps: no more and no less (test_telegram_units checks).
     privacy=(
         "<b>Privacy</b>\n"
         "<b>What is stored</b>, to improve the answers: for each question you send or "

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.store import LOW_SCORE, LoggedQuestion, Store, UnansweredGroup, open_store
+from bot.questionlog.store import LOW_SCORE, LoggedQuestion, Store, UnansweredGroup, open_store
 
 logger = logging.getLogger(__name__)
 

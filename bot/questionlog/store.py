@@ -80,9 +80,9 @@ from cryptography.fernet import Fernet, InvalidToken
 from pydantic import SecretStr
 from rapidfuzz import fuzz, process
 
-from bot.answers import Reply
 from bot.config import Settings
-from bot.state import ChatState
+from bot.engine.answers import Reply
+from bot.engine.state import ChatState
 
 logger = logging.getLogger(__name__)
 

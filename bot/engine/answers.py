@@ -1,6 +1,6 @@
 """What the engine hands to every channel: a reply with one answer structure.
 
-The structure is channel-free; `bot.render` turns it into plain text (CLI, terminal,
+The structure is channel-free; `bot.engine.render` turns it into plain text (CLI, terminal,
 question log) or Telegram HTML, so every channel shows the same words.
 """
 

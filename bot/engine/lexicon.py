@@ -16,7 +16,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.text import is_stop_word, max_typos, tokens
+from bot.engine.text import is_stop_word, max_typos, tokens
 
 EXACT = 1.0
 FUZZY = 0.85

@@ -17,12 +17,12 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from bot.answers import Reply, Suggestion
 from bot.config import Settings, settings_or_exit
-from bot.conversation import Assistant, Turn
+from bot.engine.answers import Reply, Suggestion
+from bot.engine.conversation import Assistant, Turn
+from bot.engine.render import render_plain
+from bot.engine.state import ChatState, language_of
 from bot.knowledge.loader import KnowledgeError, load_knowledge
-from bot.render import render_plain
-from bot.state import ChatState, language_of
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +137,7 @@ def _converse(chat: TerminalChat, source: Iterable[str]) -> None:
 async def _converse_logged(
     assistant: Assistant, out: TextIO, lang: str, settings: Settings, source: Iterable[str]
 ) -> int:
-    from bot.store import QuestionRecord, StoreError, open_store
+    from bot.questionlog.store import QuestionRecord, StoreError, open_store
 
     try:
         store = await open_store(settings)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.answers import (
+from bot.engine.answers import (
     Action,
     Answer,
     Block,
@@ -27,11 +27,11 @@ from bot.answers import (
     ShowTopic,
     Suggestion,
 )
+from bot.engine.matching import Analysis, FaqKey, KnowledgeIndex, PassageHit
+from bot.engine.state import ChatState
 from bot.i18n import phrases
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Content
-from bot.matching import Analysis, FaqKey, KnowledgeIndex, PassageHit
-from bot.state import ChatState
 
 MAX_QUESTION_CHARS = 600
 TOPIC_THRESHOLD = 50.0

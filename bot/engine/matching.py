@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from bot.engine.lexicon import COGNATE, EXACT, Hit, Lexicon
+from bot.engine.text import is_stop_word, tokens
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Content, Faq
-from bot.lexicon import COGNATE, EXACT, Hit, Lexicon
-from bot.text import is_stop_word, tokens
 
 # Weights of keyword evidence; a keyword shared by n topics counts 1/n for each.
 PHRASE_BONUS = 0.3  # per extra word: "how long" outweighs "long", "jpo stand for" "stand for"

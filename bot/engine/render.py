@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from bot.answers import Answer
+from bot.engine.answers import Answer
 
 BULLET = "•"
 

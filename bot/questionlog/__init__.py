@@ -1,0 +1,1 @@
+"""The question log: records, migrations, secrets, the SQLite store, admin views, the web view."""
