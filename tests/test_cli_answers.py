@@ -13,6 +13,8 @@ from bot.cli import main
 from tests.conftest import KNOWLEDGE_DIR, REPO
 
 KEYS = {"question", "status", "posting", "topic", "score", "answer", "suggestions"}
+# EVAL.md version 2 adds these.
+KEYS |= {"lang", "lead", "postings", "topics"}
 
 
 def _ask(capsys: pytest.CaptureFixture[str], *args: str) -> list[dict]:
@@ -142,3 +144,49 @@ def test_terminal_chat_logs_questions_when_the_log_is_configured(tmp_path: Path)
     assert sorted(r["status"] for r in rows) == ["answered", "clarify", "fallback"]
     assert {r["channel"] for r in rows} == {"terminal"}
     assert "Welche Sprachen brauche ich?" in {r["question"] for r in rows}
+
+
+def test_batch_line_with_history_is_asked_after_its_earlier_messages(
+    tmp_path: Path, capsys
+) -> None:
+    batch = tmp_path / "q.jsonl"
+    line = {"question": "what are the duties?", "history": ["Tell me about the UNEP job"]}
+    batch.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    [result] = _ask(capsys, "--batch", str(batch))
+    assert result["status"] == "answered" and result["posting"] == "unep-car-rcu"
+    assert result["postings"] == ["unep-car-rcu"] and result["topics"] == [result["topic"]]
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [(None, "no such file"), (b"\xff\xfe\x00bad", "not UTF-8")],
+)
+def test_batch_file_missing_or_not_utf8_gets_one_line_and_exit_2(
+    tmp_path: Path, content: bytes | None, problem: str
+) -> None:
+    batch = tmp_path / "q.jsonl"
+    if content is not None:
+        batch.write_bytes(content)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "--batch", str(batch)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert problem in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_eval_with_calibration_prints_the_reliability_table(tmp_path: Path, capsys) -> None:
+    cases = tmp_path / "set.yaml"
+    cases.write_text(
+        '- {id: a, question: "How do I apply?", expect: answered, facts: [["BFIO"]]}\n'
+        '- {id: b, question: "Erzähl mir einen Witz", lang: de, expect: fallback}\n',
+        encoding="utf-8",
+    )
+    code = main(["eval", "--knowledge", str(KNOWLEDGE_DIR), "--calibration", str(cases)])
+    out = capsys.readouterr().out
+    assert code == 0 and "overall: 2/2 passed" in out
+    assert "score band" in out and "confident wrong answers" in out

@@ -8,10 +8,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from bot.config import settings_or_exit
 from bot.engine.conversation import Assistant
 from bot.engine.render import render_plain
-from bot.evaluation import ask_one, evaluate, load_cases, report
+from bot.evaluation import (
+    CaseError,
+    ask_conversation,
+    calibration,
+    evaluate,
+    load_cases,
+    report,
+)
 from bot.knowledge.schema import LANGS
 from bot.terminal import load_assistant_or_exit, run_chat
 
@@ -30,6 +39,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     evaluate_ = subparsers.add_parser("eval", help="score the engine on a question set")
     evaluate_.add_argument("file", type=Path, help="question set (YAML, see EVAL.md)")
     evaluate_.add_argument("--min", type=float, default=0.0, help="fail below this pass rate")
+    evaluate_.add_argument(
+        "--calibration", action="store_true", help="also print score band → share correct"
+    )
     _knowledge_option(evaluate_)
     evaluate_.set_defaults(handler=_eval)
 
@@ -53,35 +65,66 @@ def _ask(args: argparse.Namespace) -> int:
         print("jpo-bot ask: give a QUESTION or --batch FILE", file=sys.stderr)
         return 2
     assistant = _assistant(args)
-    for question, context, lang in _questions(args):
-        result = ask_one(assistant, question, context, lang)
+    for item in _questions(args):
         if args.json:
+            result = ask_conversation(assistant, *item)
             print(json.dumps(result, ensure_ascii=False), flush=True)
         else:
-            _print_plain(assistant, question, context, lang)
+            _print_plain(assistant, *item)
     return 0
 
 
-def _questions(args: argparse.Namespace) -> list[tuple[str, str | None, str]]:
+Asked = tuple[str, str | None, str, tuple[str, ...]]
+
+
+def _questions(args: argparse.Namespace) -> list[Asked]:
+    """The question of the command line, or every line of the batch file (with its history)."""
     if args.question is not None:
-        return [(args.question, args.context, args.lang)]
+        return [(args.question, args.context, args.lang, ())]
     items = []
-    for number, line in enumerate(args.batch.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(_batch_lines(args.batch), 1):
         if not line.strip():
             continue
         try:
             item: dict[str, Any] = json.loads(line)
-            items.append((str(item["question"]), item.get("context"), item.get("lang") or "en"))
-        except (ValueError, KeyError, TypeError):
+            history = item.get("history") or []
+            if not isinstance(history, list):
+                raise TypeError
+            lang = item.get("lang") or args.lang
+            items.append(
+                (str(item["question"]), item.get("context"), lang, tuple(map(str, history)))
+            )
+        except (ValueError, KeyError, TypeError, AttributeError):
             print(f"{args.batch}:{number}: not a JSON object with a question", file=sys.stderr)
             raise SystemExit(2) from None
     return items
 
 
-def _print_plain(assistant: Assistant, question: str, context: str | None, lang: str) -> None:
+def _batch_lines(path: Path) -> list[str]:
+    """The batch file's lines; one line on stderr and exit 2 when it cannot be read as UTF-8."""
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        problem = "no such file"
+    except IsADirectoryError:
+        problem = "is a folder, not a file"
+    except UnicodeDecodeError:
+        problem = "not UTF-8 text (save it as UTF-8 JSON lines)"
+    except OSError as error:
+        problem = error.strerror or "cannot be read"
+    print(f"jpo-bot ask: {path}: {problem}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _print_plain(
+    assistant: Assistant, question: str, context: str | None, lang: str, history: tuple[str, ...]
+) -> None:
     from bot.engine.state import ChatState, language_of
 
-    reply = assistant.ask(question, ChatState(posting=context, lang=language_of(lang))).reply
+    state = ChatState(posting=context, lang=language_of(lang))
+    for earlier in history:
+        state = assistant.ask(earlier, state).state
+    reply = assistant.ask(question, state).reply
     print(render_plain(reply.answer))
     for number, suggestion in enumerate(reply.suggestions, start=1):
         print(f"  [{number}] {suggestion.label}")
@@ -92,8 +135,15 @@ def _eval(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(f"jpo-bot eval: no such file: {args.file}", file=sys.stderr)
         return 2
-    outcomes = evaluate(_assistant(args), load_cases(args.file))
+    try:
+        cases = load_cases(args.file)
+    except (CaseError, UnicodeDecodeError, yaml.YAMLError) as error:
+        print(f"jpo-bot eval: {args.file}: {str(error).splitlines()[0]}", file=sys.stderr)
+        return 2
+    outcomes = evaluate(_assistant(args), cases)
     print(report(outcomes))
+    if args.calibration:
+        print("\n" + calibration(outcomes))
     rate = sum(o.passed for o in outcomes) / max(1, len(outcomes))
     return 1 if rate * 100 < args.min else 0
 

@@ -65,6 +65,9 @@ class Answer:
     blocks: tuple[Block, ...] = ()
     note: str | None = None
     suggestions_title: str | None = None
+    # The direct answer, read first ("No — English is essential; …"); None when the reply is
+    # only a quoted section.
+    lead: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,3 +80,7 @@ class Reply:
     topic: str | None = None
     score: float = 0.0
     suggestions: tuple[Suggestion, ...] = field(default=())
+    # Every posting and topic the answer draws on, in order (a comparison or a message that asks
+    # several things); empty means just `posting` and `topic`.
+    postings: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
