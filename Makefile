@@ -1,44 +1,70 @@
 # Quickstart: `make run` (bot, or terminal chat without a token) and `make test`.
+# Installs come from the hash-pinned locks in requirements/ (`make lock` rewrites them).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
+RUNTIME_LOCK := requirements/runtime.txt
+DEV_LOCK := requirements/dev.txt
+# The locks hold the project's build backend too, so the editable install of the project
+# itself (--no-deps --no-build-isolation) fetches nothing unpinned.
+BUILD_REQUIREMENTS := 'setuptools>=77' wheel
+# mypy joins the dev extra in a parallel change of issue 9; until then the lock names it here.
+LOCK_EXTRA_DEV := mypy==2.4.1
+UV_VERSION := 0.13.9
+LOCK := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock"
 
-.PHONY: run chat test lint format bench validate admin-web clean
+.PHONY: run chat test lint format bench validate admin-web lock clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,admin]'
-	touch $(STAMP)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 
-run: $(STAMP)
+$(RUN_STAMP): $(RUNTIME_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(RUNTIME_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(RUN_STAMP)
+
+$(DEV_STAMP): $(DEV_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(DEV_STAMP) $(RUN_STAMP)
+
+run: $(RUN_STAMP)
 	$(BIN)/jpo-bot run
 
-chat: $(STAMP)
+chat: $(RUN_STAMP)
 	$(BIN)/jpo-bot chat
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/jpo-bot validate knowledge
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/ruff format --check bot tests bench
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(BIN)/ruff format bot tests bench
 	$(BIN)/ruff check --fix bot tests bench
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python -m bench
 
-validate: $(STAMP)
+validate: $(RUN_STAMP)
 	$(BIN)/jpo-bot validate knowledge
 
-admin-web: $(STAMP)
+admin-web: $(DEV_STAMP)
 	$(BIN)/jpo-bot admin-web
+
+# Rewrites both locks from pyproject.toml (newest versions its specifiers allow).
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	printf '%s\n' $(BUILD_REQUIREMENTS) | $(LOCK) pyproject.toml - -o $(RUNTIME_LOCK)
+	printf '%s\n' $(BUILD_REQUIREMENTS) $(LOCK_EXTRA_DEV) \
+		| $(LOCK) --all-extras pyproject.toml - -o $(DEV_LOCK)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,17 +1,36 @@
 """The bot's configuration: one typed object read from the environment and `.env`.
 
 Every setting carries its own help text (the `description`); `.env.example` documents
-each one and a test fails when a setting is missing there.
+each one and a test fails when a setting is missing there. Secrets that are set are
+checked for strength here, at start-up (bot/secret_strength.py), so a weak one stops the
+process before it serves anyone.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.secret_strength import (
+    fernet_key_problem,
+    hash_secret_problem,
+    password_problem,
+    webhook_secret_problem,
+)
+
+# The strength rule of each secret setting; an unset secret is checked where it is needed.
+_SECRET_RULES: dict[str, Callable[[str], str | None]] = {
+    "webhook_secret_token": webhook_secret_problem,
+    "log_hash_secret": hash_secret_problem,
+    "log_encryption_key": fernet_key_problem,
+    "admin_web_password": password_problem,
+}
 
 
 class ConfigError(Exception):
@@ -76,7 +95,8 @@ class Settings(BaseSettings):
     webhook_secret_token: SecretStr | None = Field(
         default=None,
         description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token; required "
-        "in webhook mode.",
+        "in webhook mode. At least 32 characters of A-Z, a-z, 0-9, _ and - "
+        "(`jpo-bot keygen` prints one).",
     )
     reload_interval_seconds: float = Field(
         default=2.0,
@@ -85,7 +105,7 @@ class Settings(BaseSettings):
     )
     admin_web_password: SecretStr | None = Field(
         default=None,
-        description="Password for `jpo-bot admin-web` (user name: admin).",
+        description="Password for `jpo-bot admin-web` (user name: admin), at least 12 characters.",
     )
     admin_web_port: int = Field(
         default=8001, ge=1, le=65535, description="Port of the admin web view (127.0.0.1)."
@@ -113,6 +133,17 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator(*_SECRET_RULES, mode="after")
+    @classmethod
+    def _strong_enough(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        # A custom error keeps pydantic from adding its "Value error," prefix, and the
+        # message is built without the value, which never reaches stderr or a log.
+        if value is not None and info.field_name is not None:
+            problem = _SECRET_RULES[info.field_name](value.get_secret_value())
+            if problem is not None:
+                raise PydanticCustomError("weak_secret", problem)
+        return value
 
 
 def load_settings(**overrides: object) -> Settings:

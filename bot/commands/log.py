@@ -4,7 +4,7 @@
     jpo-bot log unanswered [--days N] [--low-score S]  [--format table|csv|json]
     jpo-bot log recent     [-n N]                      [--format table|csv|json]
     jpo-bot log export     [--days N] [--output FILE]  [--format csv|json]
-    jpo-bot keygen                     # prints LOG_ENCRYPTION_KEY and LOG_HASH_SECRET
+    jpo-bot keygen      # prints LOG_ENCRYPTION_KEY, LOG_HASH_SECRET, WEBHOOK_SECRET_TOKEN
     jpo-bot admin-web [--host H] [--port P] [--refresh SECONDS]
 
 The views open the log read-only: they never create, migrate or change it. A missing
@@ -33,6 +33,7 @@ from bot.questionlog.store import (
     open_store,
 )
 from bot.questionlog.web import AdminWebError, is_loopback, serve
+from bot.secret_strength import new_webhook_secret
 
 EXIT_LOG_ERROR = 1
 EXIT_CONFIG_ERROR = 2
@@ -77,7 +78,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     export.set_defaults(handler=_export)
 
     keygen = subparsers.add_parser(
-        "keygen", help="print a new LOG_ENCRYPTION_KEY and LOG_HASH_SECRET for .env"
+        "keygen",
+        help="print a new LOG_ENCRYPTION_KEY, LOG_HASH_SECRET and WEBHOOK_SECRET_TOKEN for .env",
     )
     keygen.set_defaults(handler=_keygen)
 
@@ -182,6 +184,8 @@ def _keygen(args: argparse.Namespace) -> int:
     print("# a lost LOG_ENCRYPTION_KEY makes the logged questions unreadable.")
     print(f"LOG_ENCRYPTION_KEY={new_encryption_key()}")
     print(f"LOG_HASH_SECRET={new_hash_secret()}")
+    print("# Webhook mode only: Telegram sends it with every update.")
+    print(f"WEBHOOK_SECRET_TOKEN={new_webhook_secret()}")
     return 0
 
 
