@@ -21,7 +21,9 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.config import Settings
 from bot.engine.state import ChatState
-from bot.questionlog.store import QuestionRecord, Store, new_encryption_key, new_hash_secret
+from bot.questionlog.keys import new_encryption_key, new_hash_secret
+from bot.questionlog.records import QuestionRecord
+from bot.questionlog.store import Store
 from bot.telegram.admin import (
     ADMIN_COMMANDS,
     FORGET_NO,
@@ -195,12 +197,12 @@ async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
     app.add_handlers(
         admin_handlers(
             settings=settings,
-            store=lambda: store,
+            question_log=store,
             unknown_command=unknown_command,
             reload_knowledge=reload_knowledge,
         )
     )
-    app.add_handlers(forget_handlers(store=store))
+    app.add_handlers(forget_handlers(question_log=store))
     app.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     await app.initialize()
     try:
@@ -307,7 +309,7 @@ async def test_reload_reports_the_outcome(bot: Bot, problems: list[str], expecte
 
 
 async def test_forget_asks_first_with_two_buttons_in_the_users_language(bot: Bot) -> None:
-    await bot.store.save_chat_state(CANDIDATE, ChatState(lang="fr"))
+    await bot.store.save_chat_state(CANDIDATE, ChatState(lang="fr").to_json())
     await bot.send("/forget", CANDIDATE, lang="de")
     [call] = bot.api.sent()
     assert str(call.params["text"]).startswith("Supprimer tout")

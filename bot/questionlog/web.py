@@ -33,14 +33,15 @@ import signal
 import sqlite3
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.questionlog.store import LOW_SCORE, LoggedQuestion, Store, UnansweredGroup, open_store
+from bot.questionlog.interface import QuestionLog
+from bot.questionlog.records import LOW_SCORE, LoggedQuestion, UnansweredGroup
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ _SCHEMA = (
 )
 
 
-async def build_view(store: Store, target: Path, *, days: int) -> ViewSummary:
+async def build_view(store: QuestionLog, target: Path, *, days: int) -> ViewSummary:
     """Writes (or rewrites in place) the decrypted copy of the last `days` days."""
     rows = await store.export_rows(days)
     groups = await store.unanswered(days)
@@ -312,8 +313,18 @@ def is_loopback(host: str) -> bool:
 # --- running ----------------------------------------------------------------------------
 
 
-async def serve(settings: Settings, *, host: str, port: int, refresh: float | None) -> int:
-    """Builds the copy, runs Datasette until it exits or a signal stops us; exit code."""
+async def serve(
+    settings: Settings,
+    open_log: Callable[[], Awaitable[QuestionLog]],
+    *,
+    host: str,
+    port: int,
+    refresh: float | None,
+) -> int:
+    """Builds the copy, runs Datasette until it exits or a signal stops us; exit code.
+
+    `open_log` opens the log read-only (after the password and plugins are checked).
+    """
     if settings.admin_web_password is None:
         raise AdminWebError(
             "ADMIN_WEB_PASSWORD is not set: the web view needs a password (user: admin)"
@@ -324,7 +335,7 @@ async def serve(settings: Settings, *, host: str, port: int, refresh: float | No
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    store = await open_store(settings, read_only=True)
+    store = await open_log()
     try:
         with tempfile.TemporaryDirectory(prefix="jpo-bot-admin-web-") as folder:
             database = Path(folder) / f"{DATABASE_NAME}.db"
@@ -354,7 +365,7 @@ async def serve(settings: Settings, *, host: str, port: int, refresh: float | No
 async def _supervise(
     process: asyncio.subprocess.Process,
     stop: asyncio.Event,
-    store: Store,
+    store: QuestionLog,
     database: Path,
     settings: Settings,
     refresh: float | None,
