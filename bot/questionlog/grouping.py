@@ -82,9 +82,12 @@ def _summarise(records: list[LoggedQuestion]) -> UnansweredGroup:
     )
 
 
-def counts_of(values: Iterable[str]) -> tuple[Count, ...]:
-    """How often each value occurs, most frequent first, ties by value."""
-    ranked = sorted(Counter(values).items(), key=lambda kv: (-kv[1], kv[0]))
+def counts_of(values: Iterable[str | None]) -> tuple[Count, ...]:
+    """How often each value occurs, most frequent first; ties by value, None first (the
+    order of SQL's GROUP BY value ORDER BY count(*) DESC, value)."""
+    ranked = sorted(
+        Counter(values).items(), key=lambda kv: (-kv[1], kv[0] is not None, kv[0] or "")
+    )
     return tuple(Count(key, n) for key, n in ranked)
 
 

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.questionlog.grouping import group_unanswered
+from bot.questionlog.grouping import counts_of, group_unanswered
 from bot.questionlog.keys import chat_key, new_hash_secret
 from bot.questionlog.records import (
     LOW_SCORE,
-    Count,
     LoggedQuestion,
     LogHealth,
     LogStats,
@@ -154,10 +153,10 @@ class MemoryQuestionLog:
             button_presses=sum(record.kind == "button" for record in rows),
             answered=sum(record.status == "answered" for record in rows),
             avg_latency_ms=sum(latencies) / len(latencies) if latencies else 0.0,
-            by_status=_counts(record.status for record in rows),
-            by_posting=_counts(record.posting for record in rows),
-            by_topic=_counts(record.topic for record in rows),
-            by_lang=_counts(record.lang for record in rows),
+            by_status=counts_of(record.status for record in rows),
+            by_posting=counts_of(record.posting for record in rows),
+            by_topic=counts_of(record.topic for record in rows),
+            by_lang=counts_of(record.lang for record in rows),
         )
 
     async def unanswered(
@@ -211,12 +210,3 @@ def _to_millisecond(moment: datetime) -> datetime:
     """UTC, to the millisecond: the precision the SQLite store keeps."""
     moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
-
-
-def _counts(values: Iterable[str | None]) -> tuple[Count, ...]:
-    """Like SQL's GROUP BY ... ORDER BY count(*) DESC, value: None sorts first."""
-    tally: dict[str | None, int] = {}
-    for value in values:
-        tally[value] = tally.get(value, 0) + 1
-    ranked = sorted(tally.items(), key=lambda kv: (-kv[1], kv[0] is not None, kv[0] or ""))
-    return tuple(Count(key, n) for key, n in ranked)

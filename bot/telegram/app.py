@@ -327,7 +327,7 @@ def build_application(
 
 
 class _Lifecycle:
-    """Opens the resources the handlers need before the first update and closes them after."""
+    """Wires handlers and jobs around the one question log; flushes the log at shutdown."""
 
     def __init__(
         self, settings: Settings, holder: AssistantHolder, question_log: QuestionLog
