@@ -21,7 +21,9 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.config import Settings
 from bot.engine.state import ChatState
+from bot.questionlog.interface import QuestionLog
 from bot.questionlog.keys import new_encryption_key, new_hash_secret
+from bot.questionlog.memory import MemoryQuestionLog
 from bot.questionlog.records import QuestionRecord
 from bot.questionlog.store import Store
 from bot.telegram.admin import (
@@ -109,7 +111,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 class Bot:
     app: Application[Any, Any, Any, Any, Any, Any]
     api: FakeBotApi
-    store: Store
+    store: QuestionLog
     reloads: list[str]
     problems: list[str]
     _update_id: int = 0
@@ -174,11 +176,19 @@ def question(text: str, chat_id: int, **changes: Any) -> QuestionRecord:
     return QuestionRecord(**values)
 
 
-@pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
-    store = await Store.open(
-        tmp_path / "log.sqlite3", hash_secret=new_hash_secret(), encryption_key=new_encryption_key()
-    )
+@pytest.fixture(params=["sqlite", "memory"])
+async def bot(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Bot]:
+    """The admin handlers on either log: the SQLite store, or the in-memory log the bot
+    falls back to when the database cannot be opened (they must serve admins alike)."""
+    store: QuestionLog
+    if request.param == "sqlite":
+        store = await Store.open(
+            tmp_path / "log.sqlite3",
+            hash_secret=new_hash_secret(),
+            encryption_key=new_encryption_key(),
+        )
+    else:
+        store = MemoryQuestionLog()
     store.log(question("Is there a housing allowance?", CANDIDATE))
     store.log(question("is there a housing allowance", CANDIDATE, status="not_stated"))
     store.log(question("How long is the contract?", 3003, status="answered", score=95.0))
