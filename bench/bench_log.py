@@ -18,7 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.questionlog.store import QuestionRecord, Store, new_encryption_key, new_hash_secret
+from bot.questionlog.keys import new_encryption_key, new_hash_secret
+from bot.questionlog.records import QuestionRecord
+from bot.questionlog.store import Store
 
 WRITES = 10_000
 CHATS = 100

@@ -34,7 +34,8 @@ from telegram.ext import AIORateLimiter
 
 from bot.config import load_settings
 from bot.knowledge.loader import load_knowledge
-from bot.questionlog.store import Store, new_encryption_key, new_hash_secret
+from bot.questionlog.keys import new_encryption_key, new_hash_secret
+from bot.questionlog.store import Store
 from bot.telegram.app import UpdateTimings, build_application
 from bot.telegram.handlers import AssistantHolder
 
@@ -97,7 +98,7 @@ async def _measure(server: Connection) -> dict[str, Any]:
         app = build_application(
             settings,
             assistant_holder=AssistantHolder(load_knowledge(settings.knowledge_dir)),
-            store=store,
+            question_log=store,
             rate_limiter=AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3),
             timings=timings,
         )

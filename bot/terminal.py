@@ -3,7 +3,8 @@
 Suggestions are numbered; typing a number picks one, as pressing a button does on
 Telegram. Works from a pipe as well as a terminal and ends cleanly at end of input.
 When the question log is configured (LOG_HASH_SECRET and LOG_ENCRYPTION_KEY), every
-question and answer-producing choice is logged with channel "terminal", like Telegram's.
+question and answer-producing choice is logged with channel "terminal", like Telegram's;
+without it, the session's log lives in memory and ends with it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ from bot.engine.conversation import Assistant, Turn
 from bot.engine.render import render_plain
 from bot.engine.state import ChatState, language_of
 from bot.knowledge.loader import KnowledgeError, load_knowledge
+from bot.questionlog.interface import QuestionLog
+from bot.questionlog.memory import MemoryQuestionLog
+from bot.questionlog.records import StoreError
+from bot.questionlog.startup import open_store
+from bot.reply_record import record_of_reply
 
 logger = logging.getLogger(__name__)
 
@@ -121,35 +127,35 @@ def run_chat(
         assistant = load_assistant_or_exit(settings.knowledge_dir)
     out = out or sys.stdout
     source = lines if lines is not None else _stdin_lines(sys.stdin.isatty())
+    return asyncio.run(_converse(assistant, out, lang, settings, source))
+
+
+async def _open_log(settings: Settings | None) -> QuestionLog:
+    """The configured log; without secrets the session is logged in memory only. A
+    configured log that cannot be opened stops the chat (one line on stderr, exit 2)."""
     if settings is None or not (settings.log_hash_secret and settings.log_encryption_key):
-        _converse(TerminalChat(assistant, out, lang), source)
-        return 0
-    return asyncio.run(_converse_logged(assistant, out, lang, settings, source))
-
-
-def _converse(chat: TerminalChat, source: Iterable[str]) -> None:
-    chat.greet()
-    for line in source:
-        if not chat.handle(line):
-            break
-
-
-async def _converse_logged(
-    assistant: Assistant, out: TextIO, lang: str, settings: Settings, source: Iterable[str]
-) -> int:
-    from bot.questionlog.store import QuestionRecord, StoreError, open_store
-
+        return MemoryQuestionLog()
     try:
-        store = await open_store(settings)
+        return await open_store(settings)
     except StoreError as error:
         print(f"question log: {error}", file=sys.stderr)
-        return 2
-    # One pseudonymous chat per terminal session; the store keeps only its keyed hash.
+        raise SystemExit(2) from None
+
+
+async def _converse(
+    assistant: Assistant,
+    out: TextIO,
+    lang: str,
+    settings: Settings | None,
+    source: Iterable[str],
+) -> int:
+    question_log = await _open_log(settings)
+    # One pseudonymous chat per terminal session; the log keeps only its keyed hash.
     session = f"terminal-{uuid.uuid4()}"
 
     def log_turn(said: str, kind: str, reply: Reply, elapsed_ms: float) -> None:
-        store.log(
-            QuestionRecord.of_reply(
+        question_log.log(
+            record_of_reply(
                 reply,
                 channel="terminal",
                 chat_id=session,
@@ -169,7 +175,7 @@ async def _converse_logged(
             if not chat.handle(line):
                 break
     finally:
-        await store.close()
+        await question_log.close()
     return 0
 
 

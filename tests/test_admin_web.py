@@ -24,7 +24,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.questionlog.store import QuestionRecord, Store, new_encryption_key, new_hash_secret
+from bot.questionlog.keys import new_encryption_key, new_hash_secret
+from bot.questionlog.records import QuestionRecord
+from bot.questionlog.store import Store
 from bot.questionlog.web import (
     ADMIN_USER,
     CANNED_QUERIES,

@@ -25,7 +25,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.questionlog.store import LoggedQuestion, Store, new_encryption_key, new_hash_secret
+from bot.questionlog.keys import new_encryption_key, new_hash_secret
+from bot.questionlog.records import LoggedQuestion
+from bot.questionlog.store import Store
 from tests.fake_bot_api import FakeBotApi, FakeUser
 
 REPO = Path(__file__).resolve().parents[1]

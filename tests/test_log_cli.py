@@ -13,7 +13,9 @@ import pytest
 from cryptography.fernet import Fernet
 
 from bot.cli import main
-from bot.questionlog.store import QuestionRecord, Store, new_encryption_key, new_hash_secret
+from bot.questionlog.keys import new_encryption_key, new_hash_secret
+from bot.questionlog.records import QuestionRecord
+from bot.questionlog.store import Store
 
 KEY = new_encryption_key()
 SECRET = new_hash_secret()

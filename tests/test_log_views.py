@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.questionlog.store import Count, LoggedQuestion, LogStats, UnansweredGroup
+from bot.questionlog.records import Count, LoggedQuestion, LogStats, UnansweredGroup
 from bot.questionlog.views import (
     QUESTION_FIELDS,
     export_csv,

@@ -21,7 +21,11 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.config import Settings
 from bot.engine.state import ChatState
-from bot.questionlog.store import QuestionRecord, Store, new_encryption_key, new_hash_secret
+from bot.questionlog.interface import QuestionLog
+from bot.questionlog.keys import new_encryption_key, new_hash_secret
+from bot.questionlog.memory import MemoryQuestionLog
+from bot.questionlog.records import QuestionRecord
+from bot.questionlog.store import Store
 from bot.telegram.admin import (
     ADMIN_COMMANDS,
     FORGET_NO,
@@ -107,7 +111,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 class Bot:
     app: Application[Any, Any, Any, Any, Any, Any]
     api: FakeBotApi
-    store: Store
+    store: QuestionLog
     reloads: list[str]
     problems: list[str]
     _update_id: int = 0
@@ -172,11 +176,19 @@ def question(text: str, chat_id: int, **changes: Any) -> QuestionRecord:
     return QuestionRecord(**values)
 
 
-@pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
-    store = await Store.open(
-        tmp_path / "log.sqlite3", hash_secret=new_hash_secret(), encryption_key=new_encryption_key()
-    )
+@pytest.fixture(params=["sqlite", "memory"])
+async def bot(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Bot]:
+    """The admin handlers on either log: the SQLite store, or the in-memory log the bot
+    falls back to when the database cannot be opened (they must serve admins alike)."""
+    store: QuestionLog
+    if request.param == "sqlite":
+        store = await Store.open(
+            tmp_path / "log.sqlite3",
+            hash_secret=new_hash_secret(),
+            encryption_key=new_encryption_key(),
+        )
+    else:
+        store = MemoryQuestionLog()
     store.log(question("Is there a housing allowance?", CANDIDATE))
     store.log(question("is there a housing allowance", CANDIDATE, status="not_stated"))
     store.log(question("How long is the contract?", 3003, status="answered", score=95.0))
@@ -195,12 +207,12 @@ async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
     app.add_handlers(
         admin_handlers(
             settings=settings,
-            store=lambda: store,
+            question_log=store,
             unknown_command=unknown_command,
             reload_knowledge=reload_knowledge,
         )
     )
-    app.add_handlers(forget_handlers(store=store))
+    app.add_handlers(forget_handlers(question_log=store))
     app.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     await app.initialize()
     try:
@@ -307,7 +319,7 @@ async def test_reload_reports_the_outcome(bot: Bot, problems: list[str], expecte
 
 
 async def test_forget_asks_first_with_two_buttons_in_the_users_language(bot: Bot) -> None:
-    await bot.store.save_chat_state(CANDIDATE, ChatState(lang="fr"))
+    await bot.store.save_chat_state(CANDIDATE, ChatState(lang="fr").to_json())
     await bot.send("/forget", CANDIDATE, lang="de")
     [call] = bot.api.sent()
     assert str(call.params["text"]).startswith("Supprimer tout")

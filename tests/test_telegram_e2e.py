@@ -30,16 +30,13 @@ from telegram.ext import AIORateLimiter, Application
 from bot.config import Settings, load_settings
 from bot.engine import conversation
 from bot.engine.matching import KnowledgeIndex
+from bot.engine.state import ChatState
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.loader import load_knowledge
-from bot.questionlog.store import (
-    MissingSecretError,
-    Store,
-    StoreError,
-    WrongKeyError,
-    new_encryption_key,
-    new_hash_secret,
-)
+from bot.questionlog.keys import new_encryption_key, new_hash_secret
+from bot.questionlog.records import MissingSecretError, StoreError, WrongKeyError
+from bot.questionlog.startup import open_question_log
+from bot.questionlog.store import Store
 from bot.telegram.app import build_application, webhook_options
 from bot.telegram.handlers import AssistantHolder
 from bot.telegram.texts import COMMANDS, texts
@@ -116,9 +113,13 @@ async def running_bot(
     holder: AssistantHolder | None = None,
     **options: Any,
 ) -> AsyncIterator[Application]:
-    """Runs the application as `run_polling` would, lifecycle hooks included."""
+    """Runs the application as `run_polling` would, lifecycle hooks included.
+
+    Without a `store`, the log is chosen and opened as `jpo-bot run` does, and closed after.
+    """
     holder = holder or AssistantHolder(load_knowledge(settings.knowledge_dir))
-    app = build_application(settings, assistant_holder=holder, store=store, **options)
+    question_log = store if store is not None else await open_question_log(settings)
+    app = build_application(settings, assistant_holder=holder, question_log=question_log, **options)
     try:
         async with app:
             await app.post_init(app)  # type: ignore[misc]
@@ -137,6 +138,8 @@ async def running_bot(
                 await app.stop()
     finally:
         await app.post_shutdown(app)  # type: ignore[misc]
+        if store is None:
+            await question_log.close()
     # Every test also checks Telegram's rules: nothing rejected, every press answered.
     assert not api.errors(), [(c.method, c.params) for c in api.errors()]
     assert not api.unanswered_callbacks
@@ -621,7 +624,7 @@ async def test_a_deleted_posting_file_leaves_its_chats_answered_normally(
     assert answer.text.startswith("UNEP – Kingston, Jamaica — Duties")  # the one posting left
     assert texts("en").error not in menu.text
     saved = await store.load_chat_state(ana.chat_id)
-    assert saved is not None and saved.posting != UNESCO
+    assert saved is not None and ChatState.from_json(saved).posting != UNESCO
 
 
 async def test_a_reload_does_not_hold_up_answers_while_it_indexes(

@@ -22,16 +22,10 @@ from pathlib import Path
 from bot.commands import emit
 from bot.config import settings_or_exit
 from bot.questionlog import views as log_views
-from bot.questionlog.store import (
-    LOW_SCORE,
-    MissingSecretError,
-    Store,
-    StoreError,
-    WrongKeyError,
-    new_encryption_key,
-    new_hash_secret,
-    open_store,
-)
+from bot.questionlog.interface import QuestionLog
+from bot.questionlog.keys import new_encryption_key, new_hash_secret
+from bot.questionlog.records import LOW_SCORE, MissingSecretError, StoreError, WrongKeyError
+from bot.questionlog.startup import open_store
 from bot.questionlog.web import AdminWebError, is_loopback, serve
 from bot.secret_strength import new_webhook_secret
 
@@ -125,14 +119,14 @@ def _positive(text: str) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    async def view(store: Store) -> str:
+    async def view(store: QuestionLog) -> str:
         return log_views.stats_view(await store.stats(args.days), args.format)
 
     return _run_view(view)
 
 
 def _unanswered(args: argparse.Namespace) -> int:
-    async def view(store: Store) -> str:
+    async def view(store: QuestionLog) -> str:
         groups = await store.unanswered(args.days, low_score=args.low_score)
         return log_views.unanswered_view(groups, args.format)
 
@@ -140,20 +134,20 @@ def _unanswered(args: argparse.Namespace) -> int:
 
 
 def _recent(args: argparse.Namespace) -> int:
-    async def view(store: Store) -> str:
+    async def view(store: QuestionLog) -> str:
         return log_views.questions_view(await store.recent(args.n), args.format)
 
     return _run_view(view)
 
 
 def _export(args: argparse.Namespace) -> int:
-    async def view(store: Store) -> str:
+    async def view(store: QuestionLog) -> str:
         return log_views.questions_view(await store.export_rows(args.days), args.format)
 
     return _run_view(view, output=args.output)
 
 
-def _run_view(view: Callable[[Store], Awaitable[str]], output: Path | None = None) -> int:
+def _run_view(view: Callable[[QuestionLog], Awaitable[str]], output: Path | None = None) -> int:
     """Opens the log read-only, renders one view, prints it (or writes `output`)."""
     settings = settings_or_exit()
 
@@ -198,7 +192,15 @@ def _admin_web(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     try:
-        return asyncio.run(serve(settings, host=args.host, port=port, refresh=args.refresh))
+        return asyncio.run(
+            serve(
+                settings,
+                lambda: open_store(settings, read_only=True),
+                host=args.host,
+                port=port,
+                refresh=args.refresh,
+            )
+        )
     except (AdminWebError, MissingSecretError, WrongKeyError) as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return EXIT_CONFIG_ERROR

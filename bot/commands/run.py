@@ -48,7 +48,7 @@ def run_command(args: argparse.Namespace) -> int:
         return 2
 
     from bot.knowledge.loader import KnowledgeError
-    from bot.questionlog.store import MissingSecretError, WrongKeyError
+    from bot.questionlog.records import MissingSecretError, WrongKeyError
     from bot.telegram.app import run
 
     try:
@@ -59,7 +59,7 @@ def run_command(args: argparse.Namespace) -> int:
         print(f"the knowledge in {settings.knowledge_dir} cannot be loaded", file=sys.stderr)
         return 1
     except (MissingSecretError, WrongKeyError) as error:
-        # The only store errors that reach here: any other one, the bot runs without the log.
+        # The only log errors that reach here: on any other, the bot uses the in-memory log.
         print(
             f"question log: {error}; the bot does not start without the right keys", file=sys.stderr
         )

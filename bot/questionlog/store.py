@@ -1,10 +1,15 @@
-"""The question log and the chat states in SQLite; the only module that imports aiosqlite.
+"""The SQLite question log: the write-behind queue, chat states and deletion.
+
+Opening and the admin queries are delegated: `opening` connects, checks the secrets
+(`keys`) and migrates (`migrations`); `queries` reads. Callers use it through the
+`QuestionLog` interface (`bot.questionlog.interface`).
 
 What is stored
     `questions`: one row per question or button press: time (UTC), channel, a
     pseudonymous chat key, language, kind, the question text, status, posting, topic,
     score, suggestion labels, latency and knowledge version. `chat_states`: the
-    conversation state of each chat. `meta`: fingerprints of the two secrets.
+    serialised conversation state of each chat (opaque here). `meta`: fingerprints of
+    the two secrets. `schema_migrations`: the migrations applied, by name and checksum.
 
 Privacy
     A chat is stored as HMAC-SHA256(LOG_HASH_SECRET, chat id), never its id or a name.
@@ -40,260 +45,47 @@ Chat states
     the database fails; the caller catches it and goes on with a fresh state.
 
 Schema
-    `MIGRATIONS` is the ordered list of named migrations; `PRAGMA user_version` is the
-    number applied. Each runs in its own transaction, so a failing one leaves the
-    database at the previous version. The file runs in WAL mode with a busy timeout.
-
-Errors::
-
-    StoreError               the store cannot do what was asked; one clear line
-    ├── MissingSecretError   LOG_ENCRYPTION_KEY / LOG_HASH_SECRET not set or malformed
-    ├── WrongKeyError        a key or secret differs from the one the log was written with
-    └── MigrationError       a migration failed and was rolled back
+    See `bot.questionlog.migrations` and `bot.questionlog.opening`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import contextlib
-import hashlib
-import hmac
 import itertools
 import json
 import logging
-import re
-import secrets
 import sqlite3
-import unicodedata
-from collections import Counter, deque
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
-from urllib.parse import quote
 
 import aiosqlite
-from cryptography.fernet import Fernet, InvalidToken
-from pydantic import SecretStr
-from rapidfuzz import fuzz, process
+from cryptography.fernet import Fernet
 
-from bot.config import Settings
-from bot.engine.answers import Reply
-from bot.engine.state import ChatState
+from bot.questionlog.keys import chat_key, parse_secrets
+from bot.questionlog.opening import connect
+from bot.questionlog.queries import LogQueries, timestamp
+from bot.questionlog.records import (
+    LOW_SCORE,
+    LoggedQuestion,
+    LogHealth,
+    LogStats,
+    QuestionRecord,
+    StoreError,
+    UnansweredGroup,
+)
 
 logger = logging.getLogger(__name__)
 
 _Item = TypeVar("_Item")
 
-UNANSWERED_STATUSES = ("fallback", "not_stated", "clarify")
-LOW_SCORE = 75.0
-"""Answers scoring below this (0-100) count as unanswered in the admin views."""
-SIMILAR_WORDING = 85.0
-"""rapidfuzz token_sort_ratio from which two normalised questions share a group."""
-MIN_SECRET_LENGTH = 16
-
-_KEY_CHECK = b"jpo-bot/question-log/encryption-key-check/v1"
-_SECRET_CHECK = b"jpo-bot/question-log/hash-secret-check/v1"
-_WRONG_KEY = "the LOG_ENCRYPTION_KEY does not match the key the log was written with"
-_WRONG_SECRET = (
-    "the LOG_HASH_SECRET does not match the secret the log was written with "
-    "(chat keys would change and /forget could not find earlier records)"
-)
 _RETRY_FIRST = 0.5
 _RETRY_MAX = 30.0
 _RETRY_WHILE_CLOSING = 0.2
 _ROWS_PER_STEP = 32
-
-
-class StoreError(Exception):
-    """The store cannot do what was asked; the message is one line for a person."""
-
-
-class MissingSecretError(StoreError):
-    """LOG_ENCRYPTION_KEY or LOG_HASH_SECRET is not set or malformed."""
-
-
-class WrongKeyError(StoreError):
-    """A key or secret differs from the one the log was written with; nothing was changed."""
-
-
-class MigrationError(StoreError):
-    """A migration failed; its transaction was rolled back."""
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionRecord:
-    """One question or button press, as the channel hands it to `Store.log`."""
-
-    channel: str  # "telegram" | "terminal" | "cli"
-    chat_id: int | str  # raw id; the store keeps only its keyed hash
-    lang: str
-    question: str  # the user's text, or for a button press the button label
-    kind: str  # "question" | "button"
-    status: str  # answered | not_stated | clarify | fallback
-    posting: str | None
-    topic: str | None
-    score: float
-    suggestions: tuple[str, ...]  # labels shown
-    latency_ms: float
-    knowledge_version: str
-    asked_at: datetime | None = None  # None: now (UTC)
-
-    @classmethod
-    def of_reply(
-        cls,
-        reply: Reply,
-        *,
-        channel: str,
-        chat_id: int | str,
-        lang: str,
-        question: str,
-        kind: str,
-        latency_ms: float,
-        knowledge_version: str,
-    ) -> QuestionRecord:
-        """The record of one reply: its status, posting, topic, score and suggestions."""
-        return cls(
-            channel=channel,
-            chat_id=chat_id,
-            lang=lang,
-            question=question,
-            kind=kind,
-            status=reply.status,
-            posting=reply.posting,
-            topic=reply.topic,
-            score=reply.score,
-            suggestions=tuple(s.label for s in reply.suggestions),
-            latency_ms=latency_ms,
-            knowledge_version=knowledge_version,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class LoggedQuestion:
-    """A stored record, decrypted, as the admin views read it."""
-
-    id: int
-    asked_at: datetime
-    channel: str
-    chat_key: str
-    lang: str
-    kind: str
-    question: str
-    status: str
-    posting: str | None
-    topic: str | None
-    score: float
-    suggestions: tuple[str, ...]
-    latency_ms: float
-    knowledge_version: str
-
-
-@dataclass(frozen=True, slots=True)
-class Count:
-    """How many records share one value (None: no posting, no topic)."""
-
-    key: str | None
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
-class LogStats:
-    """The log's figures over the last `days` days; every breakdown counts all records."""
-
-    days: int
-    since: datetime
-    total: int
-    questions: int
-    button_presses: int
-    answered: int
-    avg_latency_ms: float
-    by_status: tuple[Count, ...]
-    by_posting: tuple[Count, ...]
-    by_topic: tuple[Count, ...]
-    by_lang: tuple[Count, ...]
-
-    @property
-    def answered_share(self) -> float:
-        """Answered records as a share of all records (0.0 for an empty log)."""
-        return self.answered / self.total if self.total else 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class UnansweredGroup:
-    """Typed questions the bot could not answer well, grouped by similar wording."""
-
-    count: int
-    example: str
-    wordings: tuple[str, ...]  # distinct wordings, most frequent first (at most 5)
-    statuses: tuple[Count, ...]
-    likely_posting: str | None
-    likely_topic: str | None
-    last_asked: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class LogHealth:
-    """What the background writer has done since the store was opened."""
-
-    written: int  # records
-    pending: int  # records
-    pending_states: int
-    dropped: int  # records and states
-    write_errors: int
-    last_error: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Migration:
-    """One named schema step; its statements run in one transaction."""
-
-    name: str
-    statements: tuple[str, ...]
-
-
-MIGRATIONS: tuple[Migration, ...] = (
-    Migration(
-        "create_question_log",
-        (
-            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-            """CREATE TABLE questions (
-                id INTEGER PRIMARY KEY,
-                asked_at TEXT NOT NULL,
-                channel TEXT NOT NULL,
-                chat_key TEXT NOT NULL,
-                lang TEXT NOT NULL,
-                kind TEXT NOT NULL,
-                question BLOB NOT NULL,
-                status TEXT NOT NULL,
-                posting TEXT,
-                topic TEXT,
-                score REAL NOT NULL,
-                suggestions TEXT NOT NULL,
-                latency_ms REAL NOT NULL,
-                knowledge_version TEXT NOT NULL
-            )""",
-            "CREATE INDEX questions_by_time ON questions (asked_at)",
-        ),
-    ),
-    Migration(
-        "create_chat_states",
-        (
-            """CREATE TABLE chat_states (
-                chat_key TEXT PRIMARY KEY,
-                state BLOB NOT NULL,
-                updated_at TEXT NOT NULL
-            )""",
-        ),
-    ),
-    Migration(
-        "index_questions_by_chat",
-        ("CREATE INDEX questions_by_chat ON questions (chat_key)",),
-    ),
-)
 
 _INSERT = """INSERT INTO questions (asked_at, channel, chat_key, lang, kind, question, status,
     posting, topic, score, suggestions, latency_ms, knowledge_version)
@@ -301,8 +93,6 @@ _INSERT = """INSERT INTO questions (asked_at, channel, chat_key, lang, kind, que
 _UPSERT_STATE = """INSERT INTO chat_states (chat_key, state, updated_at) VALUES (?, ?, ?)
     ON CONFLICT (chat_key) DO UPDATE SET
         state = excluded.state, updated_at = excluded.updated_at"""
-_COLUMNS = """id, asked_at, channel, chat_key, lang, kind, question, status, posting, topic,
-    score, suggestions, latency_ms, knowledge_version"""
 
 
 class _Pending(NamedTuple):
@@ -314,7 +104,7 @@ class _Pending(NamedTuple):
 class _PendingState(NamedTuple):
     seq: int
     chat_key: str
-    state: ChatState
+    state: str
     saved_at: datetime
 
 
@@ -352,6 +142,7 @@ class Store:
         self._dropped = 0
         self._write_errors = 0
         self._last_error: str | None = None
+        self._queries = LogQueries(db, path, fernet)
         self._writer = asyncio.create_task(self._write_loop(), name=f"question-log {path}")
 
     @classmethod
@@ -372,34 +163,14 @@ class Store:
         `read_only` opens an existing file without creating or migrating it (the admin
         views); `log()` on such a store fails like any unwritable database.
         """
-        secret = _hash_secret(hash_secret)
-        key = _encryption_key(encryption_key)
-        fernet = Fernet(base64.urlsafe_b64encode(key))
+        keys = parse_secrets(hash_secret, encryption_key)
         path = Path(path)
-        if read_only and not path.is_file():
-            raise StoreError(f"no question log at {path}: the bot creates it when it starts")
-        try:
-            if not read_only:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            mode = "ro" if read_only else "rwc"
-            uri = f"file:{quote(str(path.resolve()))}?mode={mode}"
-            db = await aiosqlite.connect(uri, uri=True, isolation_level=None)
-        except (OSError, sqlite3.Error) as error:
-            raise StoreError(f"cannot open the question log {path}: {error}") from error
-        try:
-            fingerprints = _fingerprints(secret, key)
-            await _prepare(db, path, fingerprints, read_only=read_only, busy_ms=busy_timeout_ms)
-        except sqlite3.Error as error:
-            await db.close()
-            raise StoreError(f"cannot open the question log {path}: {error}") from error
-        except BaseException:
-            await db.close()
-            raise
+        db = await connect(path, keys, read_only=read_only, busy_timeout_ms=busy_timeout_ms)
         return cls(
             db,
             path,
-            hash_secret=secret,
-            fernet=fernet,
+            hash_secret=keys.hash_secret,
+            fernet=keys.fernet(),
             batch_size=batch_size,
             max_pending=max_pending,
             close_timeout=close_timeout,
@@ -546,12 +317,12 @@ class Store:
         self._notify_progress()
 
     def _state_row(self, item: _PendingState) -> tuple[Any, ...]:
-        token = self._fernet.encrypt(item.state.to_json().encode("utf-8"))
-        return (item.chat_key, token, _timestamp(item.saved_at))
+        token = self._fernet.encrypt(item.state.encode("utf-8"))
+        return (item.chat_key, token, timestamp(item.saved_at))
 
     def _row(self, record: QuestionRecord, asked_at: datetime) -> tuple[Any, ...]:
         return (
-            _timestamp(asked_at),
+            timestamp(asked_at),
             str(record.channel),
             self.chat_key(record.chat_id),
             str(record.lang),
@@ -599,10 +370,9 @@ class Store:
 
     def chat_key(self, chat_id: int | str) -> str:
         """The pseudonymous key of a chat: HMAC-SHA256 with LOG_HASH_SECRET, 32 hex digits."""
-        digest = hmac.new(self._secret, str(chat_id).encode("utf-8"), hashlib.sha256)
-        return digest.hexdigest()[:32]
+        return chat_key(self._secret, chat_id)
 
-    async def load_chat_state(self, chat_id: int | str) -> ChatState | None:
+    async def load_chat_state(self, chat_id: int | str) -> str | None:
         """The chat's saved state (a queued one first), or None; raises StoreError when
         reading the database fails."""
         key = self.chat_key(chat_id)
@@ -619,9 +389,9 @@ class Store:
         rows = list(rows)
         if not rows:
             return None
-        return ChatState.from_json(self._decrypt(rows[0][0]))
+        return self._queries.decrypt(rows[0][0])
 
-    async def save_chat_state(self, chat_id: int | str, state: ChatState) -> None:
+    async def save_chat_state(self, chat_id: int | str, state: str) -> None:
         """Queues the chat's state for the background writer; never blocks, never raises.
 
         It replaces a state of the chat still queued, and `load_chat_state` returns it
@@ -673,7 +443,7 @@ class Store:
 
     async def purge_older_than(self, days: int) -> int:
         """Deletes records (and chat states untouched) older than `days`; returns records."""
-        cutoff = _timestamp(datetime.now(UTC) - timedelta(days=days))
+        cutoff = timestamp(datetime.now(UTC) - timedelta(days=days))
         async with self._write_lock:
             try:
                 await self._db.execute("BEGIN IMMEDIATE")
@@ -693,108 +463,21 @@ class Store:
 
     async def stats(self, days: int) -> LogStats:
         """Counts of the last `days` days: totals and by status, posting, topic, language."""
-        since = datetime.now(UTC) - timedelta(days=days)
-        cutoff = (_timestamp(since),)
-        totals = await self._fetch(
-            """SELECT count(*), coalesce(sum(kind = 'question'), 0),
-                coalesce(sum(kind = 'button'), 0), coalesce(sum(status = 'answered'), 0),
-                coalesce(avg(latency_ms), 0.0)
-            FROM questions WHERE asked_at >= ?""",
-            cutoff,
-        )
-        total, questions, buttons, answered, latency = totals[0]
-
-        async def by(column: str) -> tuple[Count, ...]:
-            rows = await self._fetch(
-                f"""SELECT {column}, count(*) FROM questions WHERE asked_at >= ?
-                GROUP BY {column} ORDER BY count(*) DESC, {column}""",
-                cutoff,
-            )
-            return tuple(Count(key, count) for key, count in rows)
-
-        return LogStats(
-            days=days,
-            since=since,
-            total=total,
-            questions=questions,
-            button_presses=buttons,
-            answered=answered,
-            avg_latency_ms=float(latency),
-            by_status=await by("status"),
-            by_posting=await by("posting"),
-            by_topic=await by("topic"),
-            by_lang=await by("lang"),
-        )
+        return await self._queries.stats(days)
 
     async def unanswered(
         self, days: int, low_score: float = LOW_SCORE
     ) -> tuple[UnansweredGroup, ...]:
-        """Typed questions of the last `days` days that got a fallback, not_stated or
-        clarify reply or an answer scoring below `low_score`, grouped by similar wording,
-        largest group first."""
-        since = _timestamp(datetime.now(UTC) - timedelta(days=days))
-        rows = await self._fetch(
-            f"""SELECT {_COLUMNS} FROM questions
-            WHERE asked_at >= ? AND kind = 'question'
-              AND (status != 'answered' OR score < ?)
-            ORDER BY asked_at, id""",
-            (since, float(low_score)),
-        )
-        records = await asyncio.to_thread(self._decode_all, rows)
-        return group_unanswered(records)
+        """Unanswered or low-scoring typed questions of the last `days` days, grouped."""
+        return await self._queries.unanswered(days, low_score)
 
     async def recent(self, n: int) -> tuple[LoggedQuestion, ...]:
         """The `n` latest records, newest first."""
-        rows = await self._fetch(
-            f"SELECT {_COLUMNS} FROM questions ORDER BY asked_at DESC, id DESC LIMIT ?", (n,)
-        )
-        return await asyncio.to_thread(self._decode_all, rows)
+        return await self._queries.recent(n)
 
     async def export_rows(self, days: int | None = None) -> tuple[LoggedQuestion, ...]:
         """Every record (of the last `days` days if given), oldest first."""
-        if days is None:
-            rows = await self._fetch(f"SELECT {_COLUMNS} FROM questions ORDER BY asked_at, id")
-        else:
-            since = _timestamp(datetime.now(UTC) - timedelta(days=days))
-            rows = await self._fetch(
-                f"SELECT {_COLUMNS} FROM questions WHERE asked_at >= ? ORDER BY asked_at, id",
-                (since,),
-            )
-        return await asyncio.to_thread(self._decode_all, rows)
-
-    async def _fetch(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
-        try:
-            return list(await self._db.execute_fetchall(sql, parameters))
-        except sqlite3.Error as error:
-            logger.error("question log: reading %s failed: %s", self.path, error)
-            raise StoreError(f"reading the question log {self.path} failed: {error}") from error
-
-    def _decode_all(self, rows: Iterable[Sequence[Any]]) -> tuple[LoggedQuestion, ...]:
-        return tuple(self._decode(row) for row in rows)
-
-    def _decode(self, row: Sequence[Any]) -> LoggedQuestion:
-        return LoggedQuestion(
-            id=row[0],
-            asked_at=datetime.fromisoformat(row[1]).replace(tzinfo=UTC),
-            channel=row[2],
-            chat_key=row[3],
-            lang=row[4],
-            kind=row[5],
-            question=self._decrypt(row[6]),
-            status=row[7],
-            posting=row[8],
-            topic=row[9],
-            score=row[10],
-            suggestions=tuple(json.loads(row[11])),
-            latency_ms=row[12],
-            knowledge_version=row[13],
-        )
-
-    def _decrypt(self, token: bytes) -> str:
-        try:
-            return self._fernet.decrypt(token).decode("utf-8")
-        except InvalidToken:
-            raise WrongKeyError(_WRONG_KEY) from None
+        return await self._queries.export_rows(days)
 
 
 async def _encode(
@@ -816,244 +499,3 @@ async def _encode(
                 bad.append(item)
         await asyncio.sleep(0)
     return rows, bad
-
-
-# --- opening and migrating ------------------------------------------------------------
-
-
-async def _prepare(
-    db: aiosqlite.Connection,
-    path: Path,
-    fingerprints: dict[str, str],
-    *,
-    read_only: bool,
-    busy_ms: int,
-) -> None:
-    """Sets the pragmas, checks the secrets, migrates: in that order, so a wrong key
-    stops the opening before anything is written."""
-    await db.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
-    await db.execute("PRAGMA secure_delete = ON")
-    version = await user_version(db)
-    if version > len(MIGRATIONS):
-        raise StoreError(
-            f"the question log {path} has schema version {version}, newer than this "
-            f"program knows ({len(MIGRATIONS)}): update jpo-bot"
-        )
-    if version >= 1:
-        await _check_fingerprints(db, fingerprints)
-    if read_only:
-        if version < len(MIGRATIONS):
-            raise StoreError(
-                f"the question log {path} has schema version {version}, this program "
-                f"needs {len(MIGRATIONS)}: start the bot once to migrate it"
-            )
-        return
-    rows = await db.execute_fetchall("PRAGMA journal_mode = WAL")
-    if next(iter(rows))[0] != "wal":
-        logger.warning("question log: %s could not switch to WAL mode", path)
-    await db.execute("PRAGMA synchronous = NORMAL")
-    await apply_migrations(db, MIGRATIONS)
-    await db.executemany(
-        "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", fingerprints.items()
-    )
-    await _check_fingerprints(db, fingerprints)
-
-
-async def user_version(db: aiosqlite.Connection) -> int:
-    """The number of migrations applied to the database."""
-    rows = await db.execute_fetchall("PRAGMA user_version")
-    return int(next(iter(rows))[0])
-
-
-async def apply_migrations(db: aiosqlite.Connection, migrations: Sequence[Migration]) -> int:
-    """Applies the migrations the database lacks, one transaction each; returns the version.
-
-    `db` must be in autocommit mode (isolation_level=None). A failing migration is
-    rolled back and raises MigrationError; the ones before it stay applied.
-    """
-    current = await user_version(db)
-    for number, migration in enumerate(migrations, start=1):
-        if number <= current:
-            continue
-        try:
-            await db.execute("BEGIN IMMEDIATE")
-            for statement in migration.statements:
-                await db.execute(statement)
-            await db.execute(f"PRAGMA user_version = {number}")
-            await db.execute("COMMIT")
-        except sqlite3.Error as error:
-            with contextlib.suppress(sqlite3.Error):
-                await db.execute("ROLLBACK")
-            raise MigrationError(
-                f"migration {number} ({migration.name}) failed and was rolled back: {error}; "
-                f"the question log stays at version {number - 1}"
-            ) from error
-        logger.info("question log: applied migration %d (%s)", number, migration.name)
-        current = number
-    return current
-
-
-def _fingerprints(secret: bytes, key: bytes) -> dict[str, str]:
-    """HMACs of constants under each secret: they tell secrets apart and reveal neither."""
-    return {
-        "encryption_key_fingerprint": hmac.new(key, _KEY_CHECK, hashlib.sha256).hexdigest(),
-        "hash_secret_fingerprint": hmac.new(secret, _SECRET_CHECK, hashlib.sha256).hexdigest(),
-    }
-
-
-async def _check_fingerprints(db: aiosqlite.Connection, expected: dict[str, str]) -> None:
-    try:
-        rows = dict(await db.execute_fetchall("SELECT key, value FROM meta"))
-    except sqlite3.OperationalError:
-        return  # a version-0 file has no meta table yet
-    for name, message in (
-        ("encryption_key_fingerprint", _WRONG_KEY),
-        ("hash_secret_fingerprint", _WRONG_SECRET),
-    ):
-        stored = rows.get(name)
-        if stored is not None and not hmac.compare_digest(stored, expected[name]):
-            raise WrongKeyError(message)
-
-
-def _hash_secret(value: str | None) -> bytes:
-    if not value:
-        raise MissingSecretError(
-            "LOG_HASH_SECRET is not set: the question log needs it to pseudonymise chats "
-            "(create one with `jpo-bot keygen`)"
-        )
-    if len(value) < MIN_SECRET_LENGTH:
-        raise MissingSecretError(
-            f"LOG_HASH_SECRET is too short (at least {MIN_SECRET_LENGTH} characters; "
-            "create one with `jpo-bot keygen`)"
-        )
-    return value.encode("utf-8")
-
-
-def _encryption_key(value: str | None) -> bytes:
-    """The 32 bytes of a Fernet key, or MissingSecretError naming the variable."""
-    if not value:
-        raise MissingSecretError(
-            "LOG_ENCRYPTION_KEY is not set: the question log needs it to encrypt questions "
-            "(create one with `jpo-bot keygen` and keep it apart from the database)"
-        )
-    try:
-        key = base64.urlsafe_b64decode(value.encode("ascii"))
-    except (ValueError, binascii.Error):
-        key = b""
-    if len(key) != 32:
-        raise MissingSecretError(
-            "LOG_ENCRYPTION_KEY is not a valid Fernet key (32 url-safe base64-encoded "
-            "bytes; create one with `jpo-bot keygen`)"
-        )
-    return key
-
-
-def _timestamp(moment: datetime) -> str:
-    """UTC as 'YYYY-MM-DD HH:MM:SS.fff': sorts as text and SQLite's date() reads it."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment.isoformat(sep=" ", timespec="milliseconds")
-
-
-def new_encryption_key() -> str:
-    """A fresh LOG_ENCRYPTION_KEY."""
-    return Fernet.generate_key().decode("ascii")
-
-
-def new_hash_secret() -> str:
-    """A fresh LOG_HASH_SECRET."""
-    return secrets.token_urlsafe(32)
-
-
-async def open_store(settings: Settings, *, read_only: bool = False, **options: Any) -> Store:
-    """Opens the store the settings describe (see `Store.open` for the options)."""
-    return await Store.open(
-        settings.database_path,
-        hash_secret=_reveal(settings.log_hash_secret),
-        encryption_key=_reveal(settings.log_encryption_key),
-        read_only=read_only,
-        **options,
-    )
-
-
-def _reveal(secret: SecretStr | None) -> str:
-    return secret.get_secret_value() if secret is not None else ""
-
-
-# --- grouping unanswered questions ----------------------------------------------------
-
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-def normalise_wording(text: str) -> str:
-    """Lower case, accents and umlauts folded, punctuation turned into single spaces."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return _NOT_WORD.sub(" ", plain).strip()
-
-
-@dataclass(slots=True)
-class _Cluster:
-    records: list[LoggedQuestion] = field(default_factory=list)
-
-
-def group_unanswered(
-    records: Sequence[LoggedQuestion], similarity: float = SIMILAR_WORDING
-) -> tuple[UnansweredGroup, ...]:
-    """Groups questions whose normalised wordings are alike (token_sort_ratio ≥ similarity).
-
-    Distinct wordings are placed most frequent first, so each group is named after its
-    most common wording; a wording joins the first group whose representative is alike.
-    """
-    by_wording: dict[str, list[LoggedQuestion]] = {}
-    for record in records:
-        by_wording.setdefault(normalise_wording(record.question), []).append(record)
-    ordered = sorted(by_wording.items(), key=lambda item: (-len(item[1]), item[0]))
-    representatives: list[str] = []
-    clusters: list[_Cluster] = []
-    for wording, members in ordered:
-        match = (
-            process.extractOne(
-                wording, representatives, scorer=fuzz.token_sort_ratio, score_cutoff=similarity
-            )
-            if wording
-            else None
-        )
-        if match is None:
-            representatives.append(wording)
-            clusters.append(_Cluster(list(members)))
-        else:
-            clusters[match[2]].records.extend(members)
-    groups = [_summarise(cluster.records) for cluster in clusters]
-    groups.sort(key=lambda group: (-group.count, -group.last_asked.timestamp(), group.example))
-    return tuple(groups)
-
-
-def _summarise(records: list[LoggedQuestion]) -> UnansweredGroup:
-    counts = Counter(record.question for record in records)
-    latest: dict[str, datetime] = {}
-    for record in records:
-        latest[record.question] = max(record.asked_at, latest.get(record.question, record.asked_at))
-    # Most frequent wording first; among equals, the one asked most recently.
-    ranked = sorted(counts, key=lambda text: (-counts[text], -latest[text].timestamp(), text))
-    return UnansweredGroup(
-        count=len(records),
-        example=ranked[0],
-        wordings=tuple(ranked[:5]),
-        statuses=_counts(record.status for record in records),
-        likely_posting=_most_common(record.posting for record in records),
-        likely_topic=_most_common(record.topic for record in records),
-        last_asked=max(latest.values()),
-    )
-
-
-def _counts(values: Iterable[str]) -> tuple[Count, ...]:
-    ranked = sorted(Counter(values).items(), key=lambda kv: (-kv[1], kv[0]))
-    return tuple(Count(key, n) for key, n in ranked)
-
-
-def _most_common(values: Iterable[str | None]) -> str | None:
-    counter = Counter(value for value in values if value)
-    if not counter:
-        return None
-    return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]

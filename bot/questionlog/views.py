@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.questionlog.store import Count, LoggedQuestion, LogStats, UnansweredGroup
+from bot.questionlog.records import Count, LoggedQuestion, LogStats, UnansweredGroup
 
 Format = Literal["table", "csv", "json"]
 FORMATS: tuple[Format, ...] = ("table", "csv", "json")

@@ -33,14 +33,15 @@ import signal
 import sqlite3
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.questionlog.store import LOW_SCORE, LoggedQuestion, Store, UnansweredGroup, open_store
+from bot.questionlog.interface import QuestionLog
+from bot.questionlog.records import LOW_SCORE, LoggedQuestion, UnansweredGroup
 
 logger = logging.getLogger(__name__)
 
@@ -89,10 +90,10 @@ _SCHEMA = (
 )
 
 
-async def build_view(store: Store, target: Path, *, days: int) -> ViewSummary:
+async def build_view(question_log: QuestionLog, target: Path, *, days: int) -> ViewSummary:
     """Writes (or rewrites in place) the decrypted copy of the last `days` days."""
-    rows = await store.export_rows(days)
-    groups = await store.unanswered(days)
+    rows = await question_log.export_rows(days)
+    groups = await question_log.unanswered(days)
     built_at = datetime.now(UTC)
     await asyncio.to_thread(_write_view, target, rows, groups, built_at)
     return ViewSummary(records=len(rows), groups=len(groups), built_at=built_at)
@@ -312,8 +313,18 @@ def is_loopback(host: str) -> bool:
 # --- running ----------------------------------------------------------------------------
 
 
-async def serve(settings: Settings, *, host: str, port: int, refresh: float | None) -> int:
-    """Builds the copy, runs Datasette until it exits or a signal stops us; exit code."""
+async def serve(
+    settings: Settings,
+    open_log: Callable[[], Awaitable[QuestionLog]],
+    *,
+    host: str,
+    port: int,
+    refresh: float | None,
+) -> int:
+    """Builds the copy, runs Datasette until it exits or a signal stops us; exit code.
+
+    `open_log` opens the log read-only (after the password and plugins are checked).
+    """
     if settings.admin_web_password is None:
         raise AdminWebError(
             "ADMIN_WEB_PASSWORD is not set: the web view needs a password (user: admin)"
@@ -324,12 +335,12 @@ async def serve(settings: Settings, *, host: str, port: int, refresh: float | No
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    store = await open_store(settings, read_only=True)
+    question_log = await open_log()
     try:
         with tempfile.TemporaryDirectory(prefix="jpo-bot-admin-web-") as folder:
             database = Path(folder) / f"{DATABASE_NAME}.db"
             metadata_file = Path(folder) / "metadata.json"
-            summary = await build_view(store, database, days=settings.log_retention_days)
+            summary = await build_view(question_log, database, days=settings.log_retention_days)
             metadata_file.write_text(json.dumps(metadata(), indent=2), encoding="utf-8")
             process = await asyncio.create_subprocess_exec(
                 *datasette_command(database, metadata_file, host, port),
@@ -342,19 +353,19 @@ async def serve(settings: Settings, *, host: str, port: int, refresh: float | No
                 flush=True,
             )
             try:
-                return await _supervise(process, stop, store, database, settings, refresh)
+                return await _supervise(process, stop, question_log, database, settings, refresh)
             finally:
                 await _stop(process)
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
-        await store.close()
+        await question_log.close()
 
 
 async def _supervise(
     process: asyncio.subprocess.Process,
     stop: asyncio.Event,
-    store: Store,
+    question_log: QuestionLog,
     database: Path,
     settings: Settings,
     refresh: float | None,
@@ -372,7 +383,7 @@ async def _supervise(
             if stopped in done:
                 return 0
             try:
-                summary = await build_view(store, database, days=settings.log_retention_days)
+                summary = await build_view(question_log, database, days=settings.log_retention_days)
                 logger.info("admin web: rebuilt the copy (%d records)", summary.records)
             except Exception as error:
                 logger.error("admin web: rebuilding the copy failed: %s", error)

@@ -1,25 +1,22 @@
 """The admins' commands in Telegram, the /forget flow and the daily retention job.
 
-Wiring, in the one builder of the Application::
+Wiring (`bot.telegram.app` does it in `_Lifecycle.register`, with the one question
+log opened before the application is built)::
 
-    application.add_handlers(
+    app.add_handlers(
         admin_handlers(
             settings=settings,
-            store=lambda: application.bot_data["store"],  # or the Store itself
-            unknown_command=unknown_command,  # the generic "unknown command" reply
+            question_log=question_log,  # the SQLite store or the in-memory log, never None
+            unknown_command=bot.unknown_command,  # the generic "unknown command" reply
             reload_knowledge=reload_knowledge,  # () -> list[str] ("file:line:col: message")
         )
     )
-    application.add_handlers(forget_handlers(store=...))
+    app.add_handlers(forget_handlers(question_log=question_log))
     # ...then the catch-all MessageHandler(filters.COMMAND, unknown_command), and any
     # catch-all CallbackQueryHandler, in the same group after these (or a later group).
+    schedule_retention(app.job_queue, question_log, settings.log_retention_days)
 
-    # in post_init, once the store is open:
-    schedule_retention(application.job_queue, store, settings.log_retention_days)
-
-`store` may be the Store or a zero-argument callable returning it, for a store opened
-in `post_init` after the handlers are built (the callable may raise StoreError when
-there is none). For anyone not in ADMIN_USER_IDS, and for everyone outside a private
+For anyone not in ADMIN_USER_IDS, and for everyone outside a private
 chat, the admin commands call `unknown_command(update, context)` and nothing else, so
 the reply is exactly the one an unknown command gets: the log's questions must never
 reach a group, whoever asks. Admin replies are plain text sent with
@@ -52,9 +49,10 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
-from bot.engine.state import language_of
+from bot.engine.state import ChatState, language_of
 from bot.questionlog import views as log_views
-from bot.questionlog.store import Store, StoreError
+from bot.questionlog.interface import QuestionLog
+from bot.questionlog.records import StoreError
 from bot.telegram.messages import answer_callback
 
 logger = logging.getLogger(__name__)
@@ -62,7 +60,6 @@ logger = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 CommandCallback = Callable[[Update, Context], Awaitable[Any]]
 ReloadKnowledge = Callable[[], Sequence[str] | Awaitable[Sequence[str]]]
-StoreSource = Store | Callable[[], Store]
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3650
@@ -92,13 +89,12 @@ ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
 def admin_handlers(
     *,
     settings: Settings,
-    store: StoreSource,
+    question_log: QuestionLog,
     unknown_command: CommandCallback,
     reload_knowledge: ReloadKnowledge,
 ) -> list[BaseHandler[Any, Any, Any]]:
     """The handlers of /stats, /unanswered, /recent, /export and /reload (admins only)."""
     admins = settings.admin_user_ids
-    store_of = _store_source(store)
 
     def admin_only(command: CommandCallback) -> CommandCallback:
         async def guarded(update: Update, context: Context) -> None:
@@ -128,7 +124,7 @@ def admin_handlers(
         if days is None:
             await _send(update, f"Usage: /stats [days], 1 to {MAX_DAYS}")
             return
-        await _send(update, log_views.stats_message(await store_of().stats(days)))
+        await _send(update, log_views.stats_message(await question_log.stats(days)))
 
     async def unanswered(update: Update, context: Context) -> None:
         """Sends the unanswered questions of the last [days] days, grouped by wording."""
@@ -136,7 +132,7 @@ def admin_handlers(
         if days is None:
             await _send(update, f"Usage: /unanswered [days], 1 to {MAX_DAYS}")
             return
-        groups = await store_of().unanswered(days)
+        groups = await question_log.unanswered(days)
         await _send(update, log_views.unanswered_message(groups, days))
 
     async def recent(update: Update, context: Context) -> None:
@@ -145,7 +141,7 @@ def admin_handlers(
         if n is None:
             await _send(update, f"Usage: /recent [n], 1 to {MAX_RECENT}")
             return
-        await _send(update, log_views.recent_message(await store_of().recent(n)))
+        await _send(update, log_views.recent_message(await question_log.recent(n)))
 
     async def export(update: Update, context: Context) -> None:
         """Sends the log (of the last [days] days) as a CSV document."""
@@ -153,7 +149,7 @@ def admin_handlers(
         if context.args and days is None:
             await _send(update, f"Usage: /export [days], 1 to {MAX_DAYS}")
             return
-        rows = await store_of().export_rows(days)
+        rows = await question_log.export_rows(days)
         data = log_views.export_csv(rows).encode("utf-8")
         name = f"question-log-{datetime.now(UTC):%Y%m%d-%H%M}.csv"
         message = update.effective_message
@@ -210,12 +206,6 @@ async def _send(update: Update, text: str) -> None:
         await message.reply_text(part, parse_mode=None)
 
 
-def _store_source(store: StoreSource) -> Callable[[], Store]:
-    if isinstance(store, Store):
-        return lambda: store
-    return store
-
-
 # --- /forget ----------------------------------------------------------------------------
 
 FORGET_TEXTS: dict[str, dict[str, str]] = {
@@ -263,19 +253,18 @@ FORGET_TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def forget_handlers(*, store: StoreSource) -> list[BaseHandler[Any, Any, Any]]:
+def forget_handlers(*, question_log: QuestionLog) -> list[BaseHandler[Any, Any, Any]]:
     """/forget asks for confirmation with two buttons; "yes" deletes the chat's records."""
-    store_of = _store_source(store)
 
     async def texts_for(update: Update) -> dict[str, str]:
         chat = update.effective_chat
         lang: str | None = None
         if chat is not None:
             try:
-                state = await store_of().load_chat_state(chat.id)
+                saved = await question_log.load_chat_state(chat.id)
             except StoreError:
-                state = None
-            lang = state.lang if state is not None else None
+                saved = None
+            lang = ChatState.from_json(saved).lang if saved is not None else None
         if lang is None:
             user = update.effective_user
             lang = language_of(user.language_code if user else None)
@@ -313,7 +302,7 @@ def forget_handlers(*, store: StoreSource) -> list[BaseHandler[Any, Any, Any]]:
             await _edit(query, texts["kept"])
             return
         try:
-            deleted = await store_of().forget(chat.id)
+            deleted = await question_log.forget(chat.id)
         except StoreError:
             await _edit(query, texts["failed"])
             return
@@ -339,20 +328,20 @@ async def _edit(query: CallbackQuery, text: str) -> None:
 
 @dataclass(frozen=True, slots=True)
 class _Retention:
-    store: Store
+    question_log: QuestionLog
     days: int
 
 
 def schedule_retention(
     job_queue: JobQueue[Any],
-    store: Store,
+    question_log: QuestionLog,
     days: int,
     *,
     at: time = RETENTION_TIME,
     first_after: float = 60.0,
 ) -> None:
     """Deletes records older than `days` every day at `at`, and once `first_after` s from now."""
-    data = _Retention(store, days)
+    data = _Retention(question_log, days)
     job_queue.run_daily(purge_old_records, time=at, data=data, name=RETENTION_JOB)
     job_queue.run_once(purge_old_records, when=first_after, data=data, name=RETENTION_JOB)
 
@@ -364,7 +353,7 @@ async def purge_old_records(context: CallbackContext[Any, Any, Any, Any]) -> Non
         return
     retention = job.data
     try:
-        deleted = await retention.store.purge_older_than(retention.days)
+        deleted = await retention.question_log.purge_older_than(retention.days)
     except StoreError as error:
         logger.error("question log retention (%d days) failed: %s", retention.days, error)
         return

@@ -7,10 +7,13 @@ and the admin commands. `run` starts it in polling or webhook mode.
 Lifecycle: PTB calls `post_init` and `post_shutdown` only from `run_polling` and
 `run_webhook`; whoever drives the application by hand (the tests) calls them too.
 
-A database that cannot be opened (locked, read-only, unwritable folder, full disk) does
-not stop the bot: it logs one error and answers without the question log, chat states in
-memory only. A missing or wrong key or secret does stop it (`MissingSecretError`,
-`WrongKeyError`): writing under another key would make the log unreadable or unforgettable.
+The question log is opened once, before the application is built, by
+`open_question_log`: a database that cannot be opened (locked, read-only, unwritable
+folder, full disk) does not stop the bot: it logs one error and the bot answers with the
+in-memory log (chat states in memory only). A missing or wrong key or secret does stop it
+(`MissingSecretError`, `WrongKeyError`): writing under another key would make the log
+unreadable or unforgettable. Whoever opens the log closes it; the application flushes it
+at shutdown.
 """
 
 from __future__ import annotations
@@ -46,7 +49,8 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.engine.conversation import Assistant
 from bot.knowledge.loader import KnowledgeError, load_knowledge
-from bot.questionlog.store import MissingSecretError, Store, StoreError, WrongKeyError, open_store
+from bot.questionlog.interface import QuestionLog
+from bot.questionlog.startup import open_question_log
 from bot.telegram import handlers as h
 from bot.telegram.admin import (
     ADMIN_COMMANDS,
@@ -286,15 +290,15 @@ def build_application(
     settings: Settings,
     *,
     assistant_holder: AssistantHolder,
-    store: Store | None = None,
+    question_log: QuestionLog,
     rate_limiter: BaseRateLimiter[Any] | None = None,
     read_timeout: float | None = None,
     timings: UpdateTimings | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """Builds the bot.
 
-    `store`: an open store the caller owns and closes; None opens one from the settings
-    in `post_init` and closes it in `post_shutdown`. `rate_limiter` defaults to
+    `question_log`: the open log (`open_question_log`) the caller owns and closes; the
+    application flushes it at shutdown. `rate_limiter` defaults to
     Telegram's limits with retries on 429 (tests and benchmarks relax the limits).
     `read_timeout` overrides PTB's 5 s wait for a Bot API reply. `timings` collects
     the bot's own time per update.
@@ -315,7 +319,7 @@ def build_application(
         builder = builder.base_url(settings.telegram_base_url)
     if read_timeout is not None:
         builder = builder.read_timeout(read_timeout)
-    lifecycle = _Lifecycle(settings, assistant_holder, store)
+    lifecycle = _Lifecycle(settings, assistant_holder, question_log)
     builder = builder.post_init(lifecycle.post_init).post_shutdown(lifecycle.post_shutdown)
     app = builder.build()
     lifecycle.register(app)
@@ -323,19 +327,20 @@ def build_application(
 
 
 class _Lifecycle:
-    """Opens the resources the handlers need before the first update and closes them after."""
+    """Wires handlers and jobs around the one question log; flushes the log at shutdown."""
 
-    def __init__(self, settings: Settings, holder: AssistantHolder, store: Store | None) -> None:
+    def __init__(
+        self, settings: Settings, holder: AssistantHolder, question_log: QuestionLog
+    ) -> None:
         self.settings = settings
         self.holder = holder
-        self.given_store = store
-        self.bot_handlers: BotHandlers | None = None
+        self.question_log = question_log
         self.reloader = KnowledgeReloader(settings.knowledge_dir, holder)
 
     def register(self, app: Application) -> None:  # type: ignore[type-arg]
-        """Adds handlers and jobs; the store they use is attached in `post_init`."""
-        self.bot_handlers = bot = BotHandlers(
-            self.holder, self.given_store, retention_days=self.settings.log_retention_days
+        """Adds handlers and jobs."""
+        bot = BotHandlers(
+            self.holder, self.question_log, retention_days=self.settings.log_retention_days
         )
         commands: dict[str, Callable[..., Awaitable[None]]] = {
             "start": bot.start,
@@ -366,65 +371,27 @@ class _Lifecycle:
             app.job_queue.run_repeating(
                 self.reloader.check, interval=interval, first=interval, name=RELOAD_JOB
             )
+            schedule_retention(app.job_queue, self.question_log, self.settings.log_retention_days)
 
     def _admin_handlers(self, bot: BotHandlers) -> list[BaseHandler[Any, Any, Any]]:
-        """The admin commands and /forget; the store is looked up when they run."""
-
-        def store() -> Store:
-            store = bot.store_or_none
-            if store is None:
-                raise StoreError(
-                    f"the question log {self.settings.database_path} could not be opened at "
-                    "start; see the bot's log"
-                )
-            return store
-
+        """The admin commands and /forget."""
         return [
             *admin_handlers(
                 settings=self.settings,
-                store=store,
+                question_log=self.question_log,
                 unknown_command=bot.unknown_command,
                 reload_knowledge=self.reloader.reload,
             ),
-            *forget_handlers(store=store),
+            *forget_handlers(question_log=self.question_log),
         ]
 
     async def post_init(self, app: Application) -> None:  # type: ignore[type-arg]
-        """Opens the store when the caller gave none, schedules retention, registers menus."""
-        assert self.bot_handlers is not None
-        if self.given_store is None:
-            self.bot_handlers.attach_store(await self._open_store())
-        store = self.bot_handlers.store_or_none
-        if app.job_queue is not None and store is not None:
-            schedule_retention(app.job_queue, store, self.settings.log_retention_days)
+        """Registers the command menus."""
         await register_commands(app, self.settings.admin_user_ids)
 
-    async def _open_store(self) -> Store | None:
-        """The store of the settings; None (after one error line) when the database fails."""
-        path = self.settings.database_path
-        try:
-            return await open_store(self.settings)
-        except (MissingSecretError, WrongKeyError):
-            raise  # the run command says why and exits: the data's safety comes first
-        except (StoreError, OSError) as error:
-            logger.error(
-                "question log %s cannot be opened (%s): answering without it, "
-                "chat states kept in memory only",
-                path,
-                error,
-            )
-            return None
-
     async def post_shutdown(self, app: Application) -> None:  # type: ignore[type-arg]
-        """Writes the queued log records; closes the store when it opened it."""
-        assert self.bot_handlers is not None
-        store = self.bot_handlers.store_or_none
-        if store is None:
-            return
-        if self.given_store is None:
-            await store.close()
-        else:
-            await store.flush()
+        """Writes the queued log records (the log's owner closes it)."""
+        await self.question_log.flush()
 
 
 async def register_commands(
@@ -488,11 +455,31 @@ def run(settings: Settings) -> None:
         for handler in logging.getLogger().handlers:
             handler.addFilter(redactor)
     holder = AssistantHolder(load_knowledge(settings.knowledge_dir))
-    app = build_application(settings, assistant_holder=holder)
     logger.info("knowledge version %s loaded", holder.knowledge.version)
+    # PTB runs on the current event loop; the log's writer task must live on that loop,
+    # so the log is opened on it first and closed on it after PTB has shut down.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        question_log = loop.run_until_complete(open_question_log(settings))
+        try:
+            app = build_application(settings, assistant_holder=holder, question_log=question_log)
+            _run_until_stopped(app, settings)
+        finally:
+            loop.run_until_complete(question_log.close())
+    finally:
+        loop.close()
+
+
+def _run_until_stopped(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    """Polls or serves the webhook until a stop signal; leaves the loop open for the log."""
     if settings.webhook_url:
         logger.info("webhook mode on %s:%s", settings.webhook_listen, settings.webhook_port)
-        app.run_webhook(**webhook_options(settings), allowed_updates=list(ALLOWED_UPDATES))
+        app.run_webhook(
+            **webhook_options(settings), allowed_updates=list(ALLOWED_UPDATES), close_loop=False
+        )
     else:
         logger.info("polling mode")
-        app.run_polling(allowed_updates=list(ALLOWED_UPDATES), timeout=POLL_TIMEOUT_SECONDS)
+        app.run_polling(
+            allowed_updates=list(ALLOWED_UPDATES), timeout=POLL_TIMEOUT_SECONDS, close_loop=False
+        )

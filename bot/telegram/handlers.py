@@ -1,13 +1,13 @@
 """Thin Telegram handlers: parse the update, ask the engine, render, reply, log.
 
 Every handler is a method of `BotHandlers`, which holds the few things they share
-(the current engine, the store, the chat states) as typed attributes instead of PTB's
+(the current engine, the question log, the chat states) as typed attributes instead of PTB's
 untyped `bot_data`. Updates of one chat reach these handlers one at a time (see
 `ChatOrderedProcessor` in `bot.telegram.app`), so reading a chat's state, answering
 and saving the new state cannot interleave with another update of the same chat.
 
-Without a store (the database could not be opened at start) the handlers answer all the
-same: nothing is logged and chat states live in memory only.
+The question log is the SQLite store, or the in-memory log when the database could not
+be opened at start (`open_question_log`); the handlers work the same with either.
 
 Logs never name a chat by its Telegram id or quote a user's text: a chat appears under
 its pseudonymous key, the same HMAC the question log stores.
@@ -39,7 +39,9 @@ from bot.engine.conversation import Assistant, Turn
 from bot.engine.render import render_html
 from bot.engine.state import ChatState, language_of
 from bot.knowledge.base import KnowledgeBase
-from bot.questionlog.store import QuestionRecord, Store, StoreError
+from bot.questionlog.interface import QuestionLog
+from bot.questionlog.records import StoreError
+from bot.reply_record import record_of_reply
 from bot.telegram.callbacks import ChooseLanguage, decode
 from bot.telegram.keyboards import language_keyboard, suggestions_keyboard
 from bot.telegram.messages import answer_callback, send_reply, waiting_for_telegram
@@ -76,13 +78,11 @@ class AssistantHolder:
 
 
 class ChatStates:
-    """Each chat's state: SQLite holds the truth, a bounded cache spares a read per message.
+    """Each chat's state: the question log holds the truth, a bounded cache spares a read
+    per message. The log keeps states serialised; this class turns them into ChatStates."""
 
-    Without a store the cache is all there is: states last until evicted or a restart.
-    """
-
-    def __init__(self, store: Store | None, capacity: int = STATE_CACHE_SIZE) -> None:
-        self._store = store
+    def __init__(self, log: QuestionLog, capacity: int = STATE_CACHE_SIZE) -> None:
+        self._log = log
         self._cache: OrderedDict[int, ChatState] = OrderedDict()
         self._capacity = capacity
 
@@ -93,15 +93,16 @@ class ChatStates:
             self._cache.move_to_end(chat_id)
             return state
         try:
-            state = await self._store.load_chat_state(chat_id) if self._store else None
+            saved = await self._log.load_chat_state(chat_id)
         except StoreError:
             logger.exception(
-                "could not load the state of chat %s; starting afresh",
-                chat_ref(self._store, chat_id),
+                "could not load the state of chat %s; starting afresh", self._log.chat_key(chat_id)
             )
-            state = None
-        if state is None:
+            saved = None
+        if saved is None:
             state = ChatState(lang=language_of(language_code))
+        else:
+            state = ChatState.from_json(saved)
         self._remember(chat_id, state)
         return state
 
@@ -110,12 +111,10 @@ class ChatStates:
         if self._cache.get(chat_id) == state:
             return True
         self._remember(chat_id, state)
-        if self._store is None:
-            return True  # memory is the only place there is; the reply need not mention it
         try:
-            await self._store.save_chat_state(chat_id, state)
+            await self._log.save_chat_state(chat_id, state.to_json())
         except StoreError:
-            logger.exception("could not save the state of chat %s", chat_ref(self._store, chat_id))
+            logger.exception("could not save the state of chat %s", self._log.chat_key(chat_id))
             return False
         return True
 
@@ -132,11 +131,6 @@ class ChatStates:
         self._cache.move_to_end(chat_id)
         while len(self._cache) > self._capacity:
             self._cache.popitem(last=False)
-
-
-def chat_ref(store: Store | None, chat_id: int) -> str:
-    """How a log line names a chat: its pseudonymous key, never its Telegram id."""
-    return store.chat_key(chat_id) if store is not None else "(no question log)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,31 +183,13 @@ class BotHandlers:
     """The bot's handlers and what they share."""
 
     def __init__(
-        self, holder: AssistantHolder, store: Store | None, *, retention_days: int
+        self, holder: AssistantHolder, question_log: QuestionLog, *, retention_days: int
     ) -> None:
         self.holder = holder
+        self.question_log = question_log
+        self.states = ChatStates(question_log)
         self.retention_days = retention_days
-        self._store: Store | None = None
-        self._states: ChatStates | None = None
         self._last_press: OrderedDict[int, _Press] = OrderedDict()
-        if store is not None:
-            self.attach_store(store)
-
-    def attach_store(self, store: Store | None) -> None:
-        """Gives the handlers their store (opened in post_init, before the first update);
-        None: the database could not be opened, so they work without one."""
-        self._store = store
-        self._states = ChatStates(store)
-
-    @property
-    def store_or_none(self) -> Store | None:
-        return self._store
-
-    @property
-    def states(self) -> ChatStates:
-        if self._states is None:
-            raise RuntimeError("the store is attached in post_init; call it before updates")
-        return self._states
 
     # --- commands ---
 
@@ -408,7 +384,7 @@ class BotHandlers:
             return
         if update.callback_query is not None:
             await answer_callback(update.callback_query)
-        state = self._states.peek(chat.id) if self._states is not None else None
+        state = self.states.peek(chat.id)
         user = update.effective_user
         lang = state.lang if state else language_of(user.language_code if user else None)
         try:
@@ -467,10 +443,8 @@ class BotHandlers:
         knowledge_version: str,
         started: float,
     ) -> None:
-        if self._store is None:
-            return  # no question log this run (the database could not be opened)
-        self._store.log(
-            QuestionRecord.of_reply(
+        self.question_log.log(
+            record_of_reply(
                 reply,
                 channel=CHANNEL,
                 chat_id=chat_id,
@@ -483,7 +457,8 @@ class BotHandlers:
         )
 
     def _chat_ref(self, chat_id: int) -> str:
-        return chat_ref(self._store, chat_id)
+        """How a log line names a chat: its pseudonymous key, never its Telegram id."""
+        return self.question_log.chat_key(chat_id)
 
     def _describe(self, update: object) -> str:
         """The update's kind, id and chat key for an error log; never the user's text."""

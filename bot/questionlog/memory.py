@@ -1,0 +1,212 @@
+"""The question log in process memory: what the bot uses when the database cannot open.
+
+It behaves like the SQLite store for every `QuestionLog` operation (same queries, same
+ordering, same counts), so the bot answers, remembers each chat's state and serves the
+admin views while the error is fixed. Nothing outlives the process. Memory is bounded:
+beyond `max_records` records the oldest go, beyond `max_states` chats the chat
+saved longest ago loses its state; both are counted in `health.dropped`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot.questionlog.grouping import counts_of, group_unanswered
+from bot.questionlog.keys import chat_key, new_hash_secret
+from bot.questionlog.records import (
+    LOW_SCORE,
+    LoggedQuestion,
+    LogHealth,
+    LogStats,
+    QuestionRecord,
+    UnansweredGroup,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_RECORDS = 100_000
+MAX_STATES = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class _SavedState:
+    state: str
+    saved_at: datetime
+
+
+class MemoryQuestionLog:
+    """A bounded `QuestionLog` in process memory.
+
+    `hash_secret` makes the same chat keys as the SQLite store (a random one if None,
+    since nothing written here outlives the process).
+    """
+
+    def __init__(
+        self,
+        hash_secret: bytes | None = None,
+        *,
+        max_records: int = MAX_RECORDS,
+        max_states: int = MAX_STATES,
+    ) -> None:
+        self._secret = hash_secret or new_hash_secret().encode("utf-8")
+        self._records: deque[LoggedQuestion] = deque()
+        self._states: OrderedDict[str, _SavedState] = OrderedDict()
+        self._max_records = max_records
+        self._max_states = max_states
+        self._next_id = 1
+        self._written = 0
+        self._dropped = 0
+        self._closed = False
+
+    @property
+    def health(self) -> LogHealth:
+        """Counters: records kept so far and items dropped (nothing is ever pending)."""
+        return LogHealth(
+            written=self._written,
+            pending=0,
+            pending_states=0,
+            dropped=self._dropped,
+            write_errors=0,
+            last_error=None,
+        )
+
+    def chat_key(self, chat_id: int | str) -> str:
+        """The pseudonymous key of a chat, as the SQLite store makes it."""
+        return chat_key(self._secret, chat_id)
+
+    def log(self, record: QuestionRecord) -> None:
+        """Keeps the record; never raises. After `close()` the record is dropped."""
+        try:
+            if self._closed:
+                self._dropped += 1
+                logger.warning("question log: a record arrived after close and was dropped")
+                return
+            self._records.append(self._stored(record))
+            self._next_id += 1
+            self._written += 1
+            if len(self._records) > self._max_records:
+                self._records.popleft()
+                self._dropped += 1
+        except Exception:
+            self._dropped += 1
+            logger.exception("question log: could not keep a record; it was dropped")
+
+    async def flush(self) -> None:
+        """Nothing waits: every record is kept as it arrives."""
+
+    async def close(self) -> None:
+        """Stops accepting records and states; what was kept is forgotten with the process."""
+        self._closed = True
+
+    async def load_chat_state(self, chat_id: int | str) -> str | None:
+        """The chat's saved state, or None."""
+        saved = self._states.get(self.chat_key(chat_id))
+        return saved.state if saved is not None else None
+
+    async def save_chat_state(self, chat_id: int | str, state: str) -> None:
+        """Keeps the chat's state (the latest wins); after `close()` it is dropped."""
+        if self._closed:
+            self._dropped += 1
+            logger.warning("question log: a chat state arrived after close and was dropped")
+            return
+        key = self.chat_key(chat_id)
+        self._states.pop(key, None)  # re-inserted at the end: the order of saving
+        self._states[key] = _SavedState(state, datetime.now(UTC))
+        if len(self._states) > self._max_states:
+            self._states.popitem(last=False)
+            self._dropped += 1
+
+    async def forget(self, chat_id: int | str) -> int:
+        """Deletes the chat's records and state; returns how many items went."""
+        key = self.chat_key(chat_id)
+        kept = deque(record for record in self._records if record.chat_key != key)
+        removed = len(self._records) - len(kept)
+        self._records = kept
+        state = self._states.pop(key, None) is not None
+        logger.info("question log: forgot a chat (%d records)", removed)
+        return removed + int(state)
+
+    async def purge_older_than(self, days: int) -> int:
+        """Deletes records (and chat states untouched) older than `days`; returns records."""
+        cutoff = datetime.now(UTC) - timedelta(days=days)
+        kept = deque(record for record in self._records if record.asked_at >= cutoff)
+        deleted = len(self._records) - len(kept)
+        self._records = kept
+        for key in [key for key, saved in self._states.items() if saved.saved_at < cutoff]:
+            del self._states[key]
+        return deleted
+
+    async def stats(self, days: int) -> LogStats:
+        """Counts of the last `days` days: totals and by status, posting, topic, language."""
+        since = datetime.now(UTC) - timedelta(days=days)
+        rows = [record for record in self._records if record.asked_at >= since]
+        latencies = [record.latency_ms for record in rows]
+        return LogStats(
+            days=days,
+            since=since,
+            total=len(rows),
+            questions=sum(record.kind == "question" for record in rows),
+            button_presses=sum(record.kind == "button" for record in rows),
+            answered=sum(record.status == "answered" for record in rows),
+            avg_latency_ms=sum(latencies) / len(latencies) if latencies else 0.0,
+            by_status=counts_of(record.status for record in rows),
+            by_posting=counts_of(record.posting for record in rows),
+            by_topic=counts_of(record.topic for record in rows),
+            by_lang=counts_of(record.lang for record in rows),
+        )
+
+    async def unanswered(
+        self, days: int, low_score: float = LOW_SCORE
+    ) -> tuple[UnansweredGroup, ...]:
+        """Typed questions of the last `days` days that got a fallback, not_stated or
+        clarify reply or an answer scoring below `low_score`, grouped by similar wording."""
+        rows = self._since(days, lambda r: r.kind == "question")
+        return group_unanswered(
+            [row for row in rows if row.status != "answered" or row.score < low_score]
+        )
+
+    async def recent(self, n: int) -> tuple[LoggedQuestion, ...]:
+        """The `n` latest records, newest first."""
+        newest = sorted(self._records, key=lambda row: (row.asked_at, row.id), reverse=True)
+        return tuple(newest[:n])
+
+    async def export_rows(self, days: int | None = None) -> tuple[LoggedQuestion, ...]:
+        """Every record (of the last `days` days if given), oldest first."""
+        if days is None:
+            return tuple(sorted(self._records, key=lambda row: (row.asked_at, row.id)))
+        return self._since(days, lambda _: True)
+
+    def _since(
+        self, days: int, keep: Callable[[LoggedQuestion], bool]
+    ) -> tuple[LoggedQuestion, ...]:
+        since = datetime.now(UTC) - timedelta(days=days)
+        rows = [row for row in self._records if row.asked_at >= since and keep(row)]
+        return tuple(sorted(rows, key=lambda row: (row.asked_at, row.id)))
+
+    def _stored(self, record: QuestionRecord) -> LoggedQuestion:
+        return LoggedQuestion(
+            id=self._next_id,
+            asked_at=_to_millisecond(record.asked_at or datetime.now(UTC)),
+            channel=str(record.channel),
+            chat_key=self.chat_key(record.chat_id),
+            lang=str(record.lang),
+            kind=str(record.kind),
+            question=str(record.question),
+            status=str(record.status),
+            posting=None if record.posting is None else str(record.posting),
+            topic=None if record.topic is None else str(record.topic),
+            score=float(record.score),
+            suggestions=tuple(str(label) for label in record.suggestions),
+            latency_ms=float(record.latency_ms),
+            knowledge_version=str(record.knowledge_version),
+        )
+
+
+def _to_millisecond(moment: datetime) -> datetime:
+    """UTC, to the millisecond: the precision the SQLite store keeps."""
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)

@@ -1,0 +1,131 @@
+"""The question log's typed records and errors: what goes in, what comes out.
+
+Pure data: importing this module pulls in neither aiosqlite nor cryptography, so the
+admin views, the web view and the adapters can name these types without the store.
+
+Errors::
+
+    StoreError               the log cannot do what was asked; one clear line
+    ├── MissingSecretError   LOG_ENCRYPTION_KEY / LOG_HASH_SECRET not set or malformed
+    ├── WrongKeyError        a key or secret differs from the one the log was written with
+    └── MigrationError       a migration failed and was rolled back, or an applied one
+                             was edited, reordered or removed
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+LOW_SCORE = 75.0
+"""Answers scoring below this (0-100) count as unanswered in the admin views."""
+
+
+class StoreError(Exception):
+    """The store cannot do what was asked; the message is one line for a person."""
+
+
+class MissingSecretError(StoreError):
+    """LOG_ENCRYPTION_KEY or LOG_HASH_SECRET is not set or malformed."""
+
+
+class WrongKeyError(StoreError):
+    """A key or secret differs from the one the log was written with; nothing was changed."""
+
+
+class MigrationError(StoreError):
+    """A migration failed (rolled back), or an applied one no longer matches the program."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRecord:
+    """One question or button press, as a channel hands it to `QuestionLog.log`."""
+
+    channel: str  # "telegram" | "terminal" | "cli"
+    chat_id: int | str  # raw id; the log keeps only its keyed hash
+    lang: str
+    question: str  # the user's text, or for a button press the button label
+    kind: str  # "question" | "button"
+    status: str  # answered | not_stated | clarify | fallback
+    posting: str | None
+    topic: str | None
+    score: float
+    suggestions: tuple[str, ...]  # labels shown
+    latency_ms: float
+    knowledge_version: str
+    asked_at: datetime | None = None  # None: now (UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedQuestion:
+    """A stored record, decrypted, as the admin views read it."""
+
+    id: int
+    asked_at: datetime
+    channel: str
+    chat_key: str
+    lang: str
+    kind: str
+    question: str
+    status: str
+    posting: str | None
+    topic: str | None
+    score: float
+    suggestions: tuple[str, ...]
+    latency_ms: float
+    knowledge_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """How many records share one value (None: no posting, no topic)."""
+
+    key: str | None
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class LogStats:
+    """The log's figures over the last `days` days; every breakdown counts all records."""
+
+    days: int
+    since: datetime
+    total: int
+    questions: int
+    button_presses: int
+    answered: int
+    avg_latency_ms: float
+    by_status: tuple[Count, ...]
+    by_posting: tuple[Count, ...]
+    by_topic: tuple[Count, ...]
+    by_lang: tuple[Count, ...]
+
+    @property
+    def answered_share(self) -> float:
+        """Answered records as a share of all records (0.0 for an empty log)."""
+        return self.answered / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class UnansweredGroup:
+    """Typed questions the bot could not answer well, grouped by similar wording."""
+
+    count: int
+    example: str
+    wordings: tuple[str, ...]  # distinct wordings, most frequent first (at most 5)
+    statuses: tuple[Count, ...]
+    likely_posting: str | None
+    likely_topic: str | None
+    last_asked: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LogHealth:
+    """What the log's writer has done since the log was opened."""
+
+    written: int  # records
+    pending: int  # records
+    pending_states: int
+    dropped: int  # records and states
+    write_errors: int
+    last_error: str | None
