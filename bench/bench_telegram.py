@@ -33,10 +33,9 @@ from typing import Any
 from telegram.ext import AIORateLimiter
 
 from bot.config import load_settings
-from bot.knowledge.loader import load_knowledge
 from bot.questionlog.store import Store, new_encryption_key, new_hash_secret
+from bot.serving import KnowledgeService
 from bot.telegram.app import UpdateTimings, build_application
-from bot.telegram.handlers import AssistantHolder
 
 REPO = Path(__file__).resolve().parents[1]
 CHATS = 100
@@ -96,7 +95,7 @@ async def _measure(server: Connection) -> dict[str, Any]:
         )
         app = build_application(
             settings,
-            assistant_holder=AssistantHolder(load_knowledge(settings.knowledge_dir)),
+            knowledge=KnowledgeService.load(settings.knowledge_dir),
             store=store,
             rate_limiter=AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3),
             timings=timings,

@@ -2,6 +2,9 @@
 
 Suggestions are numbered; typing a number picks one, as pressing a button does on
 Telegram. Works from a pipe as well as a terminal and ends cleanly at end of input.
+Between two inputs the chat checks the knowledge folder: an edit that validates is
+answered from the next question on, as in the running bot; one that does not is
+refused with its problems logged, and the last good knowledge keeps answering.
 When the question log is configured (LOG_HASH_SECRET and LOG_ENCRYPTION_KEY), every
 question and answer-producing choice is logged with channel "terminal", like Telegram's.
 """
@@ -14,7 +17,6 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from typing import TextIO
 
 from bot.config import Settings, settings_or_exit
@@ -22,7 +24,7 @@ from bot.engine.answers import Reply, Suggestion
 from bot.engine.conversation import Assistant, Turn
 from bot.engine.render import render_plain
 from bot.engine.state import ChatState, language_of
-from bot.knowledge.loader import KnowledgeError, load_knowledge
+from bot.serving import KnowledgeService
 
 logger = logging.getLogger(__name__)
 
@@ -36,20 +38,24 @@ TurnListener = Callable[[str, str, Reply, float], None]
 
 
 class TerminalChat:
-    """One terminal conversation: state, the last suggestions, and the engine."""
+    """One terminal conversation: state, the last suggestions, and the knowledge served."""
 
     def __init__(
         self,
-        assistant: Assistant,
+        knowledge: KnowledgeService,
         out: TextIO,
         lang: str = "en",
         on_turn: TurnListener | None = None,
     ) -> None:
-        self.assistant = assistant
+        self.knowledge = knowledge
         self.out = out
         self.state = ChatState(lang=language_of(lang))
         self.suggestions: tuple[Suggestion, ...] = ()
         self.on_turn = on_turn
+
+    @property
+    def assistant(self) -> Assistant:
+        return self.knowledge.current
 
     def greet(self) -> None:
         self._show(self.assistant.postings_menu(self.state))
@@ -60,6 +66,7 @@ class TerminalChat:
         text = line.strip()
         if text in {"/quit", "/exit", "quit", "exit"}:
             return False
+        self._refresh()
         if text == "/help":
             print(HELP, file=self.out)
         elif text == "/postings":
@@ -71,12 +78,23 @@ class TerminalChat:
             print(f"language: {self.state.lang}", file=self.out)
         elif text.isdigit() and 1 <= int(text) <= len(self.suggestions):
             picked = self.suggestions[int(text) - 1]
+            if not _still_served(picked, self.assistant):
+                self._show(self.assistant.postings_menu(self.state))  # removed by a reload
+                return True
             self._take(
                 picked.label, "button", lambda: self.assistant.act(picked.action, self.state)
             )
         else:
             self._take(text, "question", lambda: self.assistant.ask(text, self.state))
         return True
+
+    def _refresh(self) -> None:
+        """Serves edited knowledge from this input on."""
+        if self.knowledge.reload_if_changed().outcome != "reloaded":
+            return
+        # The reload may have removed the chat's posting: no engine step may see its id.
+        if self.state.posting not in (None, *self.assistant.posting_ids()):
+            self.state = self.state.with_posting(None)
 
     def _take(self, said: str, kind: str, step: Callable[[], Turn]) -> None:
         started = time.perf_counter()
@@ -95,18 +113,14 @@ class TerminalChat:
         print(file=self.out)
 
 
-def load_assistant_or_exit(directory: Path) -> Assistant:
-    """Loads the knowledge into an engine, or stops with every problem listed (exit 1)."""
-    try:
-        return Assistant(load_knowledge(directory))
-    except KnowledgeError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        raise SystemExit(1) from None
+def _still_served(suggestion: Suggestion, assistant: Assistant) -> bool:
+    """Whether a suggestion shown before a reload still names a posting that exists."""
+    posting = getattr(suggestion.action, "posting", None)
+    return posting is None or posting in assistant.posting_ids()
 
 
 def run_chat(
-    assistant: Assistant | None = None,
+    knowledge: KnowledgeService | None = None,
     lines: Iterable[str] | None = None,
     out: TextIO | None = None,
     lang: str = "en",
@@ -116,15 +130,15 @@ def run_chat(
 
     Without an engine given, the knowledge and the question log come from the settings.
     """
-    if assistant is None:
+    if knowledge is None:
         settings = settings or settings_or_exit()
-        assistant = load_assistant_or_exit(settings.knowledge_dir)
+        knowledge = KnowledgeService.load_or_exit(settings.knowledge_dir)
     out = out or sys.stdout
     source = lines if lines is not None else _stdin_lines(sys.stdin.isatty())
     if settings is None or not (settings.log_hash_secret and settings.log_encryption_key):
-        _converse(TerminalChat(assistant, out, lang), source)
+        _converse(TerminalChat(knowledge, out, lang), source)
         return 0
-    return asyncio.run(_converse_logged(assistant, out, lang, settings, source))
+    return asyncio.run(_converse_logged(knowledge, out, lang, settings, source))
 
 
 def _converse(chat: TerminalChat, source: Iterable[str]) -> None:
@@ -135,7 +149,11 @@ def _converse(chat: TerminalChat, source: Iterable[str]) -> None:
 
 
 async def _converse_logged(
-    assistant: Assistant, out: TextIO, lang: str, settings: Settings, source: Iterable[str]
+    knowledge: KnowledgeService,
+    out: TextIO,
+    lang: str,
+    settings: Settings,
+    source: Iterable[str],
 ) -> int:
     from bot.questionlog.store import QuestionRecord, StoreError, open_store
 
@@ -157,11 +175,11 @@ async def _converse_logged(
                 question=said,
                 kind=kind,
                 latency_ms=elapsed_ms,
-                knowledge_version=assistant.version,
+                knowledge_version=knowledge.version,
             )
         )
 
-    chat = TerminalChat(assistant, out, lang, on_turn=log_turn)
+    chat = TerminalChat(knowledge, out, lang, on_turn=log_turn)
     lines = iter(source)
     try:
         chat.greet()

@@ -31,7 +31,6 @@ from bot.config import Settings, load_settings
 from bot.engine import conversation
 from bot.engine.matching import KnowledgeIndex
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.loader import load_knowledge
 from bot.questionlog.store import (
     MissingSecretError,
     Store,
@@ -40,8 +39,8 @@ from bot.questionlog.store import (
     new_encryption_key,
     new_hash_secret,
 )
+from bot.serving import KnowledgeService
 from bot.telegram.app import build_application, webhook_options
-from bot.telegram.handlers import AssistantHolder
 from bot.telegram.texts import COMMANDS, texts
 from tests.fake_bot_api import BOT_USERNAME, FakeBotApi, FakeUser, SentMessage
 
@@ -113,12 +112,12 @@ async def running_bot(
     settings: Settings,
     store: Store | None,
     *,
-    holder: AssistantHolder | None = None,
+    knowledge: KnowledgeService | None = None,
     **options: Any,
 ) -> AsyncIterator[Application]:
     """Runs the application as `run_polling` would, lifecycle hooks included."""
-    holder = holder or AssistantHolder(load_knowledge(settings.knowledge_dir))
-    app = build_application(settings, assistant_holder=holder, store=store, **options)
+    knowledge = knowledge or KnowledgeService.load(settings.knowledge_dir)
+    app = build_application(settings, knowledge=knowledge, store=store, **options)
     try:
         async with app:
             await app.post_init(app)  # type: ignore[misc]
@@ -529,15 +528,15 @@ async def test_the_chosen_posting_survives_a_restart(api: FakeBotApi, settings: 
 async def test_an_edited_knowledge_file_is_served_without_restart(
     api: FakeBotApi, settings: Settings, store: Store, live_knowledge: Path
 ) -> None:
-    holder = AssistantHolder(load_knowledge(live_knowledge))
+    served = KnowledgeService.load(live_knowledge)
     ana = api.user(1022, "Ana", "en")
     posting = live_knowledge / "postings" / f"{UNEP}.yaml"
-    async with running_bot(api, settings, store, holder=holder):
-        old_version = holder.knowledge.version
+    async with running_bot(api, settings, store, knowledge=served):
+        old_version = served.version
         text = posting.read_text(encoding="utf-8")
         assert "2 years, with the possibility" in text
         posting.write_text(text.replace("2 years, with", "3 years, with"), encoding="utf-8")
-        await wait_until(lambda: holder.knowledge.version != old_version)
+        await wait_until(lambda: served.version != old_version)
         answer = await ask(api, ana, "How long is the assignment in Kingston?")
     assert "3 years" in answer.text
 
@@ -549,12 +548,12 @@ async def test_an_invalid_edit_keeps_the_last_good_knowledge_and_logs_file_and_l
     live_knowledge: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    holder = AssistantHolder(load_knowledge(live_knowledge))
+    served = KnowledgeService.load(live_knowledge)
     ana = api.user(1023, "Ana", "en")
     posting = live_knowledge / "postings" / f"{UNEP}.yaml"
-    caplog.set_level(logging.ERROR, logger="bot.telegram.app")
-    async with running_bot(api, settings, store, holder=holder):
-        version = holder.knowledge.version
+    caplog.set_level(logging.ERROR, logger="bot.serving")
+    async with running_bot(api, settings, store, knowledge=served):
+        version = served.version
         lines = posting.read_text(encoding="utf-8").splitlines()
         lines.insert(3, "unknown_field: [unclosed")
         posting.write_text("\n".join(lines), encoding="utf-8")
@@ -564,7 +563,7 @@ async def test_an_invalid_edit_keeps_the_last_good_knowledge_and_logs_file_and_l
 
         await wait_until(reload_failed)
         answer = await ask(api, ana, "How long is the assignment in Kingston?")
-    assert holder.knowledge.version == version
+    assert served.version == version
     assert "2 years" in answer.text
     located = re.compile(rf"{re.escape(str(posting))}:\d+:\d+: \S")
     assert any(located.search(r.getMessage()) for r in caplog.records)
@@ -608,13 +607,13 @@ async def test_forget_deletes_even_when_the_button_cannot_be_acknowledged(
 async def test_a_deleted_posting_file_leaves_its_chats_answered_normally(
     api: FakeBotApi, settings: Settings, store: Store, live_knowledge: Path
 ) -> None:
-    holder = AssistantHolder(load_knowledge(live_knowledge))
+    served = KnowledgeService.load(live_knowledge)
     ana = api.user(1030, "Ana", "en")
-    async with running_bot(api, settings, store, holder=holder):
+    async with running_bot(api, settings, store, knowledge=served):
         opened = await ask(api, ana, f"/start {UNESCO}")
         assert "UNESCO – Culture Sector" in opened.text
         (live_knowledge / "postings" / f"{UNESCO}.yaml").unlink()
-        await wait_until(lambda: UNESCO not in holder.assistant.posting_ids())
+        await wait_until(lambda: UNESCO not in served.current.posting_ids())
         answer = await ask(api, ana, "What are the duties?")
         menu = await ask(api, ana, "/topics")
     assert texts("en").error not in answer.text
@@ -631,7 +630,7 @@ async def test_a_reload_does_not_hold_up_answers_while_it_indexes(
     live_knowledge: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    holder = AssistantHolder(load_knowledge(live_knowledge))
+    served = KnowledgeService.load(live_knowledge)
     indexing, go_on = threading.Event(), threading.Event()
 
     class SlowIndex(KnowledgeIndex):
@@ -644,8 +643,8 @@ async def test_a_reload_does_not_hold_up_answers_while_it_indexes(
 
     ana = api.user(1031, "Ana", "en")
     posting = live_knowledge / "postings" / f"{UNEP}.yaml"
-    async with running_bot(api, settings, store, holder=holder):
-        version = holder.knowledge.version
+    async with running_bot(api, settings, store, knowledge=served):
+        version = served.version
         monkeypatch.setattr(conversation, "KnowledgeIndex", SlowIndex)
         text = posting.read_text(encoding="utf-8")
         posting.write_text(text.replace("2 years, with", "3 years, with"), encoding="utf-8")
@@ -655,8 +654,8 @@ async def test_a_reload_does_not_hold_up_answers_while_it_indexes(
             during = await ask(api, ana, "How long is the assignment in Kingston?")
         finally:
             go_on.set()
-        assert holder.knowledge.version == version  # answered while the reload indexed
-        await wait_until(lambda: holder.knowledge.version != version)
+        assert served.version == version  # answered while the reload indexed
+        await wait_until(lambda: served.version != version)
         after = await ask(api, ana, "How long is the assignment in Kingston?")
     assert "2 years" in during.text
     assert "3 years" in after.text

@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import statistics
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -44,9 +42,8 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
-from bot.engine.conversation import Assistant
-from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.questionlog.store import MissingSecretError, Store, StoreError, WrongKeyError, open_store
+from bot.serving import KnowledgeService
 from bot.telegram import handlers as h
 from bot.telegram.admin import (
     ADMIN_COMMANDS,
@@ -55,7 +52,7 @@ from bot.telegram.admin import (
     forget_handlers,
     schedule_retention,
 )
-from bot.telegram.handlers import AssistantHolder, BotHandlers
+from bot.telegram.handlers import BotHandlers
 from bot.telegram.messages import start_wait_clock
 from bot.telegram.texts import COMMANDS, UI_LANGS, menu_commands
 
@@ -71,7 +68,6 @@ MAX_CONCURRENT_UPDATES = 16
 CONNECTION_POOL_SIZE = MAX_CONCURRENT_UPDATES + 4
 POLL_TIMEOUT_SECONDS = 30  # long-polling: Telegram holds getUpdates open this long
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
-KNOWLEDGE_SUFFIXES = (".yaml", ".yml")
 TIMINGS_KEPT = 100_000
 RELOAD_JOB = "knowledge-reload"
 AFTER_FORGET_GROUP = 1
@@ -155,74 +151,6 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             self.timings.add(time.perf_counter() - started - clock[0])
 
 
-# --- knowledge reload ---
-
-
-def knowledge_fingerprint(directory: Path) -> tuple[tuple[str, int, int, int], ...]:
-    """A cheap change detector: every knowledge file's path, size, mtime and inode."""
-    entries = []
-    for root, _, files in os.walk(directory):
-        for name in files:
-            if name.endswith(KNOWLEDGE_SUFFIXES):
-                path = os.path.join(root, name)
-                try:
-                    stat = os.stat(path)
-                except OSError:
-                    continue  # removed between listing and stat; the next check sees it
-                entries.append((path, stat.st_size, stat.st_mtime_ns, stat.st_ino))
-    return tuple(sorted(entries))
-
-
-class KnowledgeReloader:
-    """Swaps in changed knowledge once it validates; a bad edit keeps the last good one."""
-
-    def __init__(self, directory: Path, holder: AssistantHolder) -> None:
-        self.directory = directory
-        self.holder = holder
-        self._seen = knowledge_fingerprint(directory)
-        self._lock = asyncio.Lock()
-
-    async def check(self, context: ContextTypes.DEFAULT_TYPE | None = None) -> None:
-        """Reloads when a knowledge file changed since the last check (the repeating job)."""
-        if knowledge_fingerprint(self.directory) != self._seen:
-            await self.reload()
-
-    async def reload(self) -> list[str]:
-        """Loads and validates the folder now; returns the problems (empty: swapped in)."""
-        async with self._lock:
-            # Fingerprint first: an edit landing during the load is seen by the next check.
-            self._seen = knowledge_fingerprint(self.directory)
-            serving = self.holder.knowledge.version
-            try:
-                # Loading takes tens of milliseconds, indexing seconds at a thousand
-                # postings: both run in a thread so that every chat keeps being answered.
-                assistant = await asyncio.to_thread(build_assistant, self.directory, serving)
-            except KnowledgeError as error:
-                for problem in error.problems:
-                    logger.error("knowledge not reloaded: %s", problem)
-                logger.error(
-                    "knowledge reload failed with %d problem(s); still serving version %s",
-                    len(error.problems),
-                    self.holder.knowledge.version,
-                )
-                return [str(problem) for problem in error.problems]
-            if assistant is not None:
-                self.holder.swap(assistant)  # on the loop: one assignment, no update sees half
-                logger.info(
-                    "knowledge reloaded: version %s replaces %s", assistant.version, serving
-                )
-            return []
-
-
-def build_assistant(directory: Path, serving_version: str) -> Assistant | None:
-    """Loads and validates the folder and builds its engine (in a worker thread);
-    None when it holds the version already serving. Raises KnowledgeError."""
-    knowledge = load_knowledge(directory)
-    if knowledge.version == serving_version:
-        return None
-    return Assistant(knowledge)
-
-
 # --- logging hygiene ---
 
 
@@ -285,7 +213,7 @@ def quiet_http_logs() -> None:
 def build_application(
     settings: Settings,
     *,
-    assistant_holder: AssistantHolder,
+    knowledge: KnowledgeService,
     store: Store | None = None,
     rate_limiter: BaseRateLimiter[Any] | None = None,
     read_timeout: float | None = None,
@@ -315,7 +243,7 @@ def build_application(
         builder = builder.base_url(settings.telegram_base_url)
     if read_timeout is not None:
         builder = builder.read_timeout(read_timeout)
-    lifecycle = _Lifecycle(settings, assistant_holder, store)
+    lifecycle = _Lifecycle(settings, knowledge, store)
     builder = builder.post_init(lifecycle.post_init).post_shutdown(lifecycle.post_shutdown)
     app = builder.build()
     lifecycle.register(app)
@@ -325,17 +253,18 @@ def build_application(
 class _Lifecycle:
     """Opens the resources the handlers need before the first update and closes them after."""
 
-    def __init__(self, settings: Settings, holder: AssistantHolder, store: Store | None) -> None:
+    def __init__(
+        self, settings: Settings, knowledge: KnowledgeService, store: Store | None
+    ) -> None:
         self.settings = settings
-        self.holder = holder
+        self.knowledge = knowledge
         self.given_store = store
         self.bot_handlers: BotHandlers | None = None
-        self.reloader = KnowledgeReloader(settings.knowledge_dir, holder)
 
     def register(self, app: Application) -> None:  # type: ignore[type-arg]
         """Adds handlers and jobs; the store they use is attached in `post_init`."""
         self.bot_handlers = bot = BotHandlers(
-            self.holder, self.given_store, retention_days=self.settings.log_retention_days
+            self.knowledge, self.given_store, retention_days=self.settings.log_retention_days
         )
         commands: dict[str, Callable[..., Awaitable[None]]] = {
             "start": bot.start,
@@ -364,8 +293,16 @@ class _Lifecycle:
         if app.job_queue is not None:
             interval = self.settings.reload_interval_seconds
             app.job_queue.run_repeating(
-                self.reloader.check, interval=interval, first=interval, name=RELOAD_JOB
+                self._reload_if_changed, interval=interval, first=interval, name=RELOAD_JOB
             )
+
+    async def _reload_if_changed(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Picks up edited knowledge files (the repeating job); the service logs the outcome."""
+        await self.knowledge.reload_if_changed_async()
+
+    async def _reload_now(self) -> list[str]:
+        """An admin's /reload: the problems that refused it (empty: served, or unchanged)."""
+        return list((await self.knowledge.reload_async()).problems)
 
     def _admin_handlers(self, bot: BotHandlers) -> list[BaseHandler[Any, Any, Any]]:
         """The admin commands and /forget; the store is looked up when they run."""
@@ -384,7 +321,7 @@ class _Lifecycle:
                 settings=self.settings,
                 store=store,
                 unknown_command=bot.unknown_command,
-                reload_knowledge=self.reloader.reload,
+                reload_knowledge=self._reload_now,
             ),
             *forget_handlers(store=store),
         ]
@@ -487,9 +424,9 @@ def run(settings: Settings) -> None:
         redactor = RedactToken(settings.telegram_bot_token.get_secret_value())
         for handler in logging.getLogger().handlers:
             handler.addFilter(redactor)
-    holder = AssistantHolder(load_knowledge(settings.knowledge_dir))
-    app = build_application(settings, assistant_holder=holder)
-    logger.info("knowledge version %s loaded", holder.knowledge.version)
+    knowledge = KnowledgeService.load(settings.knowledge_dir)
+    app = build_application(settings, knowledge=knowledge)
+    logger.info("knowledge version %s loaded", knowledge.version)
     if settings.webhook_url:
         logger.info("webhook mode on %s:%s", settings.webhook_listen, settings.webhook_port)
         app.run_webhook(**webhook_options(settings), allowed_updates=list(ALLOWED_UPDATES))

@@ -1,7 +1,7 @@
 """Thin Telegram handlers: parse the update, ask the engine, render, reply, log.
 
 Every handler is a method of `BotHandlers`, which holds the few things they share
-(the current engine, the store, the chat states) as typed attributes instead of PTB's
+(the knowledge service, the store, the chat states) as typed attributes instead of PTB's
 untyped `bot_data`. Updates of one chat reach these handlers one at a time (see
 `ChatOrderedProcessor` in `bot.telegram.app`), so reading a chat's state, answering
 and saving the new state cannot interleave with another update of the same chat.
@@ -38,8 +38,8 @@ from bot.engine.answers import Action, Reply, SelectPosting
 from bot.engine.conversation import Assistant, Turn
 from bot.engine.render import render_html
 from bot.engine.state import ChatState, language_of
-from bot.knowledge.base import KnowledgeBase
 from bot.questionlog.store import QuestionRecord, Store, StoreError
+from bot.serving import KnowledgeService
 from bot.telegram.callbacks import ChooseLanguage, decode
 from bot.telegram.keyboards import language_keyboard, suggestions_keyboard
 from bot.telegram.messages import answer_callback, send_reply, waiting_for_telegram
@@ -50,29 +50,6 @@ logger = logging.getLogger(__name__)
 CHANNEL = "telegram"
 STATE_CACHE_SIZE = 10_000  # chats whose state is kept in memory; SQLite holds them all
 DOUBLE_TAP_SECONDS = 3.0  # a second press of the same button within this is ignored
-
-
-class AssistantHolder:
-    """The engine serving now; a knowledge reload swaps it in one assignment."""
-
-    def __init__(self, knowledge: KnowledgeBase) -> None:
-        self._assistant = Assistant(knowledge)
-
-    @property
-    def assistant(self) -> Assistant:
-        return self._assistant
-
-    @property
-    def knowledge(self) -> KnowledgeBase:
-        return self._assistant.kb
-
-    def swap(self, assistant: Assistant) -> None:
-        """Replaces the engine at once.
-
-        Building one indexes the whole knowledge (seconds at a thousand postings): the
-        caller builds it off the event loop, and only this assignment runs on it.
-        """
-        self._assistant = assistant
 
 
 class ChatStates:
@@ -189,9 +166,9 @@ class BotHandlers:
     """The bot's handlers and what they share."""
 
     def __init__(
-        self, holder: AssistantHolder, store: Store | None, *, retention_days: int
+        self, knowledge: KnowledgeService, store: Store | None, *, retention_days: int
     ) -> None:
-        self.holder = holder
+        self.knowledge = knowledge
         self.retention_days = retention_days
         self._store: Store | None = None
         self._states: ChatStates | None = None
@@ -224,7 +201,7 @@ class BotHandlers:
             return
         state = await self._state(update)
         ui = texts(state.lang)
-        assistant = self.holder.assistant
+        assistant = self.knowledge.current
         name = update.effective_user.first_name if update.effective_user else ""
         posting = context.args[0] if context.args else None
         if posting is not None and posting in assistant.posting_ids():
@@ -244,14 +221,14 @@ class BotHandlers:
         message, _ = _message_and_chat(update)
         if message is not None:
             state = await self._state(update)
-            await self._reply(message, self.holder.assistant.postings_menu(state))
+            await self._reply(message, self.knowledge.current.postings_menu(state))
 
     async def topics(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Shows the selected posting's topics as buttons (the postings when none is chosen)."""
         message, _ = _message_and_chat(update)
         if message is not None:
             state = await self._state(update)
-            await self._reply(message, self.holder.assistant.topics_menu(state))
+            await self._reply(message, self.knowledge.current.topics_menu(state))
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Explains what the bot does and lists its commands."""
@@ -297,9 +274,9 @@ class BotHandlers:
         text = _without_mention(message.text, message.get_bot().username)
         state = await self._state(update)
         if not text:
-            await self._reply(message, self.holder.assistant.postings_menu(state))
+            await self._reply(message, self.knowledge.current.postings_menu(state))
             return
-        assistant = self.holder.assistant
+        assistant = self.knowledge.current
         turn = assistant.ask(text, state)
         await self._reply(message, turn.reply, quote=chat.type != ChatType.PRIVATE)
         self._log(chat.id, state.lang, text, "question", turn.reply, assistant.version, started)
@@ -323,7 +300,7 @@ class BotHandlers:
         started = time.perf_counter()
         state = await self._state(update)
         action = decode(query.data)
-        assistant = self.holder.assistant
+        assistant = self.knowledge.current
         if self._is_double_tap(chat.id, query):
             # Telegram still waits for an answer; the first press already did the work.
             await answer_callback(query)
@@ -364,7 +341,7 @@ class BotHandlers:
         logger.debug("the stale or unknown button data: %r", query.data)
         await answer_callback(query, ui.stale_button_toast)
         await self._reply_in(
-            chat.id, query.get_bot(), self.holder.assistant.postings_menu(state), ui.stale_button
+            chat.id, query.get_bot(), self.knowledge.current.postings_menu(state), ui.stale_button
         )
 
     def _is_double_tap(self, chat_id: int, query: CallbackQuery) -> bool:
@@ -425,7 +402,7 @@ class BotHandlers:
         state = await self.states.get(chat.id, user.language_code if user else None)
         # A reload may have removed the chat's posting; no handler or engine step may trip
         # over an id the knowledge no longer has. The next save stores the cleaned state.
-        if state.posting is not None and state.posting not in self.holder.knowledge.postings:
+        if state.posting is not None and state.posting not in self.knowledge.knowledge.postings:
             state = state.with_posting(None)
         return state
 
