@@ -41,7 +41,8 @@ from bot.questionlog.store import (
 )
 from bot.serving import KnowledgeService
 from bot.telegram.app import build_application, webhook_options
-from bot.telegram.texts import COMMANDS, texts
+from bot.telegram.menu import COMMANDS
+from bot.texts import ui_texts
 from tests.fake_bot_api import BOT_USERNAME, FakeBotApi, FakeUser, SentMessage
 
 REPO = Path(__file__).resolve().parents[1]
@@ -237,14 +238,15 @@ async def test_start_greets_in_german_for_a_german_telegram(
     assert reply.text.startswith("Hallo Jonas!")
 
 
-async def test_the_command_menu_is_registered_in_english_and_german(
+async def test_the_command_menu_is_registered_in_every_language(
     api: FakeBotApi, bot: Application
 ) -> None:
     english = api.commands[("default", "")]
-    german = api.commands[("default", "de")]
     assert [c["command"] for c in english] == [c.name for c in COMMANDS if c.in_menu]
-    assert [c["command"] for c in german] == [c["command"] for c in english]
-    assert german[0]["description"] != english[0]["description"]
+    for lang in ("de", "fr", "es"):
+        other = api.commands[("default", lang)]
+        assert [c["command"] for c in other] == [c["command"] for c in english]
+        assert other[0]["description"] != english[0]["description"]
 
 
 async def test_a_deep_link_opens_its_posting_and_the_next_question_is_about_it(
@@ -330,7 +332,7 @@ async def test_stickers_photos_voice_and_files_get_a_friendly_note(
     for send in (api.send_sticker, api.send_photo, api.send_voice, api.send_document):
         send(ana)
     replies = await api.wait_messages(ana.chat_id, 4)
-    assert {reply.text for reply in replies} == {texts("en").non_text}
+    assert {reply.text for reply in replies} == {ui_texts("en").non_text}
 
 
 async def test_help_privacy_language_and_unknown_commands(
@@ -342,7 +344,7 @@ async def test_help_privacy_language_and_unknown_commands(
     privacy = await ask(api, ana, "/privacy")
     assert "90 days" in privacy.text and "/forget" in privacy.text
     unknown = await ask(api, ana, "/frobnicate")
-    assert unknown.text == texts("en").unknown_command
+    assert unknown.text == ui_texts("en").unknown_command
     prompt = await ask(api, ana, "/language")
     api.press(ana, prompt.last, "Deutsch")
     await api.wait_for(
@@ -350,6 +352,38 @@ async def test_help_privacy_language_and_unknown_commands(
     )
     german_help = await ask(api, ana, "/privacy")
     assert german_help.text.startswith("Datenschutz")
+
+
+async def test_french_and_spanish_users_read_the_interface_in_their_language(
+    api: FakeBotApi, bot: Application
+) -> None:
+    marie = api.user(1017, "Marie", "fr")
+    greeting = await ask(api, marie, "/start")
+    assert greeting.text.startswith("Bonjour Marie !")
+    privacy = await ask(api, marie, "/privacy")
+    assert privacy.text.startswith("Confidentialité") and "90 jours" in privacy.text
+    prompt = await ask(api, marie, "/language")
+    assert prompt.text == ui_texts("fr").language_prompt
+    assert prompt.button_labels() == ["English", "Deutsch", "Français", "Español"]
+    api.press(marie, prompt.last, "Español")
+    await api.wait_for(
+        lambda: (
+            api.messages[(marie.chat_id, prompt.last.message_id)].text
+            == ui_texts("es").language_set
+        )
+    )
+    help_reply = await ask(api, marie, "/help")
+    assert help_reply.text.startswith("En qué puedo ayudarle")
+    assert "/forget – Borrar mis datos guardados" in help_reply.text
+    confirm = await ask(api, marie, "/forget")
+    assert confirm.text.startswith("¿Borrar todo")
+    assert confirm.button_labels() == ["Sí, borrar", "No"]
+    api.press(marie, confirm.last, "No")
+    await api.wait_for(
+        lambda: (
+            api.messages[(marie.chat_id, confirm.last.message_id)].text == "No se ha borrado nada."
+        )
+    )
 
 
 async def test_in_a_group_the_bot_answers_only_when_addressed(
@@ -400,8 +434,8 @@ async def test_a_stale_or_forged_button_gets_a_polite_answer(
     query_id = api.press(ana, menu.last, data=data)
     [*_, reply] = await api.wait_messages(ana.chat_id, 2)
     await api.wait_for(lambda: query_id in api.callback_answers)
-    assert api.callback_answers[query_id]["text"] == texts("en").stale_button_toast
-    assert reply.text.startswith(texts("en").stale_button)
+    assert api.callback_answers[query_id]["text"] == ui_texts("en").stale_button_toast
+    assert reply.text.startswith(ui_texts("en").stale_button)
     assert reply.button_labels() == [UNEP_BUTTON, UNESCO_BUTTON]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
@@ -426,7 +460,7 @@ async def test_a_double_tapped_language_button_edits_once_without_error(
     prompt = await ask(api, ana, "/language")
     ids = [api.press(ana, prompt.last, "Deutsch"), api.press(ana, prompt.last, "Deutsch")]
     await api.wait_for(lambda: set(ids) <= api.callback_answers.keys())
-    assert api.messages[(ana.chat_id, prompt.last.message_id)].text == texts("de").language_set
+    assert api.messages[(ana.chat_id, prompt.last.message_id)].text == ui_texts("de").language_set
 
 
 async def test_a_429_is_waited_out_and_the_reply_arrives_once(
@@ -457,7 +491,7 @@ async def test_a_lasting_502_is_reported_and_the_bot_keeps_running(
     api.fail_next("sendMessage", 502, times=3)  # the first try and both retries
     api.send_text(ana, "How long is the assignment in Kingston?")
     [note] = await api.wait_messages(ana.chat_id, 1)
-    assert note.text == texts("en").error
+    assert note.text == ui_texts("en").error
     assert any("error while handling message" in r.getMessage() for r in caplog.records)
     answer = await ask(api, ana, "How long is the assignment in Kingston?")
     assert "2 years" in answer.text
@@ -488,7 +522,7 @@ async def test_a_slow_button_acknowledgement_does_not_cost_the_reply(
         await api.wait_for(lambda: query_id in api.callback_answers)  # arrived, if late
         await settle(api, ana)
     assert overview.text.startswith("UNEP – Kingston")
-    assert texts("en").error not in [m.text for m in api.messages_to(ana.chat_id)]
+    assert ui_texts("en").error not in [m.text for m in api.messages_to(ana.chat_id)]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
@@ -504,7 +538,7 @@ async def test_a_failing_button_acknowledgement_does_not_cost_the_reply(
     assert query_id in api.unanswered_callbacks  # the one answer failed; none was retried
     api.expire_callback(query_id)
     assert overview.text.startswith("UNESCO – Culture Sector")
-    assert texts("en").error not in [m.text for m in api.messages_to(ana.chat_id)]
+    assert ui_texts("en").error not in [m.text for m in api.messages_to(ana.chat_id)]
     # PTB itself logs the 502's HTML page as an error; the bot has nothing to add to it.
     assert not [
         r for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("bot")
@@ -616,9 +650,9 @@ async def test_a_deleted_posting_file_leaves_its_chats_answered_normally(
         await wait_until(lambda: UNESCO not in served.current.posting_ids())
         answer = await ask(api, ana, "What are the duties?")
         menu = await ask(api, ana, "/topics")
-    assert texts("en").error not in answer.text
+    assert ui_texts("en").error not in answer.text
     assert answer.text.startswith("UNEP – Kingston, Jamaica — Duties")  # the one posting left
-    assert texts("en").error not in menu.text
+    assert ui_texts("en").error not in menu.text
     saved = await store.load_chat_state(ana.chat_id)
     assert saved is not None and saved.posting != UNESCO
 
@@ -744,7 +778,7 @@ async def test_admin_commands_are_wired_and_hidden_from_everyone_else(
         refused = await ask(api, ana, "/stats")
     assert stats.text.startswith("Question log, last 30 days")
     assert reload.text == "Knowledge reloaded."
-    assert refused.text == texts("en").unknown_command
+    assert refused.text == ui_texts("en").unknown_command
     admin_menu = [c["command"] for c in api.commands[("chat", "")]]
     assert {"stats", "reload", "help", "privacy"} <= set(admin_menu)
 
@@ -766,7 +800,7 @@ async def test_admin_commands_in_a_group_look_like_unknown_commands(
         await api.wait_messages(group.id, 6)
     replies = [m.text for m in api.messages_to(group.id)]
     assert len(replies) == 6 and "/privacy" in replies[5]  # the /help probe came next
-    assert replies[:5] == [texts("en").unknown_command] * 5
+    assert replies[:5] == [ui_texts("en").unknown_command] * 5
     assert not [text for text in replies if question in text]
     assert not api.calls_to("sendDocument")
 

@@ -53,8 +53,8 @@ from bot.telegram.admin import (
     schedule_retention,
 )
 from bot.telegram.handlers import BotHandlers
+from bot.telegram.menu import COMMANDS, UI_LANGS, menu_commands
 from bot.telegram.messages import start_wait_clock
-from bot.telegram.texts import COMMANDS, UI_LANGS, menu_commands
 
 logger = logging.getLogger(__name__)
 
@@ -274,7 +274,7 @@ class _Lifecycle:
             "language": bot.language,
             "privacy": bot.privacy,
         }
-        # The table in texts.py writes /help and the menu; /forget comes from bot.telegram.admin.
+        # The table in menu.py writes /help and the menu; /forget comes from bot.telegram.admin.
         assert set(commands) | {"forget"} == {command.name for command in COMMANDS}
         for name, callback in commands.items():
             app.add_handler(CommandHandler(name, callback, filters=h.NEW_MESSAGE))
@@ -368,8 +368,8 @@ async def register_commands(
     app: Application,  # type: ignore[type-arg]
     admin_ids: Iterable[int] = (),
 ) -> None:
-    """Registers the command menu in English (the default) and German from one table;
-    admins' private chats get the admin commands as well."""
+    """Registers the command menu in every catalogue language (English is the default)
+    from one table; admins' private chats get the admin commands as well."""
     for lang in UI_LANGS:
         commands = [BotCommand(name, description) for name, description in menu_commands(lang)]
         # English is also the menu of every language without its own.

@@ -42,8 +42,9 @@ from bot.questionlog.store import QuestionRecord, Store, StoreError
 from bot.serving import KnowledgeService
 from bot.telegram.callbacks import ChooseLanguage, decode
 from bot.telegram.keyboards import language_keyboard, suggestions_keyboard
+from bot.telegram.menu import UI_LANGS, help_text
 from bot.telegram.messages import answer_callback, send_reply, waiting_for_telegram
-from bot.telegram.texts import LANGUAGE_NAMES, UI_LANGS, fill, help_text, texts, ui_lang
+from bot.texts import LANGUAGE_NAMES, fill, ui_texts
 
 logger = logging.getLogger(__name__)
 
@@ -200,7 +201,7 @@ class BotHandlers:
         if message is None or chat is None:
             return
         state = await self._state(update)
-        ui = texts(state.lang)
+        ui = ui_texts(state.lang)
         assistant = self.knowledge.current
         name = update.effective_user.first_name if update.effective_user else ""
         posting = context.args[0] if context.args else None
@@ -242,7 +243,7 @@ class BotHandlers:
         message, _ = _message_and_chat(update)
         if message is not None:
             state = await self._state(update)
-            ui = texts(state.lang)
+            ui = ui_texts(state.lang)
             await send_reply(
                 message.get_bot(), message.chat_id, ui.language_prompt, language_keyboard()
             )
@@ -252,7 +253,7 @@ class BotHandlers:
         message, _ = _message_and_chat(update)
         if message is not None:
             state = await self._state(update)
-            text_html = fill(texts(state.lang).privacy, days=self.retention_days)
+            text_html = fill(ui_texts(state.lang).privacy, days=self.retention_days)
             await send_reply(message.get_bot(), message.chat_id, text_html)
 
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -261,7 +262,7 @@ class BotHandlers:
         if message is None or chat is None or not _command_is_for_us(message, chat):
             return
         state = await self._state(update)
-        await send_reply(message.get_bot(), message.chat_id, texts(state.lang).unknown_command)
+        await send_reply(message.get_bot(), message.chat_id, ui_texts(state.lang).unknown_command)
 
     # --- messages ---
 
@@ -287,7 +288,7 @@ class BotHandlers:
         message, _ = _message_and_chat(update)
         if message is not None:
             state = await self._state(update)
-            await send_reply(message.get_bot(), message.chat_id, texts(state.lang).non_text)
+            await send_reply(message.get_bot(), message.chat_id, ui_texts(state.lang).non_text)
 
     # --- buttons ---
 
@@ -323,8 +324,8 @@ class BotHandlers:
     ) -> None:
         new_state = ChatState(posting=state.posting, lang=language_of(lang))
         saved = await self.states.put(chat.id, new_state)
-        ui = texts(lang)
-        await answer_callback(query, LANGUAGE_NAMES[ui_lang(lang)])
+        ui = ui_texts(lang)
+        await answer_callback(query, LANGUAGE_NAMES[lang])
         text_html = ui.language_set if saved else f"{ui.language_set}\n{ui.storage_trouble}"
         try:
             with waiting_for_telegram():
@@ -335,7 +336,7 @@ class BotHandlers:
                 raise
 
     async def _stale_button(self, query: CallbackQuery, chat: Chat, state: ChatState) -> None:
-        ui = texts(state.lang)
+        ui = ui_texts(state.lang)
         # The data may be forged, i.e. typed by the user: it goes below INFO, like user texts.
         logger.info("stale or unknown button data in chat %s", self._chat_ref(chat.id))
         logger.debug("the stale or unknown button data: %r", query.data)
@@ -389,7 +390,7 @@ class BotHandlers:
         user = update.effective_user
         lang = state.lang if state else language_of(user.language_code if user else None)
         try:
-            await context.bot.send_message(chat.id, texts(lang).error)
+            await context.bot.send_message(chat.id, ui_texts(lang).error)
         except TelegramError as send_error:
             logger.warning("could not tell the user about the error in %s: %s", where, send_error)
 
