@@ -25,11 +25,9 @@ from bot.engine.conversation import Assistant, Turn
 from bot.engine.render import render_plain
 from bot.engine.state import ChatState, language_of
 from bot.serving import KnowledgeService
+from bot.texts import TerminalTexts, texts_for
 
 logger = logging.getLogger(__name__)
-
-HELP = """Commands: /postings  /topics  /lang en|de|fr|es  /help  /quit
-Type a question, or the number of a suggestion."""
 
 PROMPT = "you> "
 
@@ -57,9 +55,13 @@ class TerminalChat:
     def assistant(self) -> Assistant:
         return self.knowledge.current
 
+    @property
+    def _texts(self) -> TerminalTexts:
+        return texts_for(self.state.lang).terminal
+
     def greet(self) -> None:
         self._show(self.assistant.postings_menu(self.state))
-        print(HELP, file=self.out)
+        print(self._texts.help, file=self.out)
 
     def handle(self, line: str) -> bool:
         """Handles one input line; False when the user wants to leave."""
@@ -68,14 +70,14 @@ class TerminalChat:
             return False
         self._refresh()
         if text == "/help":
-            print(HELP, file=self.out)
+            print(self._texts.help, file=self.out)
         elif text == "/postings":
             self._show(self.assistant.postings_menu(self.state))
         elif text == "/topics":
             self._show(self.assistant.topics_menu(self.state))
         elif text.startswith("/lang"):
             self.state = ChatState(self.state.posting, language_of(text[5:].strip()))
-            print(f"language: {self.state.lang}", file=self.out)
+            print(self._texts.language_set.format(lang=self.state.lang), file=self.out)
         elif text.isdigit() and 1 <= int(text) <= len(self.suggestions):
             picked = self.suggestions[int(text) - 1]
             if not _still_served(picked, self.assistant):

@@ -1,11 +1,11 @@
 """Every word a user reads, one typed catalogue per language (en, de, fr, es).
 
 The engine's framing (`phrases`), the Telegram interface with /help and /privacy
-(`ui_texts`), the /forget flow (`forget_texts`) and the command descriptions all come
-from here; the postings' own content comes from the knowledge files. A language the
-catalogue does not have gets English. `catalogue.py` defines the sections, one module
-per language fills them, and a test holds every language to English's entries,
-placeholders and HTML tags.
+(`ui_texts`), the /forget flow (`forget_texts`), the command descriptions and the
+terminal chat's own lines all come from here; the postings' own content comes from the
+knowledge files. A language the catalogue does not have gets English. `catalogue.py`
+defines the sections, one module per language fills them, and a test holds every
+language to English's entries, placeholders and HTML tags.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from bot.texts.catalogue import (
     CommandTexts,
     ForgetTexts,
     Phrases,
+    TerminalTexts,
     Texts,
     UiTexts,
     fill,
@@ -55,6 +56,7 @@ __all__ = [
     "CommandTexts",
     "ForgetTexts",
     "Phrases",
+    "TerminalTexts",
     "Texts",
     "UiTexts",
     "fill",

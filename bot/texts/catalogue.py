@@ -89,6 +89,14 @@ class CommandTexts:
 
 
 @dataclass(frozen=True, slots=True)
+class TerminalTexts:
+    """What only the terminal chat says (plain text)."""
+
+    help: str
+    language_set: str
+
+
+@dataclass(frozen=True, slots=True)
 class Texts:
     """One language's whole catalogue."""
 
@@ -97,6 +105,7 @@ class Texts:
     ui: UiTexts
     forget: ForgetTexts
     commands: CommandTexts
+    terminal: TerminalTexts
 
 
 def fill(template: str, **values: object) -> str:

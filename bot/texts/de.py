@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from bot.texts.catalogue import CommandTexts, ForgetTexts, Phrases, Texts, UiTexts
+from bot.texts.catalogue import (
+    CommandTexts,
+    ForgetTexts,
+    Phrases,
+    TerminalTexts,
+    Texts,
+    UiTexts,
+)
 
 TEXTS = Texts(
     language_name="Deutsch",
@@ -127,5 +134,12 @@ TEXTS = Texts(
         privacy="Was gespeichert wird, wie man es löscht",
         forget="Meine gespeicherten Daten löschen",
         help="So funktioniert dieser Bot",
+    ),
+    terminal=TerminalTexts(
+        help=(
+            "Befehle: /postings  /topics  /lang en|de|fr|es  /help  /quit\n"
+            "Tippen Sie eine Frage oder die Nummer eines Vorschlags."
+        ),
+        language_set="Sprache: {lang}",
     ),
 )

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from bot.texts.catalogue import CommandTexts, ForgetTexts, Phrases, Texts, UiTexts
+from bot.texts.catalogue import (
+    CommandTexts,
+    ForgetTexts,
+    Phrases,
+    TerminalTexts,
+    Texts,
+    UiTexts,
+)
 
 TEXTS = Texts(
     language_name="English",
@@ -114,5 +121,12 @@ TEXTS = Texts(
         privacy="What is stored and how to delete it",
         forget="Delete my stored data",
         help="How this bot works",
+    ),
+    terminal=TerminalTexts(
+        help=(
+            "Commands: /postings  /topics  /lang en|de|fr|es  /help  /quit\n"
+            "Type a question, or the number of a suggestion."
+        ),
+        language_set="language: {lang}",
     ),
 )

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from bot.texts.catalogue import CommandTexts, ForgetTexts, Phrases, Texts, UiTexts
+from bot.texts.catalogue import (
+    CommandTexts,
+    ForgetTexts,
+    Phrases,
+    TerminalTexts,
+    Texts,
+    UiTexts,
+)
 
 TEXTS = Texts(
     language_name="Español",
@@ -117,5 +124,12 @@ TEXTS = Texts(
         privacy="Qué se guarda y cómo borrarlo",
         forget="Borrar mis datos guardados",
         help="Cómo funciona este bot",
+    ),
+    terminal=TerminalTexts(
+        help=(
+            "Comandos: /postings  /topics  /lang en|de|fr|es  /help  /quit\n"
+            "Escriba una pregunta o el número de una sugerencia."
+        ),
+        language_set="idioma: {lang}",
     ),
 )

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from bot.texts.catalogue import CommandTexts, ForgetTexts, Phrases, Texts, UiTexts
+from bot.texts.catalogue import (
+    CommandTexts,
+    ForgetTexts,
+    Phrases,
+    TerminalTexts,
+    Texts,
+    UiTexts,
+)
 
 TEXTS = Texts(
     language_name="Français",
@@ -125,5 +132,12 @@ TEXTS = Texts(
         privacy="Ce qui est enregistré et comment le supprimer",
         forget="Supprimer mes données enregistrées",
         help="Comment fonctionne ce bot",
+    ),
+    terminal=TerminalTexts(
+        help=(
+            "Commandes : /postings  /topics  /lang en|de|fr|es  /help  /quit\n"
+            "Tapez une question, ou le numéro d'une suggestion."
+        ),
+        language_set="langue : {lang}",
     ),
 )
