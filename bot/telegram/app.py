@@ -17,9 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import statistics
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 from urllib.parse import urlparse
@@ -54,7 +51,6 @@ from bot.telegram.admin import (
 )
 from bot.telegram.handlers import BotHandlers
 from bot.telegram.menu import COMMANDS, UI_LANGS, menu_commands
-from bot.telegram.messages import start_wait_clock
 
 logger = logging.getLogger(__name__)
 
@@ -68,38 +64,12 @@ MAX_CONCURRENT_UPDATES = 16
 CONNECTION_POOL_SIZE = MAX_CONCURRENT_UPDATES + 4
 POLL_TIMEOUT_SECONDS = 30  # long-polling: Telegram holds getUpdates open this long
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
-TIMINGS_KEPT = 100_000
 RELOAD_JOB = "knowledge-reload"
 AFTER_FORGET_GROUP = 1
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-# --- per-chat ordering and the bot's own time per update ---
-
-
-class UpdateTimings:
-    """The bot's own time per update (seconds), without the time spent awaiting Telegram."""
-
-    def __init__(self, keep: int = TIMINGS_KEPT) -> None:
-        self.seconds: deque[float] = deque(maxlen=keep)
-        self.handled = 0  # updates handled since the start, whatever `clear` removed
-
-    def add(self, seconds: float) -> None:
-        self.seconds.append(seconds)
-        self.handled += 1
-
-    def clear(self) -> None:
-        self.seconds.clear()
-
-    def median_ms(self) -> float:
-        return statistics.median(self.seconds) * 1000 if self.seconds else 0.0
-
-    def percentile_ms(self, percent: float) -> float:
-        if not self.seconds:
-            return 0.0
-        ordered = sorted(self.seconds)
-        index = min(len(ordered) - 1, round(percent / 100 * (len(ordered) - 1)))
-        return ordered[index] * 1000
+# --- per-chat ordering ---
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
@@ -109,9 +79,8 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     chat's state; no concurrency would make every chat wait for every other.
     """
 
-    def __init__(self, max_concurrent_updates: int, timings: UpdateTimings | None = None):
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
         super().__init__(max_concurrent_updates)
-        self.timings = timings
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
@@ -125,30 +94,19 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         """Awaits the update's handlers once earlier updates of its chat are done."""
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await self._timed(coroutine)
+            await coroutine
             return
         # asyncio.Lock wakes waiters first come, first served: arrival order is kept.
         lock = self._locks.setdefault(chat.id, asyncio.Lock())
         self._waiting[chat.id] = self._waiting.get(chat.id, 0) + 1
         try:
             async with lock:
-                await self._timed(coroutine)
+                await coroutine
         finally:
             self._waiting[chat.id] -= 1
             if not self._waiting[chat.id]:
                 del self._waiting[chat.id]
                 del self._locks[chat.id]
-
-    async def _timed(self, coroutine: Awaitable[Any]) -> None:
-        if self.timings is None:
-            await coroutine
-            return
-        clock = start_wait_clock()
-        started = time.perf_counter()
-        try:
-            await coroutine
-        finally:
-            self.timings.add(time.perf_counter() - started - clock[0])
 
 
 # --- logging hygiene ---
@@ -217,15 +175,15 @@ def build_application(
     store: Store | None = None,
     rate_limiter: BaseRateLimiter[Any] | None = None,
     read_timeout: float | None = None,
-    timings: UpdateTimings | None = None,
+    update_processor: ChatOrderedProcessor | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """Builds the bot.
 
     `store`: an open store the caller owns and closes; None opens one from the settings
     in `post_init` and closes it in `post_shutdown`. `rate_limiter` defaults to
     Telegram's limits with retries on 429 (tests and benchmarks relax the limits).
-    `read_timeout` overrides PTB's 5 s wait for a Bot API reply. `timings` collects
-    the bot's own time per update.
+    `read_timeout` overrides PTB's 5 s wait for a Bot API reply. `update_processor`
+    replaces the default per-chat ordered one (the benchmark's subclass times updates).
     """
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -236,7 +194,7 @@ def build_application(
         .token(token)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
-        .concurrent_updates(ChatOrderedProcessor(MAX_CONCURRENT_UPDATES, timings))
+        .concurrent_updates(update_processor or ChatOrderedProcessor())
         .connection_pool_size(CONNECTION_POOL_SIZE)
     )
     if settings.telegram_base_url:

@@ -43,7 +43,7 @@ from bot.serving import KnowledgeService
 from bot.telegram.callbacks import ChooseLanguage, decode
 from bot.telegram.keyboards import language_keyboard, suggestions_keyboard
 from bot.telegram.menu import UI_LANGS, help_text
-from bot.telegram.messages import answer_callback, send_reply, waiting_for_telegram
+from bot.telegram.messages import answer_callback, send_reply
 from bot.texts import LANGUAGE_NAMES, fill, ui_texts
 
 logger = logging.getLogger(__name__)
@@ -328,8 +328,7 @@ class BotHandlers:
         await answer_callback(query, LANGUAGE_NAMES[lang])
         text_html = ui.language_set if saved else f"{ui.language_set}\n{ui.storage_trouble}"
         try:
-            with waiting_for_telegram():
-                await query.edit_message_text(text_html)
+            await query.edit_message_text(text_html)
         except BadRequest as error:
             # A double tap edits to the same text; Telegram calls that an error, we do not.
             if "not modified" not in str(error).lower():
