@@ -2,9 +2,11 @@
 
 Suggestions are numbered; typing a number picks one, as pressing a button does on
 Telegram. Works from a pipe as well as a terminal and ends cleanly at end of input.
+Between two inputs the chat checks the knowledge folder: an edit that validates is
+answered from the next question on, as in the running bot; one that does not is
+refused with its problems logged, and the last good knowledge keeps answering.
 When the question log is configured (LOG_HASH_SECRET and LOG_ENCRYPTION_KEY), every
-question and answer-producing choice is logged with channel "terminal", like Telegram's;
-without it, the session's log lives in memory and ends with it.
+question and answer-producing choice is logged with channel "terminal", like Telegram's.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from typing import TextIO
 
 from bot.config import Settings, settings_or_exit
@@ -23,17 +24,15 @@ from bot.engine.answers import Reply, Suggestion
 from bot.engine.conversation import Assistant, Turn
 from bot.engine.render import render_plain
 from bot.engine.state import ChatState, language_of
-from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.questionlog.interface import QuestionLog
 from bot.questionlog.memory import MemoryQuestionLog
 from bot.questionlog.records import StoreError
 from bot.questionlog.startup import open_store
 from bot.reply_record import record_of_reply
+from bot.serving import KnowledgeService
+from bot.texts import TerminalTexts, texts_for
 
 logger = logging.getLogger(__name__)
-
-HELP = """Commands: /postings  /topics  /lang en|de|fr|es  /help  /quit
-Type a question, or the number of a suggestion."""
 
 PROMPT = "you> "
 
@@ -42,47 +41,67 @@ TurnListener = Callable[[str, str, Reply, float], None]
 
 
 class TerminalChat:
-    """One terminal conversation: state, the last suggestions, and the engine."""
+    """One terminal conversation: state, the last suggestions, and the knowledge served."""
 
     def __init__(
         self,
-        assistant: Assistant,
+        knowledge: KnowledgeService,
         out: TextIO,
         lang: str = "en",
         on_turn: TurnListener | None = None,
     ) -> None:
-        self.assistant = assistant
+        self.knowledge = knowledge
         self.out = out
         self.state = ChatState(lang=language_of(lang))
         self.suggestions: tuple[Suggestion, ...] = ()
         self.on_turn = on_turn
 
+    @property
+    def assistant(self) -> Assistant:
+        return self.knowledge.current
+
+    @property
+    def _texts(self) -> TerminalTexts:
+        return texts_for(self.state.lang).terminal
+
     def greet(self) -> None:
         self._show(self.assistant.postings_menu(self.state))
-        print(HELP, file=self.out)
+        print(self._texts.help, file=self.out)
 
     def handle(self, line: str) -> bool:
         """Handles one input line; False when the user wants to leave."""
         text = line.strip()
         if text in {"/quit", "/exit", "quit", "exit"}:
             return False
+        self._refresh()
         if text == "/help":
-            print(HELP, file=self.out)
+            print(self._texts.help, file=self.out)
         elif text == "/postings":
             self._show(self.assistant.postings_menu(self.state))
         elif text == "/topics":
             self._show(self.assistant.topics_menu(self.state))
         elif text.startswith("/lang"):
             self.state = ChatState(self.state.posting, language_of(text[5:].strip()))
-            print(f"language: {self.state.lang}", file=self.out)
+            print(self._texts.language_set.format(lang=self.state.lang), file=self.out)
         elif text.isdigit() and 1 <= int(text) <= len(self.suggestions):
             picked = self.suggestions[int(text) - 1]
+            if not _still_served(picked, self.assistant):
+                self._show(self.assistant.postings_menu(self.state))  # removed by a reload
+                return True
             self._take(
                 picked.label, "button", lambda: self.assistant.act(picked.action, self.state)
             )
         else:
             self._take(text, "question", lambda: self.assistant.ask(text, self.state))
         return True
+
+    def _refresh(self) -> None:
+        """Serves edited knowledge from this input on."""
+        if self.knowledge.reload_if_changed().outcome != "reloaded":
+            return
+        # The reload may have removed the chat's posting: no engine step may see its id.
+        if self.state.posting not in (None, *self.assistant.posting_ids()):
+            self.state = self.state.with_posting(None)
 
     def _take(self, said: str, kind: str, step: Callable[[], Turn]) -> None:
         started = time.perf_counter()
@@ -101,18 +120,14 @@ class TerminalChat:
         print(file=self.out)
 
 
-def load_assistant_or_exit(directory: Path) -> Assistant:
-    """Loads the knowledge into an engine, or stops with every problem listed (exit 1)."""
-    try:
-        return Assistant(load_knowledge(directory))
-    except KnowledgeError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        raise SystemExit(1) from None
+def _still_served(suggestion: Suggestion, assistant: Assistant) -> bool:
+    """Whether a suggestion shown before a reload still names a posting that exists."""
+    posting = getattr(suggestion.action, "posting", None)
+    return posting is None or posting in assistant.posting_ids()
 
 
 def run_chat(
-    assistant: Assistant | None = None,
+    knowledge: KnowledgeService | None = None,
     lines: Iterable[str] | None = None,
     out: TextIO | None = None,
     lang: str = "en",
@@ -120,14 +135,14 @@ def run_chat(
 ) -> int:
     """Runs the conversation over `lines` (default: standard input) until it ends.
 
-    Without an engine given, the knowledge and the question log come from the settings.
+    Without a knowledge service given, the knowledge and the question log come from the settings.
     """
-    if assistant is None:
+    if knowledge is None:
         settings = settings or settings_or_exit()
-        assistant = load_assistant_or_exit(settings.knowledge_dir)
+        knowledge = KnowledgeService.load_or_exit(settings.knowledge_dir)
     out = out or sys.stdout
     source = lines if lines is not None else _stdin_lines(sys.stdin.isatty())
-    return asyncio.run(_converse(assistant, out, lang, settings, source))
+    return asyncio.run(_converse(knowledge, out, lang, settings, source))
 
 
 async def _open_log(settings: Settings | None) -> QuestionLog:
@@ -143,7 +158,7 @@ async def _open_log(settings: Settings | None) -> QuestionLog:
 
 
 async def _converse(
-    assistant: Assistant,
+    knowledge: KnowledgeService,
     out: TextIO,
     lang: str,
     settings: Settings | None,
@@ -163,11 +178,11 @@ async def _converse(
                 question=said,
                 kind=kind,
                 latency_ms=elapsed_ms,
-                knowledge_version=assistant.version,
+                knowledge_version=knowledge.version,
             )
         )
 
-    chat = TerminalChat(assistant, out, lang, on_turn=log_turn)
+    chat = TerminalChat(knowledge, out, lang, on_turn=log_turn)
     lines = iter(source)
     try:
         chat.greet()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings
 from bot.engine.state import ChatState
 from bot.questionlog.interface import QuestionLog
 from bot.questionlog.keys import new_encryption_key
@@ -364,7 +364,8 @@ async def test_start_up_falls_back_to_memory_with_one_error_line_when_the_databa
     ("changes", "error"),
     [
         ({"log_hash_secret": None}, MissingSecretError),
-        ({"log_encryption_key": "not-a-key"}, MissingSecretError),
+        # A malformed key is refused even earlier, when the settings are read.
+        ({"log_encryption_key": "not-a-key"}, ConfigError),
     ],
 )
 async def test_start_up_stops_on_a_missing_or_malformed_secret_even_when_the_database_fails(

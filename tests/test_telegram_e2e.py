@@ -32,14 +32,14 @@ from bot.engine import conversation
 from bot.engine.matching import KnowledgeIndex
 from bot.engine.state import ChatState
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.loader import load_knowledge
 from bot.questionlog.keys import new_encryption_key, new_hash_secret
 from bot.questionlog.records import MissingSecretError, StoreError, WrongKeyError
 from bot.questionlog.startup import open_question_log
 from bot.questionlog.store import Store
+from bot.serving import KnowledgeService
 from bot.telegram.app import build_application, webhook_options
-from bot.telegram.handlers import AssistantHolder
-from bot.telegram.texts import COMMANDS, texts
+from bot.telegram.menu import COMMANDS
+from bot.texts import ui_texts
 from tests.fake_bot_api import BOT_USERNAME, FakeBotApi, FakeUser, SentMessage
 
 REPO = Path(__file__).resolve().parents[1]
@@ -110,16 +110,16 @@ async def running_bot(
     settings: Settings,
     store: Store | None,
     *,
-    holder: AssistantHolder | None = None,
+    knowledge: KnowledgeService | None = None,
     **options: Any,
 ) -> AsyncIterator[Application]:
     """Runs the application as `run_polling` would, lifecycle hooks included.
 
     Without a `store`, the log is chosen and opened as `jpo-bot run` does, and closed after.
     """
-    holder = holder or AssistantHolder(load_knowledge(settings.knowledge_dir))
+    knowledge = knowledge or KnowledgeService.load(settings.knowledge_dir)
     question_log = store if store is not None else await open_question_log(settings)
-    app = build_application(settings, assistant_holder=holder, question_log=question_log, **options)
+    app = build_application(settings, knowledge=knowledge, question_log=question_log, **options)
     try:
         async with app:
             await app.post_init(app)  # type: ignore[misc]
@@ -241,14 +241,15 @@ async def test_start_greets_in_german_for_a_german_telegram(
     assert reply.text.startswith("Hallo Jonas!")
 
 
-async def test_the_command_menu_is_registered_in_english_and_german(
+async def test_the_command_menu_is_registered_in_every_language(
     api: FakeBotApi, bot: Application
 ) -> None:
     english = api.commands[("default", "")]
-    german = api.commands[("default", "de")]
     assert [c["command"] for c in english] == [c.name for c in COMMANDS if c.in_menu]
-    assert [c["command"] for c in german] == [c["command"] for c in english]
-    assert german[0]["description"] != english[0]["description"]
+    for lang in ("de", "fr", "es"):
+        other = api.commands[("default", lang)]
+        assert [c["command"] for c in other] == [c["command"] for c in english]
+        assert other[0]["description"] != english[0]["description"]
 
 
 async def test_a_deep_link_opens_its_posting_and_the_next_question_is_about_it(
@@ -334,7 +335,7 @@ async def test_stickers_photos_voice_and_files_get_a_friendly_note(
     for send in (api.send_sticker, api.send_photo, api.send_voice, api.send_document):
         send(ana)
     replies = await api.wait_messages(ana.chat_id, 4)
-    assert {reply.text for reply in replies} == {texts("en").non_text}
+    assert {reply.text for reply in replies} == {ui_texts("en").non_text}
 
 
 async def test_help_privacy_language_and_unknown_commands(
@@ -346,7 +347,7 @@ async def test_help_privacy_language_and_unknown_commands(
     privacy = await ask(api, ana, "/privacy")
     assert "90 days" in privacy.text and "/forget" in privacy.text
     unknown = await ask(api, ana, "/frobnicate")
-    assert unknown.text == texts("en").unknown_command
+    assert unknown.text == ui_texts("en").unknown_command
     prompt = await ask(api, ana, "/language")
     api.press(ana, prompt.last, "Deutsch")
     await api.wait_for(
@@ -354,6 +355,38 @@ async def test_help_privacy_language_and_unknown_commands(
     )
     german_help = await ask(api, ana, "/privacy")
     assert german_help.text.startswith("Datenschutz")
+
+
+async def test_french_and_spanish_users_read_the_interface_in_their_language(
+    api: FakeBotApi, bot: Application
+) -> None:
+    marie = api.user(1017, "Marie", "fr")
+    greeting = await ask(api, marie, "/start")
+    assert greeting.text.startswith("Bonjour Marie !")
+    privacy = await ask(api, marie, "/privacy")
+    assert privacy.text.startswith("Confidentialité") and "90 jours" in privacy.text
+    prompt = await ask(api, marie, "/language")
+    assert prompt.text == ui_texts("fr").language_prompt
+    assert prompt.button_labels() == ["English", "Deutsch", "Français", "Español"]
+    api.press(marie, prompt.last, "Español")
+    await api.wait_for(
+        lambda: (
+            api.messages[(marie.chat_id, prompt.last.message_id)].text
+            == ui_texts("es").language_set
+        )
+    )
+    help_reply = await ask(api, marie, "/help")
+    assert help_reply.text.startswith("En qué puedo ayudarle")
+    assert "/forget – Borrar mis datos guardados" in help_reply.text
+    confirm = await ask(api, marie, "/forget")
+    assert confirm.text.startswith("¿Borrar todo")
+    assert confirm.button_labels() == ["Sí, borrar", "No"]
+    api.press(marie, confirm.last, "No")
+    await api.wait_for(
+        lambda: (
+            api.messages[(marie.chat_id, confirm.last.message_id)].text == "No se ha borrado nada."
+        )
+    )
 
 
 async def test_in_a_group_the_bot_answers_only_when_addressed(
@@ -404,8 +437,8 @@ async def test_a_stale_or_forged_button_gets_a_polite_answer(
     query_id = api.press(ana, menu.last, data=data)
     [*_, reply] = await api.wait_messages(ana.chat_id, 2)
     await api.wait_for(lambda: query_id in api.callback_answers)
-    assert api.callback_answers[query_id]["text"] == texts("en").stale_button_toast
-    assert reply.text.startswith(texts("en").stale_button)
+    assert api.callback_answers[query_id]["text"] == ui_texts("en").stale_button_toast
+    assert reply.text.startswith(ui_texts("en").stale_button)
     assert reply.button_labels() == [UNEP_BUTTON, UNESCO_BUTTON]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
@@ -430,7 +463,7 @@ async def test_a_double_tapped_language_button_edits_once_without_error(
     prompt = await ask(api, ana, "/language")
     ids = [api.press(ana, prompt.last, "Deutsch"), api.press(ana, prompt.last, "Deutsch")]
     await api.wait_for(lambda: set(ids) <= api.callback_answers.keys())
-    assert api.messages[(ana.chat_id, prompt.last.message_id)].text == texts("de").language_set
+    assert api.messages[(ana.chat_id, prompt.last.message_id)].text == ui_texts("de").language_set
 
 
 async def test_a_429_is_waited_out_and_the_reply_arrives_once(
@@ -461,7 +494,7 @@ async def test_a_lasting_502_is_reported_and_the_bot_keeps_running(
     api.fail_next("sendMessage", 502, times=3)  # the first try and both retries
     api.send_text(ana, "How long is the assignment in Kingston?")
     [note] = await api.wait_messages(ana.chat_id, 1)
-    assert note.text == texts("en").error
+    assert note.text == ui_texts("en").error
     assert any("error while handling message" in r.getMessage() for r in caplog.records)
     answer = await ask(api, ana, "How long is the assignment in Kingston?")
     assert "2 years" in answer.text
@@ -492,7 +525,7 @@ async def test_a_slow_button_acknowledgement_does_not_cost_the_reply(
         await api.wait_for(lambda: query_id in api.callback_answers)  # arrived, if late
         await settle(api, ana)
     assert overview.text.startswith("UNEP – Kingston")
-    assert texts("en").error not in [m.text for m in api.messages_to(ana.chat_id)]
+    assert ui_texts("en").error not in [m.text for m in api.messages_to(ana.chat_id)]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
@@ -508,7 +541,7 @@ async def test_a_failing_button_acknowledgement_does_not_cost_the_reply(
     assert query_id in api.unanswered_callbacks  # the one answer failed; none was retried
     api.expire_callback(query_id)
     assert overview.text.startswith("UNESCO – Culture Sector")
-    assert texts("en").error not in [m.text for m in api.messages_to(ana.chat_id)]
+    assert ui_texts("en").error not in [m.text for m in api.messages_to(ana.chat_id)]
     # PTB itself logs the 502's HTML page as an error; the bot has nothing to add to it.
     assert not [
         r for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("bot")
@@ -532,15 +565,15 @@ async def test_the_chosen_posting_survives_a_restart(api: FakeBotApi, settings: 
 async def test_an_edited_knowledge_file_is_served_without_restart(
     api: FakeBotApi, settings: Settings, store: Store, live_knowledge: Path
 ) -> None:
-    holder = AssistantHolder(load_knowledge(live_knowledge))
+    served = KnowledgeService.load(live_knowledge)
     ana = api.user(1022, "Ana", "en")
     posting = live_knowledge / "postings" / f"{UNEP}.yaml"
-    async with running_bot(api, settings, store, holder=holder):
-        old_version = holder.knowledge.version
+    async with running_bot(api, settings, store, knowledge=served):
+        old_version = served.version
         text = posting.read_text(encoding="utf-8")
         assert "2 years, with the possibility" in text
         posting.write_text(text.replace("2 years, with", "3 years, with"), encoding="utf-8")
-        await wait_until(lambda: holder.knowledge.version != old_version)
+        await wait_until(lambda: served.version != old_version)
         answer = await ask(api, ana, "How long is the assignment in Kingston?")
     assert "3 years" in answer.text
 
@@ -552,12 +585,12 @@ async def test_an_invalid_edit_keeps_the_last_good_knowledge_and_logs_file_and_l
     live_knowledge: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    holder = AssistantHolder(load_knowledge(live_knowledge))
+    served = KnowledgeService.load(live_knowledge)
     ana = api.user(1023, "Ana", "en")
     posting = live_knowledge / "postings" / f"{UNEP}.yaml"
-    caplog.set_level(logging.ERROR, logger="bot.telegram.app")
-    async with running_bot(api, settings, store, holder=holder):
-        version = holder.knowledge.version
+    caplog.set_level(logging.ERROR, logger="bot.serving")
+    async with running_bot(api, settings, store, knowledge=served):
+        version = served.version
         lines = posting.read_text(encoding="utf-8").splitlines()
         lines.insert(3, "unknown_field: [unclosed")
         posting.write_text("\n".join(lines), encoding="utf-8")
@@ -567,7 +600,7 @@ async def test_an_invalid_edit_keeps_the_last_good_knowledge_and_logs_file_and_l
 
         await wait_until(reload_failed)
         answer = await ask(api, ana, "How long is the assignment in Kingston?")
-    assert holder.knowledge.version == version
+    assert served.version == version
     assert "2 years" in answer.text
     located = re.compile(rf"{re.escape(str(posting))}:\d+:\d+: \S")
     assert any(located.search(r.getMessage()) for r in caplog.records)
@@ -611,18 +644,18 @@ async def test_forget_deletes_even_when_the_button_cannot_be_acknowledged(
 async def test_a_deleted_posting_file_leaves_its_chats_answered_normally(
     api: FakeBotApi, settings: Settings, store: Store, live_knowledge: Path
 ) -> None:
-    holder = AssistantHolder(load_knowledge(live_knowledge))
+    served = KnowledgeService.load(live_knowledge)
     ana = api.user(1030, "Ana", "en")
-    async with running_bot(api, settings, store, holder=holder):
+    async with running_bot(api, settings, store, knowledge=served):
         opened = await ask(api, ana, f"/start {UNESCO}")
         assert "UNESCO – Culture Sector" in opened.text
         (live_knowledge / "postings" / f"{UNESCO}.yaml").unlink()
-        await wait_until(lambda: UNESCO not in holder.assistant.posting_ids())
+        await wait_until(lambda: UNESCO not in served.current.posting_ids())
         answer = await ask(api, ana, "What are the duties?")
         menu = await ask(api, ana, "/topics")
-    assert texts("en").error not in answer.text
+    assert ui_texts("en").error not in answer.text
     assert answer.text.startswith("UNEP – Kingston, Jamaica — Duties")  # the one posting left
-    assert texts("en").error not in menu.text
+    assert ui_texts("en").error not in menu.text
     saved = await store.load_chat_state(ana.chat_id)
     assert saved is not None and ChatState.from_json(saved).posting != UNESCO
 
@@ -634,7 +667,7 @@ async def test_a_reload_does_not_hold_up_answers_while_it_indexes(
     live_knowledge: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    holder = AssistantHolder(load_knowledge(live_knowledge))
+    served = KnowledgeService.load(live_knowledge)
     indexing, go_on = threading.Event(), threading.Event()
 
     class SlowIndex(KnowledgeIndex):
@@ -647,8 +680,8 @@ async def test_a_reload_does_not_hold_up_answers_while_it_indexes(
 
     ana = api.user(1031, "Ana", "en")
     posting = live_knowledge / "postings" / f"{UNEP}.yaml"
-    async with running_bot(api, settings, store, holder=holder):
-        version = holder.knowledge.version
+    async with running_bot(api, settings, store, knowledge=served):
+        version = served.version
         monkeypatch.setattr(conversation, "KnowledgeIndex", SlowIndex)
         text = posting.read_text(encoding="utf-8")
         posting.write_text(text.replace("2 years, with", "3 years, with"), encoding="utf-8")
@@ -658,8 +691,8 @@ async def test_a_reload_does_not_hold_up_answers_while_it_indexes(
             during = await ask(api, ana, "How long is the assignment in Kingston?")
         finally:
             go_on.set()
-        assert holder.knowledge.version == version  # answered while the reload indexed
-        await wait_until(lambda: holder.knowledge.version != version)
+        assert served.version == version  # answered while the reload indexed
+        await wait_until(lambda: served.version != version)
         after = await ask(api, ana, "How long is the assignment in Kingston?")
     assert "2 years" in during.text
     assert "3 years" in after.text
@@ -748,7 +781,7 @@ async def test_admin_commands_are_wired_and_hidden_from_everyone_else(
         refused = await ask(api, ana, "/stats")
     assert stats.text.startswith("Question log, last 30 days")
     assert reload.text == "Knowledge reloaded."
-    assert refused.text == texts("en").unknown_command
+    assert refused.text == ui_texts("en").unknown_command
     admin_menu = [c["command"] for c in api.commands[("chat", "")]]
     assert {"stats", "reload", "help", "privacy"} <= set(admin_menu)
 
@@ -770,7 +803,7 @@ async def test_admin_commands_in_a_group_look_like_unknown_commands(
         await api.wait_messages(group.id, 6)
     replies = [m.text for m in api.messages_to(group.id)]
     assert len(replies) == 6 and "/privacy" in replies[5]  # the /help probe came next
-    assert replies[:5] == [texts("en").unknown_command] * 5
+    assert replies[:5] == [ui_texts("en").unknown_command] * 5
     assert not [text for text in replies if question in text]
     assert not api.calls_to("sendDocument")
 

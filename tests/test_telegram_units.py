@@ -29,8 +29,9 @@ from bot.telegram.keyboards import (
     short_label,
     suggestions_keyboard,
 )
+from bot.telegram.menu import COMMANDS, UI_LANGS, help_text, menu_commands
 from bot.telegram.messages import MAX_MESSAGE_LENGTH, send_reply, split_html, visible_length
-from bot.telegram.texts import COMMANDS, UI_LANGS, help_text, menu_commands, texts, ui_lang
+from bot.texts import ui_texts
 from tests.fake_bot_api import ApiError, _checked_markup, parse_html, utf16_length
 
 # --- callback data ---
@@ -259,15 +260,15 @@ def test_language_buttons_decode_to_language_choices() -> None:
 # --- texts ---
 
 
-@pytest.mark.parametrize("lang", ["en", "de"])
+@pytest.mark.parametrize("lang", UI_LANGS)
 def test_every_ui_text_is_valid_telegram_html(lang: str) -> None:
-    ui = texts(lang)
+    ui = ui_texts(lang)
     for name in ui.__dataclass_fields__:
         template = getattr(ui, name)
         parse_html(template.format(name="Ana", days=365))
 
 
-@pytest.mark.parametrize("lang", ["en", "de"])
+@pytest.mark.parametrize("lang", UI_LANGS)
 def test_help_lists_every_command_of_the_table(lang: str) -> None:
     text_html = help_text(lang)
     parse_html(text_html)
@@ -275,18 +276,24 @@ def test_help_lists_every_command_of_the_table(lang: str) -> None:
         assert f"/{command.name} " in text_html
 
 
-def test_the_menu_comes_from_the_same_table_in_both_languages() -> None:
-    english, german = menu_commands("en"), menu_commands("de")
-    assert [name for name, _ in english] == [name for name, _ in german]
+def test_the_menu_comes_from_the_same_table_in_every_language() -> None:
+    english = menu_commands("en")
     assert {"start", "help", "privacy"} <= {name for name, _ in english}
-    assert all(1 <= len(description) <= 256 for _, description in english + german)
+    for lang in UI_LANGS:
+        menu = menu_commands(lang)
+        assert [name for name, _ in menu] == [name for name, _ in english]
+        assert all(1 <= len(description) <= 256 for _, description in menu)
 
 
 @pytest.mark.parametrize(
-    ("code", "expected"), [("de", "de"), ("en", "en"), ("fr", "en"), (None, "en"), ("es", "en")]
+    ("code", "expected"),
+    [("de", "de"), ("en", "en"), ("fr", "fr"), ("es", "es"), (None, "en"), ("it", "en")],
 )
-def test_german_stays_german_everything_else_is_english(code: str | None, expected: str) -> None:
-    assert ui_lang(code) == expected
+def test_each_language_gets_its_own_texts_and_any_other_english(
+    code: str | None, expected: str
+) -> None:
+    assert ui_texts(code) is ui_texts(expected)
+    assert len({ui_texts(lang).language_set for lang in UI_LANGS}) == len(UI_LANGS)
 
 
 # What /privacy must say: each item bot.questionlog.store keeps, and that the answers are not kept.
@@ -323,14 +330,46 @@ PRIVACY_FACTS: dict[str, tuple[str, ...]] = {
         "nach 30 Tagen",
         "/forget",
     ),
+    "fr": (
+        "son texte (chiffré)",
+        "l'heure",
+        "le type de réponse",
+        "le poste et le thème",
+        "score de correspondance",
+        "libellés des boutons proposés",
+        "la langue",
+        "le temps mis pour répondre",
+        "version des connaissances",
+        "réponses elles-mêmes ne sont pas enregistrées",
+        "le poste et la langue choisis",
+        "clé pseudonyme",
+        "après 30 jours",
+        "/forget",
+    ),
+    "es": (
+        "su texto (cifrado)",
+        "la hora",
+        "el tipo de respuesta",
+        "puesto y el tema",
+        "puntuación de coincidencia",
+        "etiquetas de los botones ofrecidos",
+        "el idioma",
+        "cuánto tardó la respuesta",
+        "versión de los conocimientos",
+        "respuestas en sí no se guardan",
+        "puesto y el idioma elegidos",
+        "clave seudónima",
+        "a los 30 días",
+        "/forget",
+    ),
 }
 
 
-@pytest.mark.parametrize("lang", ["en", "de"])
+@pytest.mark.parametrize("lang", UI_LANGS)
 def test_privacy_names_exactly_what_is_stored_for_how_long_and_how_to_delete_it(
     lang: str,
 ) -> None:
-    privacy = parse_html(texts(lang).privacy.format(days=30))
+    privacy = parse_html(ui_texts(lang).privacy.format(days=30))
     missing = [fact for fact in PRIVACY_FACTS[lang] if fact not in privacy]
     assert not missing
     assert "answers I give" not in privacy and "meine Antworten" not in privacy

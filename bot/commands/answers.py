@@ -22,7 +22,8 @@ from bot.evaluation import (
     report,
 )
 from bot.knowledge.schema import LANGS
-from bot.terminal import load_assistant_or_exit, run_chat
+from bot.serving import KnowledgeService
+from bot.terminal import run_chat
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -55,9 +56,13 @@ def _knowledge_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge folder")
 
 
-def _assistant(args: argparse.Namespace) -> Assistant:
+def _knowledge(args: argparse.Namespace) -> KnowledgeService:
     directory = args.knowledge or settings_or_exit().knowledge_dir
-    return load_assistant_or_exit(directory)
+    return KnowledgeService.load_or_exit(directory)
+
+
+def _assistant(args: argparse.Namespace) -> Assistant:
+    return _knowledge(args).current
 
 
 def _ask(args: argparse.Namespace) -> int:
@@ -149,4 +154,4 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
-    return run_chat(_assistant(args), lang=args.lang)
+    return run_chat(_knowledge(args), lang=args.lang)

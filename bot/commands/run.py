@@ -47,16 +47,16 @@ def run_command(args: argparse.Namespace) -> int:
         )
         return 2
 
-    from bot.knowledge.loader import KnowledgeError
     from bot.questionlog.records import MissingSecretError, WrongKeyError
+    from bot.serving import KnowledgeUnavailable
     from bot.telegram.app import run
 
     try:
         run(settings)
-    except KnowledgeError as error:
+    except KnowledgeUnavailable as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
-        print(f"the knowledge in {settings.knowledge_dir} cannot be loaded", file=sys.stderr)
+        print(error, file=sys.stderr)
         return 1
     except (MissingSecretError, WrongKeyError) as error:
         # The only log errors that reach here: on any other, the bot uses the in-memory log.

@@ -29,9 +29,9 @@ from bot.engine.answers import (
 )
 from bot.engine.matching import Analysis, FaqKey, KnowledgeIndex, PassageHit
 from bot.engine.state import ChatState
-from bot.i18n import phrases
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Content
+from bot.texts import phrases
 
 MAX_QUESTION_CHARS = 600
 TOPIC_THRESHOLD = 50.0

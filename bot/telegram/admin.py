@@ -54,6 +54,7 @@ from bot.questionlog import views as log_views
 from bot.questionlog.interface import QuestionLog
 from bot.questionlog.records import StoreError
 from bot.telegram.messages import answer_callback
+from bot.texts import ForgetTexts, forget_texts
 
 logger = logging.getLogger(__name__)
 
@@ -208,55 +209,11 @@ async def _send(update: Update, text: str) -> None:
 
 # --- /forget ----------------------------------------------------------------------------
 
-FORGET_TEXTS: dict[str, dict[str, str]] = {
-    "en": {
-        "ask": "Delete everything this bot has stored about this chat: your logged questions "
-        "and your selected posting? This cannot be undone.",
-        "yes": "Yes, delete",
-        "no": "No",
-        "done": "Done: {n} stored item(s) deleted.",
-        "kept": "Nothing was deleted.",
-        "failed": "Sorry, deleting failed. Please try /forget again later.",
-        "private": "Please send /forget in your private chat with the bot.",
-    },
-    "de": {
-        "ask": "Alles löschen, was dieser Bot zu diesem Chat gespeichert hat: Ihre "
-        "protokollierten Fragen und die gewählte Stelle? Das lässt sich nicht rückgängig "
-        "machen.",
-        "yes": "Ja, löschen",
-        "no": "Nein",
-        "done": "Erledigt: {n} gespeicherte Einträge gelöscht.",
-        "kept": "Es wurde nichts gelöscht.",
-        "failed": "Das Löschen ist leider fehlgeschlagen. Bitte später erneut /forget senden.",
-        "private": "Bitte senden Sie /forget im privaten Chat mit dem Bot.",
-    },
-    "fr": {
-        "ask": "Supprimer tout ce que ce bot a enregistré sur cette conversation : vos "
-        "questions enregistrées et le poste choisi ? Cette action est définitive.",
-        "yes": "Oui, supprimer",
-        "no": "Non",
-        "done": "C'est fait : {n} élément(s) supprimé(s).",
-        "kept": "Rien n'a été supprimé.",
-        "failed": "La suppression a échoué. Veuillez réessayer /forget plus tard.",
-        "private": "Veuillez envoyer /forget dans votre conversation privée avec le bot.",
-    },
-    "es": {
-        "ask": "¿Borrar todo lo que este bot ha guardado sobre este chat: sus preguntas "
-        "registradas y el puesto elegido? No se puede deshacer.",
-        "yes": "Sí, borrar",
-        "no": "No",
-        "done": "Hecho: {n} elemento(s) borrado(s).",
-        "kept": "No se ha borrado nada.",
-        "failed": "No se pudo borrar. Vuelva a intentar /forget más tarde.",
-        "private": "Envíe /forget en su chat privado con el bot.",
-    },
-}
-
 
 def forget_handlers(*, question_log: QuestionLog) -> list[BaseHandler[Any, Any, Any]]:
     """/forget asks for confirmation with two buttons; "yes" deletes the chat's records."""
 
-    async def texts_for(update: Update) -> dict[str, str]:
+    async def texts_for(update: Update) -> ForgetTexts:
         chat = update.effective_chat
         lang: str | None = None
         if chat is not None:
@@ -268,7 +225,7 @@ def forget_handlers(*, question_log: QuestionLog) -> list[BaseHandler[Any, Any, 
         if lang is None:
             user = update.effective_user
             lang = language_of(user.language_code if user else None)
-        return FORGET_TEXTS.get(lang, FORGET_TEXTS["en"])
+        return forget_texts(lang)
 
     async def ask(update: Update, context: Context) -> None:
         """Asks whether to delete the chat's stored data."""
@@ -277,17 +234,17 @@ def forget_handlers(*, question_log: QuestionLog) -> list[BaseHandler[Any, Any, 
             return
         texts = await texts_for(update)
         if chat.type != ChatType.PRIVATE:
-            await message.reply_text(texts["private"], parse_mode=None)
+            await message.reply_text(texts.private, parse_mode=None)
             return
         keyboard = InlineKeyboardMarkup(
             [
                 [
-                    InlineKeyboardButton(texts["yes"], callback_data=FORGET_YES),
-                    InlineKeyboardButton(texts["no"], callback_data=FORGET_NO),
+                    InlineKeyboardButton(texts.yes, callback_data=FORGET_YES),
+                    InlineKeyboardButton(texts.no, callback_data=FORGET_NO),
                 ]
             ]
         )
-        await message.reply_text(texts["ask"], reply_markup=keyboard, parse_mode=None)
+        await message.reply_text(texts.ask, reply_markup=keyboard, parse_mode=None)
 
     async def confirm(update: Update, context: Context) -> None:
         """Deletes the chat's records on "yes", keeps them on "no"."""
@@ -299,14 +256,14 @@ def forget_handlers(*, question_log: QuestionLog) -> list[BaseHandler[Any, Any, 
         await answer_callback(query)
         texts = await texts_for(update)
         if query.data != FORGET_YES or chat.type != ChatType.PRIVATE:
-            await _edit(query, texts["kept"])
+            await _edit(query, texts.kept)
             return
         try:
             deleted = await question_log.forget(chat.id)
         except StoreError:
-            await _edit(query, texts["failed"])
+            await _edit(query, texts.failed)
             return
-        await _edit(query, texts["done"].format(n=deleted))
+        await _edit(query, texts.done.format(n=deleted))
 
     return [
         CommandHandler("forget", ask, filters=NEW_MESSAGE),

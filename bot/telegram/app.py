@@ -20,12 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import statistics
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -47,10 +42,9 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
-from bot.engine.conversation import Assistant
-from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.questionlog.interface import QuestionLog
 from bot.questionlog.startup import open_question_log
+from bot.serving import KnowledgeService
 from bot.telegram import handlers as h
 from bot.telegram.admin import (
     ADMIN_COMMANDS,
@@ -59,9 +53,8 @@ from bot.telegram.admin import (
     forget_handlers,
     schedule_retention,
 )
-from bot.telegram.handlers import AssistantHolder, BotHandlers
-from bot.telegram.messages import start_wait_clock
-from bot.telegram.texts import COMMANDS, UI_LANGS, menu_commands
+from bot.telegram.handlers import BotHandlers
+from bot.telegram.menu import COMMANDS, UI_LANGS, menu_commands
 
 logger = logging.getLogger(__name__)
 
@@ -75,39 +68,12 @@ MAX_CONCURRENT_UPDATES = 16
 CONNECTION_POOL_SIZE = MAX_CONCURRENT_UPDATES + 4
 POLL_TIMEOUT_SECONDS = 30  # long-polling: Telegram holds getUpdates open this long
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
-KNOWLEDGE_SUFFIXES = (".yaml", ".yml")
-TIMINGS_KEPT = 100_000
 RELOAD_JOB = "knowledge-reload"
 AFTER_FORGET_GROUP = 1
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-# --- per-chat ordering and the bot's own time per update ---
-
-
-class UpdateTimings:
-    """The bot's own time per update (seconds), without the time spent awaiting Telegram."""
-
-    def __init__(self, keep: int = TIMINGS_KEPT) -> None:
-        self.seconds: deque[float] = deque(maxlen=keep)
-        self.handled = 0  # updates handled since the start, whatever `clear` removed
-
-    def add(self, seconds: float) -> None:
-        self.seconds.append(seconds)
-        self.handled += 1
-
-    def clear(self) -> None:
-        self.seconds.clear()
-
-    def median_ms(self) -> float:
-        return statistics.median(self.seconds) * 1000 if self.seconds else 0.0
-
-    def percentile_ms(self, percent: float) -> float:
-        if not self.seconds:
-            return 0.0
-        ordered = sorted(self.seconds)
-        index = min(len(ordered) - 1, round(percent / 100 * (len(ordered) - 1)))
-        return ordered[index] * 1000
+# --- per-chat ordering ---
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
@@ -117,9 +83,8 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     chat's state; no concurrency would make every chat wait for every other.
     """
 
-    def __init__(self, max_concurrent_updates: int, timings: UpdateTimings | None = None):
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
         super().__init__(max_concurrent_updates)
-        self.timings = timings
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
@@ -133,98 +98,19 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         """Awaits the update's handlers once earlier updates of its chat are done."""
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await self._timed(coroutine)
+            await coroutine
             return
         # asyncio.Lock wakes waiters first come, first served: arrival order is kept.
         lock = self._locks.setdefault(chat.id, asyncio.Lock())
         self._waiting[chat.id] = self._waiting.get(chat.id, 0) + 1
         try:
             async with lock:
-                await self._timed(coroutine)
+                await coroutine
         finally:
             self._waiting[chat.id] -= 1
             if not self._waiting[chat.id]:
                 del self._waiting[chat.id]
                 del self._locks[chat.id]
-
-    async def _timed(self, coroutine: Awaitable[Any]) -> None:
-        if self.timings is None:
-            await coroutine
-            return
-        clock = start_wait_clock()
-        started = time.perf_counter()
-        try:
-            await coroutine
-        finally:
-            self.timings.add(time.perf_counter() - started - clock[0])
-
-
-# --- knowledge reload ---
-
-
-def knowledge_fingerprint(directory: Path) -> tuple[tuple[str, int, int, int], ...]:
-    """A cheap change detector: every knowledge file's path, size, mtime and inode."""
-    entries = []
-    for root, _, files in os.walk(directory):
-        for name in files:
-            if name.endswith(KNOWLEDGE_SUFFIXES):
-                path = os.path.join(root, name)
-                try:
-                    stat = os.stat(path)
-                except OSError:
-                    continue  # removed between listing and stat; the next check sees it
-                entries.append((path, stat.st_size, stat.st_mtime_ns, stat.st_ino))
-    return tuple(sorted(entries))
-
-
-class KnowledgeReloader:
-    """Swaps in changed knowledge once it validates; a bad edit keeps the last good one."""
-
-    def __init__(self, directory: Path, holder: AssistantHolder) -> None:
-        self.directory = directory
-        self.holder = holder
-        self._seen = knowledge_fingerprint(directory)
-        self._lock = asyncio.Lock()
-
-    async def check(self, context: ContextTypes.DEFAULT_TYPE | None = None) -> None:
-        """Reloads when a knowledge file changed since the last check (the repeating job)."""
-        if knowledge_fingerprint(self.directory) != self._seen:
-            await self.reload()
-
-    async def reload(self) -> list[str]:
-        """Loads and validates the folder now; returns the problems (empty: swapped in)."""
-        async with self._lock:
-            # Fingerprint first: an edit landing during the load is seen by the next check.
-            self._seen = knowledge_fingerprint(self.directory)
-            serving = self.holder.knowledge.version
-            try:
-                # Loading takes tens of milliseconds, indexing seconds at a thousand
-                # postings: both run in a thread so that every chat keeps being answered.
-                assistant = await asyncio.to_thread(build_assistant, self.directory, serving)
-            except KnowledgeError as error:
-                for problem in error.problems:
-                    logger.error("knowledge not reloaded: %s", problem)
-                logger.error(
-                    "knowledge reload failed with %d problem(s); still serving version %s",
-                    len(error.problems),
-                    self.holder.knowledge.version,
-                )
-                return [str(problem) for problem in error.problems]
-            if assistant is not None:
-                self.holder.swap(assistant)  # on the loop: one assignment, no update sees half
-                logger.info(
-                    "knowledge reloaded: version %s replaces %s", assistant.version, serving
-                )
-            return []
-
-
-def build_assistant(directory: Path, serving_version: str) -> Assistant | None:
-    """Loads and validates the folder and builds its engine (in a worker thread);
-    None when it holds the version already serving. Raises KnowledgeError."""
-    knowledge = load_knowledge(directory)
-    if knowledge.version == serving_version:
-        return None
-    return Assistant(knowledge)
 
 
 # --- logging hygiene ---
@@ -289,19 +175,19 @@ def quiet_http_logs() -> None:
 def build_application(
     settings: Settings,
     *,
-    assistant_holder: AssistantHolder,
+    knowledge: KnowledgeService,
     question_log: QuestionLog,
     rate_limiter: BaseRateLimiter[Any] | None = None,
     read_timeout: float | None = None,
-    timings: UpdateTimings | None = None,
+    update_processor: ChatOrderedProcessor | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """Builds the bot.
 
     `question_log`: the open log (`open_question_log`) the caller owns and closes; the
     application flushes it at shutdown. `rate_limiter` defaults to
     Telegram's limits with retries on 429 (tests and benchmarks relax the limits).
-    `read_timeout` overrides PTB's 5 s wait for a Bot API reply. `timings` collects
-    the bot's own time per update.
+    `read_timeout` overrides PTB's 5 s wait for a Bot API reply. `update_processor`
+    replaces the default per-chat ordered one (the benchmark's subclass times updates).
     """
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -312,14 +198,14 @@ def build_application(
         .token(token)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
-        .concurrent_updates(ChatOrderedProcessor(MAX_CONCURRENT_UPDATES, timings))
+        .concurrent_updates(update_processor or ChatOrderedProcessor())
         .connection_pool_size(CONNECTION_POOL_SIZE)
     )
     if settings.telegram_base_url:
         builder = builder.base_url(settings.telegram_base_url)
     if read_timeout is not None:
         builder = builder.read_timeout(read_timeout)
-    lifecycle = _Lifecycle(settings, assistant_holder, question_log)
+    lifecycle = _Lifecycle(settings, knowledge, question_log)
     builder = builder.post_init(lifecycle.post_init).post_shutdown(lifecycle.post_shutdown)
     app = builder.build()
     lifecycle.register(app)
@@ -330,17 +216,16 @@ class _Lifecycle:
     """Wires handlers and jobs around the one question log; flushes the log at shutdown."""
 
     def __init__(
-        self, settings: Settings, holder: AssistantHolder, question_log: QuestionLog
+        self, settings: Settings, knowledge: KnowledgeService, question_log: QuestionLog
     ) -> None:
         self.settings = settings
-        self.holder = holder
+        self.knowledge = knowledge
         self.question_log = question_log
-        self.reloader = KnowledgeReloader(settings.knowledge_dir, holder)
 
     def register(self, app: Application) -> None:  # type: ignore[type-arg]
         """Adds handlers and jobs."""
         bot = BotHandlers(
-            self.holder, self.question_log, retention_days=self.settings.log_retention_days
+            self.knowledge, self.question_log, retention_days=self.settings.log_retention_days
         )
         commands: dict[str, Callable[..., Awaitable[None]]] = {
             "start": bot.start,
@@ -350,7 +235,7 @@ class _Lifecycle:
             "language": bot.language,
             "privacy": bot.privacy,
         }
-        # The table in texts.py writes /help and the menu; /forget comes from bot.telegram.admin.
+        # The table in menu.py writes /help and the menu; /forget comes from bot.telegram.admin.
         assert set(commands) | {"forget"} == {command.name for command in COMMANDS}
         for name, callback in commands.items():
             app.add_handler(CommandHandler(name, callback, filters=h.NEW_MESSAGE))
@@ -369,9 +254,17 @@ class _Lifecycle:
         if app.job_queue is not None:
             interval = self.settings.reload_interval_seconds
             app.job_queue.run_repeating(
-                self.reloader.check, interval=interval, first=interval, name=RELOAD_JOB
+                self._reload_if_changed, interval=interval, first=interval, name=RELOAD_JOB
             )
             schedule_retention(app.job_queue, self.question_log, self.settings.log_retention_days)
+
+    async def _reload_if_changed(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Picks up edited knowledge files (the repeating job); the service logs the outcome."""
+        await self.knowledge.reload_if_changed_async()
+
+    async def _reload_now(self) -> list[str]:
+        """An admin's /reload: the problems that refused it (empty: served, or unchanged)."""
+        return list((await self.knowledge.reload_async()).problems)
 
     def _admin_handlers(self, bot: BotHandlers) -> list[BaseHandler[Any, Any, Any]]:
         """The admin commands and /forget."""
@@ -380,7 +273,7 @@ class _Lifecycle:
                 settings=self.settings,
                 question_log=self.question_log,
                 unknown_command=bot.unknown_command,
-                reload_knowledge=self.reloader.reload,
+                reload_knowledge=self._reload_now,
             ),
             *forget_handlers(question_log=self.question_log),
         ]
@@ -398,8 +291,8 @@ async def register_commands(
     app: Application,  # type: ignore[type-arg]
     admin_ids: Iterable[int] = (),
 ) -> None:
-    """Registers the command menu in English (the default) and German from one table;
-    admins' private chats get the admin commands as well."""
+    """Registers the command menu in every catalogue language (English is the default)
+    from one table; admins' private chats get the admin commands as well."""
     for lang in UI_LANGS:
         commands = [BotCommand(name, description) for name, description in menu_commands(lang)]
         # English is also the menu of every language without its own.
@@ -454,8 +347,8 @@ def run(settings: Settings) -> None:
         redactor = RedactToken(settings.telegram_bot_token.get_secret_value())
         for handler in logging.getLogger().handlers:
             handler.addFilter(redactor)
-    holder = AssistantHolder(load_knowledge(settings.knowledge_dir))
-    logger.info("knowledge version %s loaded", holder.knowledge.version)
+    knowledge = KnowledgeService.load(settings.knowledge_dir)
+    logger.info("knowledge version %s loaded", knowledge.version)
     # PTB runs on the current event loop; the log's writer task must live on that loop,
     # so the log is opened on it first and closed on it after PTB has shut down.
     loop = asyncio.new_event_loop()
@@ -463,7 +356,7 @@ def run(settings: Settings) -> None:
     try:
         question_log = loop.run_until_complete(open_question_log(settings))
         try:
-            app = build_application(settings, assistant_holder=holder, question_log=question_log)
+            app = build_application(settings, knowledge=knowledge, question_log=question_log)
             _run_until_stopped(app, settings)
         finally:
             loop.run_until_complete(question_log.close())

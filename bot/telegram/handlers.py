@@ -1,7 +1,7 @@
 """Thin Telegram handlers: parse the update, ask the engine, render, reply, log.
 
 Every handler is a method of `BotHandlers`, which holds the few things they share
-(the current engine, the question log, the chat states) as typed attributes instead of PTB's
+(the knowledge service, the question log, the chat states) as typed attributes instead of PTB's
 untyped `bot_data`. Updates of one chat reach these handlers one at a time (see
 `ChatOrderedProcessor` in `bot.telegram.app`), so reading a chat's state, answering
 and saving the new state cannot interleave with another update of the same chat.
@@ -38,43 +38,21 @@ from bot.engine.answers import Action, Reply, SelectPosting
 from bot.engine.conversation import Assistant, Turn
 from bot.engine.render import render_html
 from bot.engine.state import ChatState, language_of
-from bot.knowledge.base import KnowledgeBase
 from bot.questionlog.interface import QuestionLog
 from bot.questionlog.records import StoreError
 from bot.reply_record import record_of_reply
+from bot.serving import KnowledgeService
 from bot.telegram.callbacks import ChooseLanguage, decode
 from bot.telegram.keyboards import language_keyboard, suggestions_keyboard
-from bot.telegram.messages import answer_callback, send_reply, waiting_for_telegram
-from bot.telegram.texts import LANGUAGE_NAMES, UI_LANGS, fill, help_text, texts, ui_lang
+from bot.telegram.menu import UI_LANGS, help_text
+from bot.telegram.messages import answer_callback, send_reply
+from bot.texts import LANGUAGE_NAMES, fill, ui_texts
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 STATE_CACHE_SIZE = 10_000  # chats whose state is kept in memory; SQLite holds them all
 DOUBLE_TAP_SECONDS = 3.0  # a second press of the same button within this is ignored
-
-
-class AssistantHolder:
-    """The engine serving now; a knowledge reload swaps it in one assignment."""
-
-    def __init__(self, knowledge: KnowledgeBase) -> None:
-        self._assistant = Assistant(knowledge)
-
-    @property
-    def assistant(self) -> Assistant:
-        return self._assistant
-
-    @property
-    def knowledge(self) -> KnowledgeBase:
-        return self._assistant.kb
-
-    def swap(self, assistant: Assistant) -> None:
-        """Replaces the engine at once.
-
-        Building one indexes the whole knowledge (seconds at a thousand postings): the
-        caller builds it off the event loop, and only this assignment runs on it.
-        """
-        self._assistant = assistant
 
 
 class ChatStates:
@@ -183,9 +161,9 @@ class BotHandlers:
     """The bot's handlers and what they share."""
 
     def __init__(
-        self, holder: AssistantHolder, question_log: QuestionLog, *, retention_days: int
+        self, knowledge: KnowledgeService, question_log: QuestionLog, *, retention_days: int
     ) -> None:
-        self.holder = holder
+        self.knowledge = knowledge
         self.question_log = question_log
         self.states = ChatStates(question_log)
         self.retention_days = retention_days
@@ -199,8 +177,8 @@ class BotHandlers:
         if message is None or chat is None:
             return
         state = await self._state(update)
-        ui = texts(state.lang)
-        assistant = self.holder.assistant
+        ui = ui_texts(state.lang)
+        assistant = self.knowledge.current
         name = update.effective_user.first_name if update.effective_user else ""
         posting = context.args[0] if context.args else None
         if posting is not None and posting in assistant.posting_ids():
@@ -220,14 +198,14 @@ class BotHandlers:
         message, _ = _message_and_chat(update)
         if message is not None:
             state = await self._state(update)
-            await self._reply(message, self.holder.assistant.postings_menu(state))
+            await self._reply(message, self.knowledge.current.postings_menu(state))
 
     async def topics(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Shows the selected posting's topics as buttons (the postings when none is chosen)."""
         message, _ = _message_and_chat(update)
         if message is not None:
             state = await self._state(update)
-            await self._reply(message, self.holder.assistant.topics_menu(state))
+            await self._reply(message, self.knowledge.current.topics_menu(state))
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Explains what the bot does and lists its commands."""
@@ -241,7 +219,7 @@ class BotHandlers:
         message, _ = _message_and_chat(update)
         if message is not None:
             state = await self._state(update)
-            ui = texts(state.lang)
+            ui = ui_texts(state.lang)
             await send_reply(
                 message.get_bot(), message.chat_id, ui.language_prompt, language_keyboard()
             )
@@ -251,7 +229,7 @@ class BotHandlers:
         message, _ = _message_and_chat(update)
         if message is not None:
             state = await self._state(update)
-            text_html = fill(texts(state.lang).privacy, days=self.retention_days)
+            text_html = fill(ui_texts(state.lang).privacy, days=self.retention_days)
             await send_reply(message.get_bot(), message.chat_id, text_html)
 
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -260,7 +238,7 @@ class BotHandlers:
         if message is None or chat is None or not _command_is_for_us(message, chat):
             return
         state = await self._state(update)
-        await send_reply(message.get_bot(), message.chat_id, texts(state.lang).unknown_command)
+        await send_reply(message.get_bot(), message.chat_id, ui_texts(state.lang).unknown_command)
 
     # --- messages ---
 
@@ -273,9 +251,9 @@ class BotHandlers:
         text = _without_mention(message.text, message.get_bot().username)
         state = await self._state(update)
         if not text:
-            await self._reply(message, self.holder.assistant.postings_menu(state))
+            await self._reply(message, self.knowledge.current.postings_menu(state))
             return
-        assistant = self.holder.assistant
+        assistant = self.knowledge.current
         turn = assistant.ask(text, state)
         await self._reply(message, turn.reply, quote=chat.type != ChatType.PRIVATE)
         self._log(chat.id, state.lang, text, "question", turn.reply, assistant.version, started)
@@ -286,7 +264,7 @@ class BotHandlers:
         message, _ = _message_and_chat(update)
         if message is not None:
             state = await self._state(update)
-            await send_reply(message.get_bot(), message.chat_id, texts(state.lang).non_text)
+            await send_reply(message.get_bot(), message.chat_id, ui_texts(state.lang).non_text)
 
     # --- buttons ---
 
@@ -299,7 +277,7 @@ class BotHandlers:
         started = time.perf_counter()
         state = await self._state(update)
         action = decode(query.data)
-        assistant = self.holder.assistant
+        assistant = self.knowledge.current
         if self._is_double_tap(chat.id, query):
             # Telegram still waits for an answer; the first press already did the work.
             await answer_callback(query)
@@ -322,25 +300,24 @@ class BotHandlers:
     ) -> None:
         new_state = ChatState(posting=state.posting, lang=language_of(lang))
         saved = await self.states.put(chat.id, new_state)
-        ui = texts(lang)
-        await answer_callback(query, LANGUAGE_NAMES[ui_lang(lang)])
+        ui = ui_texts(lang)
+        await answer_callback(query, LANGUAGE_NAMES[lang])
         text_html = ui.language_set if saved else f"{ui.language_set}\n{ui.storage_trouble}"
         try:
-            with waiting_for_telegram():
-                await query.edit_message_text(text_html)
+            await query.edit_message_text(text_html)
         except BadRequest as error:
             # A double tap edits to the same text; Telegram calls that an error, we do not.
             if "not modified" not in str(error).lower():
                 raise
 
     async def _stale_button(self, query: CallbackQuery, chat: Chat, state: ChatState) -> None:
-        ui = texts(state.lang)
+        ui = ui_texts(state.lang)
         # The data may be forged, i.e. typed by the user: it goes below INFO, like user texts.
         logger.info("stale or unknown button data in chat %s", self._chat_ref(chat.id))
         logger.debug("the stale or unknown button data: %r", query.data)
         await answer_callback(query, ui.stale_button_toast)
         await self._reply_in(
-            chat.id, query.get_bot(), self.holder.assistant.postings_menu(state), ui.stale_button
+            chat.id, query.get_bot(), self.knowledge.current.postings_menu(state), ui.stale_button
         )
 
     def _is_double_tap(self, chat_id: int, query: CallbackQuery) -> bool:
@@ -388,7 +365,7 @@ class BotHandlers:
         user = update.effective_user
         lang = state.lang if state else language_of(user.language_code if user else None)
         try:
-            await context.bot.send_message(chat.id, texts(lang).error)
+            await context.bot.send_message(chat.id, ui_texts(lang).error)
         except TelegramError as send_error:
             logger.warning("could not tell the user about the error in %s: %s", where, send_error)
 
@@ -401,7 +378,7 @@ class BotHandlers:
         state = await self.states.get(chat.id, user.language_code if user else None)
         # A reload may have removed the chat's posting; no handler or engine step may trip
         # over an id the knowledge no longer has. The next save stores the cleaned state.
-        if state.posting is not None and state.posting not in self.holder.knowledge.postings:
+        if state.posting is not None and state.posting not in self.knowledge.knowledge.postings:
             state = state.with_posting(None)
         return state
 

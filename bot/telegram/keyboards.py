@@ -14,7 +14,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.engine.answers import Suggestion
 from bot.telegram.callbacks import ButtonAction, CallbackDataTooLong, ChooseLanguage, encode
-from bot.telegram.texts import LANGUAGE_NAMES, UI_LANGS
+from bot.telegram.menu import UI_LANGS
+from bot.texts import LANGUAGE_NAMES
 
 logger = logging.getLogger(__name__)
 

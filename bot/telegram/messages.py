@@ -1,4 +1,4 @@
-"""Sending HTML replies the way Telegram accepts them: split, delivered once, timed.
+"""Sending HTML replies the way Telegram accepts them: split, and delivered once.
 
 Telegram limits a message to 4096 characters *after* entity parsing, so the length that
 counts is the visible text: tags removed, `&amp;` counted as one character, characters
@@ -22,11 +22,7 @@ import asyncio
 import html
 import logging
 import re
-import time
 from bisect import bisect_right
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from itertools import accumulate
 
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, ReplyParameters
@@ -161,30 +157,6 @@ def html_to_plain(text_html: str) -> str:
     return html.unescape(_strip_tags(text_html))
 
 
-# --- time spent waiting for Telegram, so the bot's own time per update can be measured ---
-
-_TELEGRAM_WAIT: ContextVar[list[float] | None] = ContextVar("telegram_wait", default=None)
-
-
-def start_wait_clock() -> list[float]:
-    """Starts counting, for the current update's task, the seconds spent awaiting Telegram."""
-    clock = [0.0]
-    _TELEGRAM_WAIT.set(clock)
-    return clock
-
-
-@contextmanager
-def waiting_for_telegram() -> Iterator[None]:
-    """Adds the time of the enclosed Bot API call to the current update's wait clock."""
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        clock = _TELEGRAM_WAIT.get()
-        if clock is not None:
-            clock[0] += time.perf_counter() - started
-
-
 # --- delivery ---
 
 
@@ -224,19 +196,18 @@ async def _send_part(
     """Sends one part, retrying server errors but never a timeout; None if it timed out."""
     for attempt in range(NETWORK_RETRIES + 1):
         try:
-            with waiting_for_telegram():
-                return await bot.send_message(
-                    chat_id=chat_id,
-                    text=part,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=reply_markup,
-                    # Quoting is a courtesy: a question deleted meanwhile must not stop the answer.
-                    reply_parameters=(
-                        ReplyParameters(reply_to, allow_sending_without_reply=True)
-                        if reply_to is not None
-                        else None
-                    ),
-                )
+            return await bot.send_message(
+                chat_id=chat_id,
+                text=part,
+                parse_mode=ParseMode.HTML,
+                reply_markup=reply_markup,
+                # Quoting is a courtesy: a question deleted meanwhile must not stop the answer.
+                reply_parameters=(
+                    ReplyParameters(reply_to, allow_sending_without_reply=True)
+                    if reply_to is not None
+                    else None
+                ),
+            )
         except TimedOut:
             # The request may have reached Telegram; retrying could show the message twice.
             logger.warning("sendMessage timed out; not retrying, it may have been delivered")
@@ -252,13 +223,12 @@ async def _send_part(
                 len(part),
                 error,
             )
-            with waiting_for_telegram():
-                return await bot.send_message(
-                    chat_id=chat_id,
-                    text=html_to_plain(part),
-                    parse_mode=None,
-                    reply_markup=reply_markup,
-                )
+            return await bot.send_message(
+                chat_id=chat_id,
+                text=html_to_plain(part),
+                parse_mode=None,
+                reply_markup=reply_markup,
+            )
         except NetworkError as error:
             if attempt == NETWORK_RETRIES:
                 raise
@@ -268,8 +238,7 @@ async def _send_part(
                 attempt + 1,
                 NETWORK_RETRIES,
             )
-            with waiting_for_telegram():
-                await asyncio.sleep(NETWORK_RETRY_DELAY_SECONDS * (attempt + 1))
+            await asyncio.sleep(NETWORK_RETRY_DELAY_SECONDS * (attempt + 1))
     return None
 
 
@@ -281,8 +250,7 @@ async def answer_callback(query: CallbackQuery, text: str | None = None) -> bool
     5xx must not cost the user the reply itself, so the error is logged and dropped.
     """
     try:
-        with waiting_for_telegram():
-            await query.answer(text)
+        await query.answer(text)
     except TelegramError as error:
         logger.warning("could not answer a callback query (%s: %s)", type(error).__name__, error)
         return False

@@ -1,0 +1,115 @@
+"""The shape of a language's catalogue: every word a user reads, in typed, frozen sections.
+
+Each language module (`en`, `de`, `fr`, `es`) fills one `Texts`; a test checks that
+every language has every entry, with the same placeholders and the same HTML tags as
+English. Placeholders are `{name}` fields; UI texts are trusted HTML templates whose
+values `fill` escapes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+
+@dataclass(frozen=True, slots=True)
+class Phrases:
+    """The engine's framing around the postings' content; `{…}` fields are filled by the engine."""
+
+    not_stated: str
+    not_stated_programme: str
+    clarify_heading: str
+    clarify_text: str
+    fallback_heading: str
+    fallback_text: str
+    empty_heading: str
+    empty_text: str
+    too_long_note: str
+    did_you_mean_heading: str
+    did_you_mean_text: str
+    programme_block: str
+    programme_heading: str
+    found_in: str
+    postings_heading: str
+    postings_text: str
+    topics_heading: str
+    topics_text: str
+    full_topic: str
+    elsewhere: str
+    only_posting: str
+    not_stated_short: str
+    detail_not_stated: str
+
+
+@dataclass(frozen=True, slots=True)
+class UiTexts:
+    """What only the Telegram door says (HTML templates, placeholders in braces)."""
+
+    greeting: str
+    greeting_posting: str
+    unknown_posting_link: str
+    help_intro: str
+    help_commands_title: str
+    help_groups: str
+    privacy: str
+    non_text: str
+    error: str
+    unknown_command: str
+    language_prompt: str
+    language_set: str
+    stale_button: str
+    stale_button_toast: str
+    storage_trouble: str
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetTexts:
+    """The /forget flow: the question, its two buttons and the outcomes (plain text)."""
+
+    ask: str
+    yes: str
+    no: str
+    done: str
+    kept: str
+    failed: str
+    private: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommandTexts:
+    """The description of each candidate command, for /help and the command menu."""
+
+    start: str
+    postings: str
+    topics: str
+    language: str
+    privacy: str
+    forget: str
+    help: str
+
+
+@dataclass(frozen=True, slots=True)
+class TerminalTexts:
+    """What only the terminal chat says (plain text)."""
+
+    help: str
+    language_set: str
+
+
+@dataclass(frozen=True, slots=True)
+class Texts:
+    """One language's whole catalogue."""
+
+    language_name: str  # the language's name in itself, for the language buttons
+    phrases: Phrases
+    ui: UiTexts
+    forget: ForgetTexts
+    commands: CommandTexts
+    terminal: TerminalTexts
+
+
+def fill(template: str, **values: object) -> str:
+    """Fills a trusted HTML template with escaped values (Telegram rejects a stray `<`)."""
+    return template.format(
+        **{key: escape(str(value), quote=False) for key, value in values.items()}
+    )

@@ -1,0 +1,145 @@
+"""Every word a user reads, in German."""
+
+from __future__ import annotations
+
+from bot.texts.catalogue import (
+    CommandTexts,
+    ForgetTexts,
+    Phrases,
+    TerminalTexts,
+    Texts,
+    UiTexts,
+)
+
+TEXTS = Texts(
+    language_name="Deutsch",
+    phrases=Phrases(
+        not_stated="Dazu sagt die Ausschreibung nichts. Bitte wenden Sie sich an {contact}.",
+        not_stated_programme=(
+            "Dazu habe ich keine Programminformationen. Bitte wenden Sie sich an {contact}."
+        ),
+        clarify_heading="Welche Stelle meinen Sie?",
+        clarify_text="Die Antwort hängt von der Stelle ab. Bitte wählen Sie eine aus:",
+        fallback_heading="Ich helfe nur bei den JPO-Stellen",
+        fallback_text=(
+            "Ich beantworte Fragen zu diesen JPO-Ausschreibungen: Aufgaben, "
+            "Voraussetzungen, Sprachen, Weiterbildung, Dauer, Dienstort, "
+            "Lebensbedingungen und Bewerbung. Fragen Sie zum Beispiel: „Welche Sprachen "
+            "brauche ich?“"
+        ),
+        empty_heading="Bitte stellen Sie eine Frage",
+        empty_text="Zum Beispiel: „Was wären meine Aufgaben bei UNEP?“",
+        too_long_note="Ihre Nachricht war lang; ich habe den ersten Teil gelesen.",
+        did_you_mean_heading="Meinten Sie …?",
+        did_you_mean_text="Ich bin nicht sicher, wonach Sie fragen:",
+        programme_block="JPO-Programm (Programminformation des BFIO)",
+        programme_heading="JPO-Programm",
+        found_in="Aus „{topic}“",
+        postings_heading="JPO-Stellen",
+        postings_text="Wählen Sie eine Stelle aus:",
+        topics_heading="{posting}: Themen",
+        topics_text="Was möchten Sie wissen?",
+        full_topic="„{topic}“ ganz",
+        elsewhere=(
+            "Die gewählte Ausschreibung ({posting}) erwähnt das nicht; die Antwort oben "
+            "stammt aus der Ausschreibung in der Überschrift."
+        ),
+        only_posting="Nur diese Ausschreibung nennt das; {others}: keine Angabe.",
+        not_stated_short="Keine Angabe in der Ausschreibung.",
+        detail_not_stated=(
+            "„{words}“ erwähnt die Ausschreibung nicht; oben steht, was sie zum Thema sagt."
+        ),
+    ),
+    ui=UiTexts(
+        greeting=(
+            "Hallo {name}! 👋 Ich beantworte Fragen zu den Stellen für Junior "
+            "Professional Officers (JPO), die das BFIO ausschreibt.\n"
+            "\n"
+            "Wählen Sie unten eine Stelle oder fragen Sie einfach in eigenen Worten — "
+            "zum Beispiel <i>„Wie lange dauert der Einsatz?“</i>"
+        ),
+        greeting_posting=(
+            "Hallo {name}! 👋 Hier ist die Stelle, die Sie geöffnet haben. Fragen Sie mich dazu."
+        ),
+        unknown_posting_link=(
+            "Diese Stelle kenne ich nicht (mehr). Zu diesen Stellen kann ich Auskunft geben:"
+        ),
+        help_intro=(
+            "<b>Wobei ich helfe</b>\n"
+            "Fragen Sie in eigenen Worten, auf Deutsch oder Englisch, zu einer "
+            "JPO-Stelle: Aufgaben, Anforderungen, Dienstort, Dauer, Bewerbung … Braucht "
+            "eine Frage eine Stelle, frage ich nach, welche Sie meinen. Was eine "
+            "Ausschreibung nicht sagt, sage ich Ihnen offen und nenne das BFIO als "
+            "Ansprechpartner."
+        ),
+        help_commands_title="<b>Befehle</b>",
+        help_groups=(
+            "In einer Gruppe erwähnen Sie mich oder antworten auf eine meiner Nachrichten."
+        ),
+        privacy=(
+            "<b>Datenschutz</b>\n"
+            "<b>Was gespeichert wird</b>, um die Antworten zu verbessern: zu jeder "
+            "Frage, die Sie senden, und jeder Schaltfläche, die Sie tippen, der Text "
+            "(verschlüsselt), die Uhrzeit, die Art der Antwort, die betroffene Stelle "
+            "und das Thema, der Trefferwert, die Beschriftungen der angebotenen "
+            "Schaltflächen, die Sprache, die Antwortzeit und die Version des "
+            "Wissensstands. Die Antworten selbst werden nicht gespeichert. Zu diesem "
+            "Chat, damit ich ihn mir merke: die gewählte Stelle und Sprache und eine "
+            "Frage, die auf die Wahl einer Stelle wartet (verschlüsselt). Alles steht "
+            "unter einem pseudonymen Schlüssel dieses Chats, nie unter Ihrer "
+            "Telegram-ID oder Ihrem Namen.\n"
+            "<b>Wie lange:</b> Die Einträge zu Fragen und Schaltflächen werden nach "
+            "{days} Tagen gelöscht, Stelle und Sprache des Chats nach {days} Tagen ohne "
+            "Nutzung.\n"
+            "<b>Wie Sie löschen:</b> Senden Sie /forget im privaten Chat mit mir und "
+            "bestätigen Sie: Die Einträge sowie Stelle und Sprache des Chats werden "
+            "sofort gelöscht.\n"
+            "Fragen zu Ihren Daten: das BFIO, Ansprechpartner des JPO-Programms."
+        ),
+        non_text="Ich kann nur Text lesen. Bitte tippen Sie Ihre Frage. 🙂",
+        error=(
+            "Entschuldigung, bei mir ist etwas schiefgegangen. Bitte versuchen Sie es "
+            "gleich noch einmal."
+        ),
+        unknown_command="Diesen Befehl kenne ich nicht. /help zeigt, was ich kann.",
+        language_prompt="Wählen Sie Ihre Sprache:",
+        language_set="Ab jetzt antworte ich auf Deutsch.",
+        stale_button=(
+            "Diese Schaltfläche stammt aus einer älteren Version dieses Chats. Hier "
+            "sind die aktuellen Stellen:"
+        ),
+        stale_button_toast="Diese Schaltfläche ist veraltet.",
+        storage_trouble=(
+            "(Ich konnte Ihre Wahl nicht speichern; eventuell müssen Sie später neu wählen.)"
+        ),
+    ),
+    forget=ForgetTexts(
+        ask=(
+            "Alles löschen, was dieser Bot zu diesem Chat gespeichert hat: Ihre "
+            "protokollierten Fragen und die gewählte Stelle? Das lässt sich nicht "
+            "rückgängig machen."
+        ),
+        yes="Ja, löschen",
+        no="Nein",
+        done="Erledigt: {n} gespeicherte Einträge gelöscht.",
+        kept="Es wurde nichts gelöscht.",
+        failed="Das Löschen ist leider fehlgeschlagen. Bitte später erneut /forget senden.",
+        private="Bitte senden Sie /forget im privaten Chat mit dem Bot.",
+    ),
+    commands=CommandTexts(
+        start="Starten und eine Stelle wählen",
+        postings="Die Stellen anzeigen",
+        topics="Themen der gewählten Stelle",
+        language="Sprache ändern",
+        privacy="Was gespeichert wird, wie man es löscht",
+        forget="Meine gespeicherten Daten löschen",
+        help="So funktioniert dieser Bot",
+    ),
+    terminal=TerminalTexts(
+        help=(
+            "Befehle: /postings  /topics  /lang en|de|fr|es  /help  /quit\n"
+            "Tippen Sie eine Frage oder die Nummer eines Vorschlags."
+        ),
+        language_set="Sprache: {lang}",
+    ),
+)

@@ -1,0 +1,132 @@
+"""Every word a user reads, in English."""
+
+from __future__ import annotations
+
+from bot.texts.catalogue import (
+    CommandTexts,
+    ForgetTexts,
+    Phrases,
+    TerminalTexts,
+    Texts,
+    UiTexts,
+)
+
+TEXTS = Texts(
+    language_name="English",
+    phrases=Phrases(
+        not_stated="The posting does not say anything about this. Please ask {contact}.",
+        not_stated_programme=(
+            "The programme information I have does not cover this. Please ask {contact}."
+        ),
+        clarify_heading="Which posting do you mean?",
+        clarify_text="Your question depends on the posting. Please choose one:",
+        fallback_heading="I can only help with the JPO postings",
+        fallback_text=(
+            "I answer questions about these JPO postings: duties, eligibility, "
+            "languages, training, duration, duty station, living conditions and how to "
+            "apply. Ask me, for example, “Which languages do I need?”"
+        ),
+        empty_heading="Please type a question",
+        empty_text="For example: “What would I do in the UNEP job?”",
+        too_long_note="Your message was long; I read its first part.",
+        did_you_mean_heading="Did you mean …?",
+        did_you_mean_text="I am not sure which of these you are asking about:",
+        programme_block="JPO programme (BFIO programme information)",
+        programme_heading="JPO programme",
+        found_in="From “{topic}”",
+        postings_heading="JPO postings",
+        postings_text="Choose a posting to ask about:",
+        topics_heading="{posting}: topics",
+        topics_text="What would you like to know?",
+        full_topic="All of “{topic}”",
+        elsewhere=(
+            "The posting you selected ({posting}) does not mention this; the answer "
+            "above is from the posting named in its heading."
+        ),
+        only_posting="Only this posting states it; {others}: not stated.",
+        not_stated_short="The posting does not say.",
+        detail_not_stated=(
+            "The posting does not mention “{words}”; above is what it says on this topic."
+        ),
+    ),
+    ui=UiTexts(
+        greeting=(
+            "Hello {name}! 👋 I answer questions about the Junior Professional Officer "
+            "(JPO) postings that BFIO advertises.\n"
+            "\n"
+            "Choose a posting below, or just ask in your own words — for example "
+            "<i>“How long is the assignment?”</i>"
+        ),
+        greeting_posting=(
+            "Hello {name}! 👋 Here is the posting you opened. Ask me anything about it."
+        ),
+        unknown_posting_link=(
+            "I don't know that posting (any more). Here are the postings I can tell you about:"
+        ),
+        help_intro=(
+            "<b>How I can help</b>\n"
+            "Ask about a JPO posting in your own words, in English or German: duties, "
+            "requirements, duty station, duration, how to apply … When a question needs "
+            "a posting, I ask which one you mean. What a posting does not say, I tell "
+            "you honestly and name BFIO as the contact."
+        ),
+        help_commands_title="<b>Commands</b>",
+        help_groups="In a group, mention me or reply to one of my messages.",
+        privacy=(
+            "<b>Privacy</b>\n"
+            "<b>What is stored</b>, to improve the answers: for each question you send "
+            "or button you press, its text (encrypted), the time, the kind of answer it "
+            "got, the posting and topic it was about, the match score, the labels of "
+            "the buttons offered, the language, how long the answer took and the "
+            "knowledge version. The answers themselves are not stored. For this chat, "
+            "so that I remember it: the selected posting and language, and a question "
+            "waiting for you to choose a posting (encrypted). All of it is filed under "
+            "a pseudonymous key of this chat, never your Telegram id or name.\n"
+            "<b>For how long:</b> the records of questions and buttons are deleted "
+            "after {days} days, the chat's posting and language after {days} days "
+            "without use.\n"
+            "<b>How to delete it:</b> send /forget in your private chat with me and "
+            "confirm: the records and the chat's posting and language are deleted at "
+            "once.\n"
+            "Questions about your data: BFIO, the JPO programme's contact."
+        ),
+        non_text="I can only read text. Please type your question. 🙂",
+        error="Sorry, something went wrong on my side. Please try again in a moment.",
+        unknown_command="I don't know that command. /help lists what I can do.",
+        language_prompt="Choose your language:",
+        language_set="From now on I answer in English.",
+        stale_button=(
+            "That button belongs to an older version of this chat. Here are the current postings:"
+        ),
+        stale_button_toast="This button is out of date.",
+        storage_trouble="(I could not save your choice; you may need to choose again later.)",
+    ),
+    forget=ForgetTexts(
+        ask=(
+            "Delete everything this bot has stored about this chat: your logged "
+            "questions and your selected posting? This cannot be undone."
+        ),
+        yes="Yes, delete",
+        no="No",
+        done="Done: {n} stored item(s) deleted.",
+        kept="Nothing was deleted.",
+        failed="Sorry, deleting failed. Please try /forget again later.",
+        private="Please send /forget in your private chat with the bot.",
+    ),
+    commands=CommandTexts(
+        start="Start and choose a posting",
+        postings="Show the postings",
+        topics="Topics of the chosen posting",
+        language="Change the language",
+        privacy="What is stored and how to delete it",
+        forget="Delete my stored data",
+        help="How this bot works",
+    ),
+    terminal=TerminalTexts(
+        help=(
+            "Commands: /postings  /topics  /lang en|de|fr|es  /help  /quit\n"
+            "Type a question, or the number of a suggestion."
+        ),
+        language_set="language: {lang}",
+    ),
+)

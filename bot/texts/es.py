@@ -1,0 +1,135 @@
+"""Every word a user reads, in Spanish."""
+
+from __future__ import annotations
+
+from bot.texts.catalogue import (
+    CommandTexts,
+    ForgetTexts,
+    Phrases,
+    TerminalTexts,
+    Texts,
+    UiTexts,
+)
+
+TEXTS = Texts(
+    language_name="Español",
+    phrases=Phrases(
+        not_stated="La convocatoria no lo indica. Consulte a {contact}.",
+        not_stated_programme="La información del programa no lo indica. Consulte a {contact}.",
+        clarify_heading="¿A qué puesto se refiere?",
+        clarify_text="La respuesta depende del puesto. Elija uno:",
+        fallback_heading="Solo puedo ayudar con los puestos JPO",
+        fallback_text=(
+            "Respondo preguntas sobre estos puestos JPO: funciones, requisitos, "
+            "idiomas, formación, duración, lugar de destino, condiciones de vida y "
+            "solicitud."
+        ),
+        empty_heading="Escriba una pregunta",
+        empty_text="Por ejemplo: «¿Qué idiomas se necesitan?»",
+        too_long_note="Su mensaje era largo; he leído la primera parte.",
+        did_you_mean_heading="¿Quiso decir …?",
+        did_you_mean_text="No estoy seguro de qué pregunta:",
+        programme_block="Programa JPO (información del BFIO)",
+        programme_heading="Programa JPO",
+        found_in="De «{topic}»",
+        postings_heading="Puestos JPO",
+        postings_text="Elija un puesto:",
+        topics_heading="{posting}: temas",
+        topics_text="¿Qué desea saber?",
+        full_topic="«{topic}» completo",
+        elsewhere=(
+            "La convocatoria elegida ({posting}) no lo menciona; la respuesta de arriba "
+            "es de la convocatoria del título."
+        ),
+        only_posting="Solo esta convocatoria lo indica; {others}: no se indica.",
+        not_stated_short="La convocatoria no lo indica.",
+        detail_not_stated=(
+            "La convocatoria no menciona «{words}»; arriba, lo que dice sobre el tema."
+        ),
+    ),
+    ui=UiTexts(
+        greeting=(
+            "¡Hola, {name}! 👋 Respondo preguntas sobre los puestos de Junior "
+            "Professional Officer (JPO) que publica el BFIO.\n"
+            "\n"
+            "Elija un puesto abajo o pregunte con sus propias palabras; por ejemplo, "
+            "<i>«¿Cuánto dura la asignación?»</i>"
+        ),
+        greeting_posting=(
+            "¡Hola, {name}! 👋 Este es el puesto que ha abierto. Pregúnteme lo que quiera sobre él."
+        ),
+        unknown_posting_link=(
+            "No conozco ese puesto (o ya no existe). Estos son los puestos sobre los "
+            "que puedo informarle:"
+        ),
+        help_intro=(
+            "<b>En qué puedo ayudarle</b>\n"
+            "Pregunte con sus propias palabras sobre un puesto JPO, en español (para "
+            "los temas más comunes), en inglés o en alemán: funciones, requisitos, "
+            "lugar de destino, duración, cómo presentar la solicitud … Si una pregunta "
+            "depende del puesto, le pregunto a cuál se refiere. Lo que una convocatoria "
+            "no indica se lo digo con franqueza y le remito al BFIO como contacto."
+        ),
+        help_commands_title="<b>Comandos</b>",
+        help_groups="En un grupo, mencióneme o responda a uno de mis mensajes.",
+        privacy=(
+            "<b>Privacidad</b>\n"
+            "<b>Qué se guarda</b>, para mejorar las respuestas: de cada pregunta que "
+            "envía o botón que pulsa, su texto (cifrado), la hora, el tipo de respuesta "
+            "que recibió, el puesto y el tema a los que se refería, la puntuación de "
+            "coincidencia, las etiquetas de los botones ofrecidos, el idioma, cuánto "
+            "tardó la respuesta y la versión de los conocimientos. Las respuestas en sí "
+            "no se guardan. De este chat, para recordarlo: el puesto y el idioma "
+            "elegidos, y una pregunta que espera a que elija un puesto (cifrada). Todo "
+            "se guarda bajo una clave seudónima de este chat, nunca bajo su ID de "
+            "Telegram ni su nombre.\n"
+            "<b>Durante cuánto tiempo:</b> los registros de preguntas y botones se "
+            "borran a los {days} días; el puesto y el idioma del chat, tras {days} días "
+            "sin uso.\n"
+            "<b>Cómo borrarlo:</b> envíe /forget en su chat privado conmigo y confirme: "
+            "los registros y el puesto y el idioma del chat se borran al instante.\n"
+            "Preguntas sobre sus datos: el BFIO, contacto del programa JPO."
+        ),
+        non_text="Solo puedo leer texto. Escriba su pregunta, por favor. 🙂",
+        error="Lo siento, algo ha fallado por mi parte. Vuelva a intentarlo en un momento.",
+        unknown_command="No conozco ese comando. /help muestra lo que puedo hacer.",
+        language_prompt="Elija su idioma:",
+        language_set="A partir de ahora respondo en español.",
+        stale_button=(
+            "Ese botón pertenece a una versión anterior de este chat. Estos son los "
+            "puestos actuales:"
+        ),
+        stale_button_toast="Este botón está desactualizado.",
+        storage_trouble=(
+            "(No pude guardar su elección; quizá tenga que elegir de nuevo más tarde.)"
+        ),
+    ),
+    forget=ForgetTexts(
+        ask=(
+            "¿Borrar todo lo que este bot ha guardado sobre este chat: sus preguntas "
+            "registradas y el puesto elegido? No se puede deshacer."
+        ),
+        yes="Sí, borrar",
+        no="No",
+        done="Hecho: {n} elemento(s) borrado(s).",
+        kept="No se ha borrado nada.",
+        failed="No se pudo borrar. Vuelva a intentar /forget más tarde.",
+        private="Envíe /forget en su chat privado con el bot.",
+    ),
+    commands=CommandTexts(
+        start="Empezar y elegir un puesto",
+        postings="Mostrar los puestos",
+        topics="Temas del puesto elegido",
+        language="Cambiar el idioma",
+        privacy="Qué se guarda y cómo borrarlo",
+        forget="Borrar mis datos guardados",
+        help="Cómo funciona este bot",
+    ),
+    terminal=TerminalTexts(
+        help=(
+            "Comandos: /postings  /topics  /lang en|de|fr|es  /help  /quit\n"
+            "Escriba una pregunta o el número de una sugerencia."
+        ),
+        language_set="idioma: {lang}",
+    ),
+)

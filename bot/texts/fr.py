@@ -1,0 +1,143 @@
+"""Every word a user reads, in French."""
+
+from __future__ import annotations
+
+from bot.texts.catalogue import (
+    CommandTexts,
+    ForgetTexts,
+    Phrases,
+    TerminalTexts,
+    Texts,
+    UiTexts,
+)
+
+TEXTS = Texts(
+    language_name="Français",
+    phrases=Phrases(
+        not_stated="L'offre ne le précise pas. Veuillez vous adresser au {contact}.",
+        not_stated_programme=(
+            "Les informations sur le programme ne le précisent pas. Veuillez vous "
+            "adresser au {contact}."
+        ),
+        clarify_heading="De quel poste parlez-vous ?",
+        clarify_text="La réponse dépend du poste. Choisissez-en un :",
+        fallback_heading="Je ne peux aider que pour les postes JPO",
+        fallback_text=(
+            "Je réponds aux questions sur ces postes JPO : tâches, conditions, langues, "
+            "formation, durée, lieu d'affectation, conditions de vie et candidature."
+        ),
+        empty_heading="Veuillez poser une question",
+        empty_text="Par exemple : « Quelles langues faut-il ? »",
+        too_long_note="Votre message était long ; j'en ai lu le début.",
+        did_you_mean_heading="Vouliez-vous dire … ?",
+        did_you_mean_text="Je ne suis pas sûr de ce que vous demandez :",
+        programme_block="Programme JPO (information du BFIO)",
+        programme_heading="Programme JPO",
+        found_in="Extrait de « {topic} »",
+        postings_heading="Postes JPO",
+        postings_text="Choisissez un poste :",
+        topics_heading="{posting} : thèmes",
+        topics_text="Que voulez-vous savoir ?",
+        full_topic="« {topic} » en entier",
+        elsewhere=(
+            "L'offre choisie ({posting}) ne le mentionne pas ; la réponse ci-dessus "
+            "vient de l'offre nommée dans le titre."
+        ),
+        only_posting="Seule cette offre le précise ; {others} : non précisé.",
+        not_stated_short="L'offre ne le précise pas.",
+        detail_not_stated=(
+            "L'offre ne mentionne pas « {words} » ; ci-dessus, ce qu'elle dit sur ce thème."
+        ),
+    ),
+    ui=UiTexts(
+        greeting=(
+            "Bonjour {name} ! 👋 Je réponds aux questions sur les postes de Junior "
+            "Professional Officer (JPO) que le BFIO publie.\n"
+            "\n"
+            "Choisissez un poste ci-dessous, ou posez simplement votre question avec "
+            "vos propres mots — par exemple <i>« Combien de temps dure l'affectation ? "
+            "»</i>"
+        ),
+        greeting_posting=(
+            "Bonjour {name} ! 👋 Voici le poste que vous avez ouvert. Posez-moi vos "
+            "questions à son sujet."
+        ),
+        unknown_posting_link=(
+            "Je ne connais pas (ou plus) ce poste. Voici les postes sur lesquels je "
+            "peux vous renseigner :"
+        ),
+        help_intro=(
+            "<b>Comment je peux vous aider</b>\n"
+            "Posez vos questions sur un poste JPO avec vos propres mots, en français "
+            "(pour les thèmes courants), en anglais ou en allemand : tâches, conditions "
+            "requises, lieu d'affectation, durée, candidature … Si une question dépend "
+            "du poste, je vous demande lequel vous voulez dire. Ce qu'une offre ne "
+            "précise pas, je vous le dis franchement et vous indique le BFIO comme "
+            "contact."
+        ),
+        help_commands_title="<b>Commandes</b>",
+        help_groups="Dans un groupe, mentionnez-moi ou répondez à l'un de mes messages.",
+        privacy=(
+            "<b>Confidentialité</b>\n"
+            "<b>Ce qui est enregistré</b>, pour améliorer les réponses : pour chaque "
+            "question que vous envoyez ou chaque bouton sur lequel vous appuyez, son "
+            "texte (chiffré), l'heure, le type de réponse obtenu, le poste et le thème "
+            "concernés, le score de correspondance, les libellés des boutons proposés, "
+            "la langue, le temps mis pour répondre et la version des connaissances. Les "
+            "réponses elles-mêmes ne sont pas enregistrées. Pour cette conversation, "
+            "afin que je m'en souvienne : le poste et la langue choisis, et une "
+            "question en attente du choix d'un poste (chiffrée). Le tout est classé "
+            "sous une clé pseudonyme de cette conversation, jamais sous votre "
+            "identifiant Telegram ni votre nom.\n"
+            "<b>Pendant combien de temps :</b> les enregistrements des questions et des "
+            "boutons sont supprimés après {days} jours, le poste et la langue de la "
+            "conversation après {days} jours sans utilisation.\n"
+            "<b>Comment les supprimer :</b> envoyez /forget dans votre conversation "
+            "privée avec moi et confirmez : les enregistrements ainsi que le poste et "
+            "la langue de la conversation sont supprimés immédiatement.\n"
+            "Questions sur vos données : le BFIO, contact du programme JPO."
+        ),
+        non_text="Je ne sais lire que du texte. Veuillez écrire votre question. 🙂",
+        error="Désolé, un problème est survenu de mon côté. Veuillez réessayer dans un instant.",
+        unknown_command="Je ne connais pas cette commande. /help indique ce que je sais faire.",
+        language_prompt="Choisissez votre langue :",
+        language_set="Désormais, je réponds en français.",
+        stale_button=(
+            "Ce bouton appartient à une version antérieure de cette conversation. Voici "
+            "les postes actuels :"
+        ),
+        stale_button_toast="Ce bouton n'est plus à jour.",
+        storage_trouble=(
+            "(Je n'ai pas pu enregistrer votre choix ; il faudra peut-être choisir à "
+            "nouveau plus tard.)"
+        ),
+    ),
+    forget=ForgetTexts(
+        ask=(
+            "Supprimer tout ce que ce bot a enregistré sur cette conversation : vos "
+            "questions enregistrées et le poste choisi ? Cette action est définitive."
+        ),
+        yes="Oui, supprimer",
+        no="Non",
+        done="C'est fait : {n} élément(s) supprimé(s).",
+        kept="Rien n'a été supprimé.",
+        failed="La suppression a échoué. Veuillez réessayer /forget plus tard.",
+        private="Veuillez envoyer /forget dans votre conversation privée avec le bot.",
+    ),
+    commands=CommandTexts(
+        start="Démarrer et choisir un poste",
+        postings="Afficher les postes",
+        topics="Thèmes du poste choisi",
+        language="Changer de langue",
+        privacy="Ce qui est enregistré et comment le supprimer",
+        forget="Supprimer mes données enregistrées",
+        help="Comment fonctionne ce bot",
+    ),
+    terminal=TerminalTexts(
+        help=(
+            "Commandes : /postings  /topics  /lang en|de|fr|es  /help  /quit\n"
+            "Tapez une question, ou le numéro d'une suggestion."
+        ),
+        language_set="langue : {lang}",
+    ),
+)
