@@ -148,11 +148,14 @@ def _export(args: argparse.Namespace) -> int:
     async def view(store: Store) -> str:
         return log_views.questions_view(await store.export_rows(args.days), args.format)
 
-    return _run_view(view, output=args.output)
+    return _run_view(view, output=args.output, private=True)
 
 
-def _run_view(view: Callable[[Store], Awaitable[str]], output: Path | None = None) -> int:
-    """Opens the log read-only, renders one view, prints it (or writes `output`)."""
+def _run_view(
+    view: Callable[[Store], Awaitable[str]], output: Path | None = None, *, private: bool = False
+) -> int:
+    """Opens the log read-only, renders one view, prints it (or writes `output`, 0600 if
+    `private`)."""
     settings = settings_or_exit()
 
     async def run() -> str:
@@ -170,7 +173,7 @@ def _run_view(view: Callable[[Store], Awaitable[str]], output: Path | None = Non
     except StoreError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_LOG_ERROR
-    if not emit(text, output):
+    if not emit(text, output, private=private):
         return EXIT_LOG_ERROR
     if output is not None:
         print(f"wrote {output}", file=sys.stderr)

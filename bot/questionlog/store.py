@@ -83,6 +83,7 @@ from rapidfuzz import fuzz, process
 from bot.config import Settings
 from bot.engine.answers import Reply
 from bot.engine.state import ChatState
+from bot.private_files import ensure_private_database
 
 logger = logging.getLogger(__name__)
 
@@ -381,6 +382,8 @@ class Store:
         try:
             if not read_only:
                 path.parent.mkdir(parents=True, exist_ok=True)
+                # Before SQLite creates it: the WAL and SHM files take the database's mode.
+                ensure_private_database(path)
             mode = "ro" if read_only else "rwc"
             uri = f"file:{quote(str(path.resolve()))}?mode={mode}"
             db = await aiosqlite.connect(uri, uri=True, isolation_level=None)
