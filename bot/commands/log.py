@@ -5,7 +5,7 @@
     jpo-bot log recent     [-n N]                      [--format table|csv|json]
     jpo-bot log export     [--days N] [--output FILE]  [--format csv|json]
     jpo-bot keygen                     # prints LOG_ENCRYPTION_KEY and LOG_HASH_SECRET
-    jpo-bot admin-web [--host H] [--port P] [--refresh SECONDS]
+    jpo-bot admin-web [--host H [--behind-tls]] [--port P] [--refresh SECONDS]
 
 The views open the log read-only: they never create, migrate or change it. A missing
 file gives one line on stderr and exit 1; a missing or wrong key or secret, exit 2.
@@ -84,7 +84,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     web = subparsers.add_parser(
         "admin-web", help="read-only web view of the question log (Datasette, password)"
     )
-    web.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    web.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1); any other than loopback needs --behind-tls",
+    )
+    web.add_argument(
+        "--behind-tls",
+        action="store_true",
+        help="allow a non-loopback --host: only behind a TLS-terminating reverse proxy "
+        "(basic auth sends the password with every request)",
+    )
     web.add_argument("--port", type=int, default=None, help="port (default ADMIN_WEB_PORT)")
     web.add_argument(
         "--refresh",
@@ -191,13 +201,23 @@ def _keygen(args: argparse.Namespace) -> int:
 def _admin_web(args: argparse.Namespace) -> int:
     settings = settings_or_exit()
     port = args.port or settings.admin_web_port
-    if not is_loopback(args.host):
+    if not is_loopback(args.host) and not args.behind_tls:
         print(
-            f"warning: serving on {args.host}, not only this machine: put it behind HTTPS",
+            f"configuration error: --host {args.host} is not loopback; only behind a "
+            "TLS-terminating reverse proxy, and then add --behind-tls",
             file=sys.stderr,
         )
+        return EXIT_CONFIG_ERROR
     try:
-        return asyncio.run(serve(settings, host=args.host, port=port, refresh=args.refresh))
+        return asyncio.run(
+            serve(
+                settings,
+                host=args.host,
+                port=port,
+                refresh=args.refresh,
+                behind_tls=args.behind_tls,
+            )
+        )
     except (AdminWebError, MissingSecretError, WrongKeyError) as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
