@@ -5,7 +5,7 @@
     jpo-bot log recent     [-n N]                      [--format table|csv|json]
     jpo-bot log export     [--days N] [--output FILE]  [--format csv|json]
     jpo-bot keygen      # prints LOG_ENCRYPTION_KEY, LOG_HASH_SECRET, WEBHOOK_SECRET_TOKEN
-    jpo-bot admin-web [--host H] [--port P] [--refresh SECONDS]
+    jpo-bot admin-web [--host H [--behind-tls]] [--port P] [--refresh SECONDS]
 
 The views open the log read-only: they never create, migrate or change it. A missing
 file gives one line on stderr and exit 1; a missing or wrong key or secret, exit 2.
@@ -80,7 +80,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     web = subparsers.add_parser(
         "admin-web", help="read-only web view of the question log (Datasette, password)"
     )
-    web.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    web.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1); any other than loopback needs --behind-tls",
+    )
+    web.add_argument(
+        "--behind-tls",
+        action="store_true",
+        help="allow a non-loopback --host: only behind a TLS-terminating reverse proxy "
+        "(basic auth sends the password with every request)",
+    )
     web.add_argument("--port", type=int, default=None, help="port (default ADMIN_WEB_PORT)")
     web.add_argument(
         "--refresh",
@@ -144,11 +154,17 @@ def _export(args: argparse.Namespace) -> int:
     async def view(store: QuestionLog) -> str:
         return log_views.questions_view(await store.export_rows(args.days), args.format)
 
-    return _run_view(view, output=args.output)
+    return _run_view(view, output=args.output, private=True)
 
 
-def _run_view(view: Callable[[QuestionLog], Awaitable[str]], output: Path | None = None) -> int:
-    """Opens the log read-only, renders one view, prints it (or writes `output`)."""
+def _run_view(
+    view: Callable[[QuestionLog], Awaitable[str]],
+    output: Path | None = None,
+    *,
+    private: bool = False,
+) -> int:
+    """Opens the log read-only, renders one view, prints it (or writes `output`, 0600 if
+    `private`)."""
     settings = settings_or_exit()
 
     async def run() -> str:
@@ -166,7 +182,7 @@ def _run_view(view: Callable[[QuestionLog], Awaitable[str]], output: Path | None
     except StoreError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_LOG_ERROR
-    if not emit(text, output):
+    if not emit(text, output, private=private):
         return EXIT_LOG_ERROR
     if output is not None:
         print(f"wrote {output}", file=sys.stderr)
@@ -186,11 +202,13 @@ def _keygen(args: argparse.Namespace) -> int:
 def _admin_web(args: argparse.Namespace) -> int:
     settings = settings_or_exit()
     port = args.port or settings.admin_web_port
-    if not is_loopback(args.host):
+    if not is_loopback(args.host) and not args.behind_tls:
         print(
-            f"warning: serving on {args.host}, not only this machine: put it behind HTTPS",
+            f"configuration error: --host {args.host} is not loopback; only behind a "
+            "TLS-terminating reverse proxy, and then add --behind-tls",
             file=sys.stderr,
         )
+        return EXIT_CONFIG_ERROR
     try:
         return asyncio.run(
             serve(
@@ -199,6 +217,7 @@ def _admin_web(args: argparse.Namespace) -> int:
                 host=args.host,
                 port=port,
                 refresh=args.refresh,
+                behind_tls=args.behind_tls,
             )
         )
     except (AdminWebError, MissingSecretError, WrongKeyError) as error:

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import aiosqlite
 
+from bot.private_files import ensure_private_database
 from bot.questionlog.keys import (
     KEY_FINGERPRINT,
     SECRET_FINGERPRINT,
@@ -47,6 +48,8 @@ async def connect(
     try:
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
+            # Before SQLite creates it: the WAL and SHM files take the database's mode.
+            ensure_private_database(path)
         mode = "ro" if read_only else "rwc"
         uri = f"file:{quote(str(path.resolve()))}?mode={mode}"
         db = await aiosqlite.connect(uri, uri=True, isolation_level=None)

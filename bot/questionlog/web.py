@@ -4,17 +4,21 @@ The log is encrypted, so Datasette never opens it. `jpo-bot admin-web`:
 
 1. opens the log read-only and writes a derived SQLite file: the decrypted records
    (the chat only as the first 12 digits of its pseudonymous key) and the unanswered
-   questions grouped by wording with their likely posting and topic. The file lives in
-   a private temporary folder (mode 0700) that is deleted when the command stops;
+   questions grouped by wording with their likely posting and topic. The file (0600)
+   lives in a private temporary folder (0700) that is deleted when the command stops,
+   or at the next start when the command was killed (see webfolder);
 2. writes `metadata.json` beside it: canned queries (unanswered groups, unanswered
    questions, questions per day, per posting and topic, low scores), the links that
    open "questions per day" as a bar chart (datasette-vega), and the plugins' settings;
-3. runs `datasette serve` on 127.0.0.1 (by default) with that metadata.
+3. runs `datasette serve` on 127.0.0.1 (by default) with that metadata, as a child
+   that sees only a whitelisted environment and dies with this process (see webchild).
 
 Password: datasette-auth-passwords with HTTP basic auth guards every path, static
-files included; user `admin`, password ADMIN_WEB_PASSWORD. Only a PBKDF2 hash of it
-reaches Datasette, through the child's environment, never a file. An `allow` block
-admits only the actor `admin` as a second lock. Downloading the database file is off.
+files included; user `admin`, password ADMIN_WEB_PASSWORD (at least 12 characters).
+Only a PBKDF2 hash of it reaches Datasette, through the child's environment, never a
+file. An `allow` block admits only the actor `admin` as a second lock. Repeated failed
+logins are delayed, then locked out (datasette_plugins/login_throttle.py). Downloading
+the database file is off.
 
 Refresh model: the copy is built at start; with `--refresh SECONDS` it is rebuilt in
 place (one transaction, so a page never sees half a copy) every SECONDS.
@@ -23,16 +27,12 @@ place (one transaction, so a page never sees half a copy) every SECONDS.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import importlib.util
 import ipaddress
 import json
 import logging
-import os
 import signal
 import sqlite3
-import sys
-import tempfile
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,18 +40,24 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
+from bot.private_files import ensure_private_file, write_private_text
+from bot.questionlog import webchild
+from bot.questionlog.datasette_plugins.login_throttle import PLUGIN_NAME as THROTTLE_PLUGIN
+from bot.questionlog.datasette_plugins.login_throttle import ThrottlePolicy
 from bot.questionlog.interface import QuestionLog
 from bot.questionlog.records import LOW_SCORE, LoggedQuestion, UnansweredGroup
+from bot.questionlog.webchild import PASSWORD_HASH_ENV
+from bot.questionlog.webfolder import private_folder
 
 logger = logging.getLogger(__name__)
 
 ADMIN_USER = "admin"
 DATABASE_NAME = "log"
-PASSWORD_HASH_ENV = "JPO_BOT_ADMIN_WEB_PASSWORD_HASH"
+MIN_PASSWORD_LENGTH = 12
+THROTTLE = ThrottlePolicy()
 PASSWORD_HASH_ITERATIONS = 100_000
 """PBKDF2 rounds: the plugin checks the password on every request, and the hash only
 lives in the child's memory, so fewer rounds than the plugin's default keep pages fast."""
-STOP_GRACE_SECONDS = 5.0
 AUTH_PLUGIN = "datasette_auth_passwords"
 CHART_PLUGIN = "datasette_vega"
 PER_DAY_CHART = (
@@ -105,6 +111,7 @@ def _write_view(
     groups: Sequence[UnansweredGroup],
     built_at: datetime,
 ) -> None:
+    ensure_private_file(target)
     db = sqlite3.connect(target, isolation_level=None)
     try:
         db.execute("PRAGMA journal_mode = WAL")
@@ -250,35 +257,15 @@ def metadata() -> dict[str, Any]:
             "datasette-auth-passwords": {
                 f"{ADMIN_USER}_password_hash": {"$env": PASSWORD_HASH_ENV},
                 "http_basic_auth": True,
-            }
+            },
+            THROTTLE_PLUGIN: {
+                "max_failures": THROTTLE.max_failures,
+                "window_seconds": THROTTLE.window_seconds,
+                "lockout_seconds": THROTTLE.lockout_seconds,
+                "delay_step_seconds": THROTTLE.delay_step_seconds,
+            },
         },
     }
-
-
-def datasette_command(database: Path, metadata_file: Path, host: str, port: int) -> list[str]:
-    """The `datasette serve` command line for the copy."""
-    return [
-        sys.executable,
-        "-m",
-        "datasette",
-        "serve",
-        str(database),
-        "--metadata",
-        str(metadata_file),
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--setting",
-        "allow_download",
-        "off",
-        "--setting",
-        "sql_time_limit_ms",
-        "5000",
-        "--setting",
-        "default_page_size",
-        "100",
-    ]
 
 
 def password_hash(password: str) -> str:
@@ -313,6 +300,18 @@ def is_loopback(host: str) -> bool:
 # --- running ----------------------------------------------------------------------------
 
 
+def admin_password(settings: Settings) -> str:
+    """ADMIN_WEB_PASSWORD, or AdminWebError when it is missing or shorter than 12."""
+    if settings.admin_web_password is None:
+        raise AdminWebError(
+            "ADMIN_WEB_PASSWORD is not set: the web view needs a password (user: admin)"
+        )
+    password = settings.admin_web_password.get_secret_value()
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AdminWebError(f"ADMIN_WEB_PASSWORD must be at least {MIN_PASSWORD_LENGTH} characters")
+    return password
+
+
 async def serve(
     settings: Settings,
     open_log: Callable[[], Awaitable[QuestionLog]],
@@ -320,31 +319,29 @@ async def serve(
     host: str,
     port: int,
     refresh: float | None,
+    behind_tls: bool = False,
 ) -> int:
     """Builds the copy, runs Datasette until it exits or a signal stops us; exit code.
 
     `open_log` opens the log read-only (after the password and plugins are checked).
     """
-    if settings.admin_web_password is None:
-        raise AdminWebError(
-            "ADMIN_WEB_PASSWORD is not set: the web view needs a password (user: admin)"
-        )
+    password = admin_password(settings)
     check_plugins()
-    hashed = password_hash(settings.admin_web_password.get_secret_value())
+    hashed = password_hash(password)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     question_log = await open_log()
     try:
-        with tempfile.TemporaryDirectory(prefix="jpo-bot-admin-web-") as folder:
-            database = Path(folder) / f"{DATABASE_NAME}.db"
-            metadata_file = Path(folder) / "metadata.json"
+        with private_folder() as folder:
+            database = folder / f"{DATABASE_NAME}.db"
+            metadata_file = folder / "metadata.json"
             summary = await build_view(question_log, database, days=settings.log_retention_days)
-            metadata_file.write_text(json.dumps(metadata(), indent=2), encoding="utf-8")
-            process = await asyncio.create_subprocess_exec(
-                *datasette_command(database, metadata_file, host, port),
-                env={**os.environ, PASSWORD_HASH_ENV: hashed},
+            write_private_text(metadata_file, json.dumps(metadata(), indent=2))
+            process = await webchild.start(
+                webchild.datasette_command(database, metadata_file, host, port),
+                webchild.child_environment(hashed, behind_proxy=behind_tls),
             )
             print(
                 f"Admin web view on http://{host}:{port}/ (user {ADMIN_USER}): "
@@ -355,7 +352,7 @@ async def serve(
             try:
                 return await _supervise(process, stop, question_log, database, settings, refresh)
             finally:
-                await _stop(process)
+                await webchild.stop(process)
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
@@ -390,16 +387,3 @@ async def _supervise(
     finally:
         stopped.cancel()
         exited.cancel()
-
-
-async def _stop(process: asyncio.subprocess.Process) -> None:
-    if process.returncode is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        process.terminate()
-    try:
-        await asyncio.wait_for(process.wait(), STOP_GRACE_SECONDS)
-    except TimeoutError:
-        with contextlib.suppress(ProcessLookupError):
-            process.kill()
-        await process.wait()
