@@ -39,12 +39,14 @@ chat: $(RUN_STAMP)
 
 test: $(DEV_STAMP)
 	$(BIN)/ruff check bot tests bench
+	$(BIN)/mypy bot
 	$(BIN)/jpo-bot validate knowledge
 	$(BIN)/python -m pytest -q
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/ruff format --check bot tests bench
+	$(BIN)/mypy bot
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff format bot tests bench
@@ -67,4 +69,4 @@ lock: | $(BIN)/python
 		| $(LOCK) --all-extras pyproject.toml - -o $(DEV_LOCK)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache *.egg-info

@@ -215,7 +215,13 @@ class _Decider:
         passages = self._passages()
         borrowed = False
         broad = topic_id is None or topic_score < TOPIC_THRESHOLD or self._broad(topic_id)
-        if not passages and not self.named and self.posting and broad and not self._mentioned():
+        if (
+            not passages
+            and not self.named
+            and self.posting
+            and broad
+            and not self._mentioned(self.posting)
+        ):
             # A detail the chat's posting never mentions may be in another posting.
             passages = self._passages(everywhere=True)
             borrowed = bool(passages)
@@ -314,9 +320,9 @@ class _Decider:
                 return None
         return best_key, best_score
 
-    def _mentioned(self) -> bool:
+    def _mentioned(self, posting: str) -> bool:
         """Whether the chat's posting mentions any of the question's telling words."""
-        hits = self.index.search_passages(self.analysis, (self.posting,))
+        hits = self.index.search_passages(self.analysis, (posting,))
         return any(h.telling or h.score >= PASSAGE_STRONG / 2 for h in hits)
 
     def _passages(self, everywhere: bool = False) -> list[PassageHit]:

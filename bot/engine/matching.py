@@ -13,8 +13,9 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -35,6 +36,7 @@ TOPIC_WORD_PASSAGE_WEIGHT = 0.3
 ALIAS_WORD_PASSAGE_WEIGHT = 0.3
 # A passage word counts as telling evidence when it contributes at least this much.
 TELLING_WORD = 1.5
+_Owner = TypeVar("_Owner")  # what a term points to: a topic id or an FAQ entry
 # A word found in more postings than this cannot point to a posting on its own.
 MAX_POSTINGS_FOR_INFERENCE = 3
 
@@ -427,8 +429,8 @@ def _key(term: str) -> str:
     return " ".join(tokens(term))
 
 
-def _group_hits(hits: list[Hit], owners: dict) -> dict:
-    grouped: dict = defaultdict(list)
+def _group_hits(hits: list[Hit], owners: Mapping[str, Iterable[_Owner]]) -> dict[_Owner, list[Hit]]:
+    grouped: dict[_Owner, list[Hit]] = defaultdict(list)
     for hit in hits:
         for owner in owners.get(hit.term, ()):
             grouped[owner].append(hit)
