@@ -10,8 +10,6 @@ DEV_LOCK := requirements/dev.txt
 # The locks hold the project's build backend too, so the editable install of the project
 # itself (--no-deps --no-build-isolation) fetches nothing unpinned.
 BUILD_REQUIREMENTS := 'setuptools>=77' wheel
-# mypy joins the dev extra in a parallel change of issue 9; until then the lock names it here.
-LOCK_EXTRA_DEV := mypy==2.4.1
 UV_VERSION := 0.13.9
 LOCK := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
 	--custom-compile-command "make lock"
@@ -39,12 +37,14 @@ chat: $(RUN_STAMP)
 
 test: $(DEV_STAMP)
 	$(BIN)/ruff check bot tests bench
+	$(BIN)/mypy bot
 	$(BIN)/jpo-bot validate knowledge
 	$(BIN)/python -m pytest -q
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/ruff format --check bot tests bench
+	$(BIN)/mypy bot
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff format bot tests bench
@@ -63,8 +63,8 @@ admin-web: $(DEV_STAMP)
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 	printf '%s\n' $(BUILD_REQUIREMENTS) | $(LOCK) pyproject.toml - -o $(RUNTIME_LOCK)
-	printf '%s\n' $(BUILD_REQUIREMENTS) $(LOCK_EXTRA_DEV) \
+	printf '%s\n' $(BUILD_REQUIREMENTS) \
 		| $(LOCK) --all-extras pyproject.toml - -o $(DEV_LOCK)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache *.egg-info

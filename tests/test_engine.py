@@ -134,9 +134,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.question for c in CASES])
-def test_tricky_question_gets_the_expected_answer(assistant: Assistant, case: Case) -> None:
+def test_tricky_question_gets_the_expected_answer(fixture_assistant: Assistant, case: Case) -> None:
     state = ChatState(posting=case.context, lang=case.lang)  # type: ignore[arg-type]
-    reply = assistant.ask(case.question, state).reply
+    reply = fixture_assistant.ask(case.question, state).reply
     text = render_plain(reply.answer)
     assert reply.status == case.status, text
     if case.posting is not None or case.status in {"not_stated", "answered"}:
@@ -147,74 +147,80 @@ def test_tricky_question_gets_the_expected_answer(assistant: Assistant, case: Ca
         assert fact.casefold() in text.casefold(), text
 
 
-def test_facts_of_one_posting_never_appear_in_another(assistant: Assistant, kb) -> None:
-    for topic_id in kb.posting_topics(UNESCO):
-        text = render_plain(assistant.topic_reply(topic_id, UNESCO, "en").answer)
+def test_facts_of_one_posting_never_appear_in_another(
+    fixture_assistant: Assistant, fixture_kb
+) -> None:
+    for topic_id in fixture_kb.posting_topics(UNESCO):
+        text = render_plain(fixture_assistant.topic_reply(topic_id, UNESCO, "en").answer)
         for word in ("Kingston", "Jamaica", "Cartagena", "Caribbean"):
             assert word not in text, (topic_id, word)
 
 
 def test_clarify_remembers_the_question_and_answers_it_once_a_posting_is_chosen(
-    assistant: Assistant,
+    fixture_assistant: Assistant,
 ) -> None:
-    first = assistant.ask("Which languages do I need?", ChatState())
+    first = fixture_assistant.ask("Which languages do I need?", ChatState())
     assert first.reply.status == "clarify"
     choices = [s.action for s in first.reply.suggestions]
     assert SelectPosting(UNESCO) in choices and SelectPosting(UNEP) in choices
-    second = assistant.act(SelectPosting(UNESCO), first.state)
+    second = fixture_assistant.act(SelectPosting(UNESCO), first.state)
     assert second.reply.status == "answered"
     assert second.reply.topic == "languages" and second.reply.posting == UNESCO
     assert second.state.posting == UNESCO and second.state.pending_question is None
 
 
-def test_naming_a_posting_selects_it_for_the_next_question(assistant: Assistant) -> None:
-    turn = assistant.ask("Tell me about the UNEP job", ChatState())
+def test_naming_a_posting_selects_it_for_the_next_question(fixture_assistant: Assistant) -> None:
+    turn = fixture_assistant.ask("Tell me about the UNEP job", ChatState())
     assert turn.reply.topic == "overview" and turn.state.posting == UNEP
-    follow = assistant.ask("what about the supervision?", turn.state)
+    follow = fixture_assistant.ask("what about the supervision?", turn.state)
     assert follow.reply.posting == UNEP and follow.reply.topic == "supervision"
     assert "Coordinator" in render_plain(follow.reply.answer)
 
 
 def test_german_question_gets_german_framing_around_english_content(
-    assistant: Assistant,
+    fixture_assistant: Assistant,
 ) -> None:
-    reply = assistant.ask("Was verdient man?", ChatState(posting=UNEP, lang="de")).reply
+    reply = fixture_assistant.ask("Was verdient man?", ChatState(posting=UNEP, lang="de")).reply
     assert reply.status == "not_stated"
     text = render_plain(reply.answer)
     assert "Gehalt" in text and "Ausschreibung" in text and "BFIO" in text
 
 
-def test_answers_offer_follow_up_topics_that_the_posting_covers(assistant: Assistant, kb) -> None:
-    reply = assistant.ask("What would I do?", ChatState(posting=UNESCO)).reply
+def test_answers_offer_follow_up_topics_that_the_posting_covers(
+    fixture_assistant: Assistant, fixture_kb
+) -> None:
+    reply = fixture_assistant.ask("What would I do?", ChatState(posting=UNESCO)).reply
     assert reply.suggestions
     for suggestion in reply.suggestions:
         assert isinstance(suggestion.action, ShowTopic)
-        assert kb.content(UNESCO, suggestion.action.topic) is not None
+        assert fixture_kb.content(UNESCO, suggestion.action.topic) is not None
 
 
-def test_stale_actions_lead_back_to_a_menu_instead_of_failing(assistant: Assistant) -> None:
-    turn = assistant.act(ShowTopic("no-such-posting", "duties"), ChatState())
+def test_stale_actions_lead_back_to_a_menu_instead_of_failing(fixture_assistant: Assistant) -> None:
+    turn = fixture_assistant.act(ShowTopic("no-such-posting", "duties"), ChatState())
     assert turn.reply.suggestions
     assert all(isinstance(s.action, SelectPosting) for s in turn.reply.suggestions)
-    turn = assistant.act(ShowTopic(UNEP, "no_such_topic"), ChatState())
+    turn = fixture_assistant.act(ShowTopic(UNEP, "no_such_topic"), ChatState())
     assert turn.reply.suggestions
 
 
 @pytest.mark.parametrize("question", ["", "   ", "?!", "🙂🙂"])
-def test_empty_or_wordless_message_asks_for_a_question(assistant: Assistant, question) -> None:
-    reply = assistant.ask(question, ChatState()).reply
+def test_empty_or_wordless_message_asks_for_a_question(
+    fixture_assistant: Assistant, question
+) -> None:
+    reply = fixture_assistant.ask(question, ChatState()).reply
     assert reply.status == "fallback"
     assert reply.suggestions
 
 
-def test_huge_message_is_answered_from_its_beginning(assistant: Assistant) -> None:
+def test_huge_message_is_answered_from_its_beginning(fixture_assistant: Assistant) -> None:
     question = "Which languages do I need for the UNEP post? " + "blah " * 5000
-    reply = assistant.ask(question, ChatState()).reply
+    reply = fixture_assistant.ask(question, ChatState()).reply
     assert reply.status == "answered" and reply.topic == "languages"
 
 
-def test_html_rendering_escapes_special_characters(assistant: Assistant) -> None:
-    reply = assistant.ask("What is CAR/RCU <b> & co?", ChatState(posting=UNEP)).reply
+def test_html_rendering_escapes_special_characters(fixture_assistant: Assistant) -> None:
+    reply = fixture_assistant.ask("What is CAR/RCU <b> & co?", ChatState(posting=UNEP)).reply
     html = render_html(reply.answer)
     assert "<b>" in html  # the heading
     body = html.split("</b>", 1)[1]
@@ -224,9 +230,9 @@ def test_html_rendering_escapes_special_characters(assistant: Assistant) -> None
 
 
 def test_two_unrelated_topics_scoring_alike_become_a_did_you_mean_choice(
-    assistant: Assistant,
+    fixture_assistant: Assistant,
 ) -> None:
-    reply = assistant.ask("languages and training", ChatState(posting=UNEP)).reply
+    reply = fixture_assistant.ask("languages and training", ChatState(posting=UNEP)).reply
     assert reply.status == "clarify"
     assert [s.action for s in reply.suggestions] == [
         ShowTopic(UNEP, "languages"),
@@ -235,15 +241,15 @@ def test_two_unrelated_topics_scoring_alike_become_a_did_you_mean_choice(
 
 
 def test_topic_only_one_posting_covers_is_answered_from_it_and_says_so(
-    assistant: Assistant,
+    fixture_assistant: Assistant,
 ) -> None:
-    reply = assistant.ask("How long is the contract?", ChatState()).reply
+    reply = fixture_assistant.ask("How long is the contract?", ChatState()).reply
     assert reply.status == "answered" and reply.posting == UNEP
     assert "UNESCO" in (reply.answer.note or "")
 
 
-def test_detail_several_postings_mention_asks_which_posting(assistant: Assistant) -> None:
-    reply = assistant.ask("Muss ich Berichte schreiben?", ChatState(lang="de")).reply
+def test_detail_several_postings_mention_asks_which_posting(fixture_assistant: Assistant) -> None:
+    reply = fixture_assistant.ask("Muss ich Berichte schreiben?", ChatState(lang="de")).reply
     assert reply.status == "clarify"
     assert {s.action for s in reply.suggestions} == {SelectPosting(UNEP), SelectPosting(UNESCO)}
 
@@ -253,7 +259,7 @@ def test_answers_do_not_depend_on_hash_order() -> None:
     import subprocess
     import sys
 
-    from tests.conftest import REPO
+    from tests.conftest import FIXTURE_KNOWLEDGE_DIR, REPO
 
     outputs = set()
     for seed in ("0", "3", "7"):
@@ -266,6 +272,8 @@ def test_answers_do_not_depend_on_hash_order() -> None:
                 "--json",
                 "--context",
                 UNEP,
+                "--knowledge",
+                str(FIXTURE_KNOWLEDGE_DIR),
                 "languages and training",
             ],
             capture_output=True,
@@ -279,47 +287,49 @@ def test_answers_do_not_depend_on_hash_order() -> None:
     assert len(outputs) == 1
 
 
-def test_a_posting_gone_after_a_reload_is_dropped_from_the_state(assistant: Assistant) -> None:
-    turn = assistant.ask("What are the duties?", ChatState(posting="removed-posting"))
+def test_a_posting_gone_after_a_reload_is_dropped_from_the_state(
+    fixture_assistant: Assistant,
+) -> None:
+    turn = fixture_assistant.ask("What are the duties?", ChatState(posting="removed-posting"))
     assert turn.reply.status == "clarify"
     assert turn.state.posting is None
 
 
 def test_a_pending_question_is_forgotten_once_another_question_is_answered(
-    assistant: Assistant,
+    fixture_assistant: Assistant,
 ) -> None:
-    first = assistant.ask("Which languages do I need?", ChatState())
+    first = fixture_assistant.ask("Which languages do I need?", ChatState())
     assert first.state.pending_question
-    second = assistant.ask("How do I apply?", first.state)
+    second = fixture_assistant.ask("How do I apply?", first.state)
     assert second.state.pending_question is None
-    third = assistant.act(SelectPosting(UNESCO), second.state)
+    third = fixture_assistant.act(SelectPosting(UNESCO), second.state)
     assert third.reply.topic == "overview"
 
 
 def test_a_detail_only_another_posting_mentions_is_answered_without_switching(
-    assistant: Assistant,
+    fixture_assistant: Assistant,
 ) -> None:
-    turn = assistant.ask("Will I work on sargassum?", ChatState(posting=UNESCO))
+    turn = fixture_assistant.ask("Will I work on sargassum?", ChatState(posting=UNESCO))
     assert turn.reply.posting == UNEP and "Sargassum" in render_plain(turn.reply.answer)
     assert "UNESCO" in (turn.reply.answer.note or "")
     assert turn.state.posting == UNESCO
 
 
-def test_generic_words_do_not_name_a_posting(assistant: Assistant) -> None:
-    turn = assistant.ask("Is the office environment friendly?", ChatState(posting=UNESCO))
+def test_generic_words_do_not_name_a_posting(fixture_assistant: Assistant) -> None:
+    turn = fixture_assistant.ask("Is the office environment friendly?", ChatState(posting=UNESCO))
     assert turn.reply.posting in (None, UNESCO)
     assert turn.state.posting == UNESCO
 
 
-def test_overlong_question_says_it_read_only_the_beginning(assistant: Assistant) -> None:
-    reply = assistant.ask("Which languages for UNEP? " + "x" * 2000, ChatState()).reply
+def test_overlong_question_says_it_read_only_the_beginning(fixture_assistant: Assistant) -> None:
+    reply = fixture_assistant.ask("Which languages for UNEP? " + "x" * 2000, ChatState()).reply
     assert "first part" in (reply.answer.note or "")
 
 
 def test_a_detail_the_posting_never_mentions_is_not_stated_with_the_topic_shown(
-    assistant: Assistant,
+    fixture_assistant: Assistant,
 ) -> None:
-    reply = assistant.ask("is there a training budget?", ChatState(posting=UNESCO)).reply
+    reply = fixture_assistant.ask("is there a training budget?", ChatState(posting=UNESCO)).reply
     assert reply.status == "not_stated" and reply.topic == "training"
     text = render_plain(reply.answer)
     assert "budget" in (reply.answer.note or "") and "Learning elements" in text
@@ -334,9 +344,9 @@ def test_a_detail_the_posting_never_mentions_is_not_stated_with_the_topic_shown(
     ],
 )
 def test_questions_in_other_languages_find_the_english_detail(
-    assistant: Assistant, question: str, lang: str, fact: str
+    fixture_assistant: Assistant, question: str, lang: str, fact: str
 ) -> None:
-    reply = assistant.ask(question, ChatState(lang=lang)).reply  # type: ignore[arg-type]
+    reply = fixture_assistant.ask(question, ChatState(lang=lang)).reply  # type: ignore[arg-type]
     assert reply.status == "answered"
     assert fact.casefold() in render_plain(reply.answer).casefold()
 
@@ -355,14 +365,19 @@ def test_questions_in_other_languages_find_the_english_detail(
     ],
 )
 def test_everyday_questions_land_on_the_topic_a_candidate_means(
-    assistant: Assistant, question: str, context: str, lang: str, status: str, topic: str | None
+    fixture_assistant: Assistant,
+    question: str,
+    context: str,
+    lang: str,
+    status: str,
+    topic: str | None,
 ) -> None:
-    reply = assistant.ask(question, ChatState(posting=context, lang=lang)).reply  # type: ignore[arg-type]
+    reply = fixture_assistant.ask(question, ChatState(posting=context, lang=lang)).reply  # type: ignore[arg-type]
     assert (reply.status, reply.topic) == (status, topic), render_plain(reply.answer)
 
 
 @pytest.mark.parametrize(
     "question", ["Does Google have jobs in Paris?", "Do you have any jobs at Siemens?"]
 )
-def test_other_employers_get_the_fallback(assistant: Assistant, question: str) -> None:
-    assert assistant.ask(question, ChatState()).reply.status == "fallback"
+def test_other_employers_get_the_fallback(fixture_assistant: Assistant, question: str) -> None:
+    assert fixture_assistant.ask(question, ChatState()).reply.status == "fallback"

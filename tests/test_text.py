@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine.text import content_tokens, fold, max_typos, tokens
+from bot.engine.text import fold, is_stop_word, max_typos, tokens
 
 
 @pytest.mark.parametrize(
@@ -31,10 +31,14 @@ def test_hyphens_and_punctuation_separate_words() -> None:
     )
 
 
-def test_content_tokens_drop_function_words_in_all_languages() -> None:
-    assert content_tokens("What are the duties of the job?") == ("duties",)
-    assert content_tokens("Welche Sprachen brauche ich für die Stelle?") == ("sprachen",)
-    assert content_tokens("Quelles sont les compétences requises ?") == (
+def _meaningful(text: str) -> tuple[str, ...]:
+    return tuple(token for token in tokens(text) if not is_stop_word(token))
+
+
+def test_function_words_are_stop_words_in_all_languages() -> None:
+    assert _meaningful("What are the duties of the job?") == ("duties",)
+    assert _meaningful("Welche Sprachen brauche ich für die Stelle?") == ("sprachen",)
+    assert _meaningful("Quelles sont les compétences requises ?") == (
         "competences",
         "requises",
     )

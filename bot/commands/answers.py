@@ -26,7 +26,7 @@ from bot.serving import KnowledgeService
 from bot.terminal import run_chat
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Adds `ask`, `eval` and `chat`."""
     ask = subparsers.add_parser("ask", help="answer one question (or a batch) and print it")
     ask.add_argument("question", nargs="?", help="the question")

@@ -15,7 +15,7 @@ import argparse
 import dataclasses
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from bot.commands import emit
@@ -29,7 +29,7 @@ from bot.knowledge.schema_files import stale_schemas, write_schemas
 SCHEMA_SUBDIR = "schema"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Adds this group's subcommands."""
     validate = subparsers.add_parser(
         "validate", help="check the knowledge files and list every problem"
@@ -219,7 +219,7 @@ def render_content(content: Content) -> str:
     return "\n\n".join(blocks)
 
 
-def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+def _print_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         print(

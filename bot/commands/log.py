@@ -35,7 +35,7 @@ DEFAULT_DAYS = 30
 DEFAULT_RECENT = 20
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Adds `log ...`, `keygen` and `admin-web`."""
     log = subparsers.add_parser("log", help="show the question log (stats, unanswered, ...)")
     views = log.add_subparsers(dest="view", metavar="VIEW", required=True)

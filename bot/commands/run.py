@@ -19,7 +19,7 @@ import sys
 from bot.config import settings_or_exit
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Adds this group's subcommands."""
     run = subparsers.add_parser(
         "run", help="run the Telegram bot (without TELEGRAM_BOT_TOKEN: the terminal chat)"

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Status = Literal["answered", "not_stated", "clarify", "fallback"]
-STATUSES: tuple[Status, ...] = ("answered", "not_stated", "clarify", "fallback")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +63,6 @@ class Answer:
     points: tuple[str, ...] = ()
     blocks: tuple[Block, ...] = ()
     note: str | None = None
-    suggestions_title: str | None = None
     # The direct answer, read first ("No — English is essential; …"); None when the reply is
     # only a quoted section.
     lead: str | None = None

@@ -13,8 +13,9 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -35,7 +36,7 @@ TOPIC_WORD_PASSAGE_WEIGHT = 0.3
 ALIAS_WORD_PASSAGE_WEIGHT = 0.3
 # A passage word counts as telling evidence when it contributes at least this much.
 TELLING_WORD = 1.5
-OVERVIEW = "overview"
+_Owner = TypeVar("_Owner")  # what a term points to: a topic id or an FAQ entry
 # A word found in more postings than this cannot point to a posting on its own.
 MAX_POSTINGS_FOR_INFERENCE = 3
 
@@ -167,8 +168,10 @@ class KnowledgeIndex:
 
     def _build_passages(self) -> None:
         words_of_text: dict[str, frozenset[str]] = {}
+        # The overview summarises the other topics; its passages would echo every name.
+        overview = self.kb.catalogue.overview_topic
         for posting in self.kb.postings.values():
-            passages = tuple(_passages_of(posting.id, posting.topics))
+            passages = tuple(_passages_of(posting.id, posting.topics, overview))
             self.passages[posting.id] = passages
             where: dict[str, list[int]] = defaultdict(list)
             for index, passage in enumerate(passages):
@@ -426,8 +429,8 @@ def _key(term: str) -> str:
     return " ".join(tokens(term))
 
 
-def _group_hits(hits: list[Hit], owners: dict) -> dict:
-    grouped: dict = defaultdict(list)
+def _group_hits(hits: list[Hit], owners: Mapping[str, Iterable[_Owner]]) -> dict[_Owner, list[Hit]]:
+    grouped: dict[_Owner, list[Hit]] = defaultdict(list)
     for hit in hits:
         for owner in owners.get(hit.term, ()):
             grouped[owner].append(hit)
@@ -447,10 +450,12 @@ def _non_overlapping(hits: list[Hit]) -> list[Hit]:
     return chosen
 
 
-def _passages_of(posting_id: str, topics: dict[str, Content]) -> Iterable[Passage]:
+def _passages_of(
+    posting_id: str, topics: dict[str, Content], overview: str | None
+) -> Iterable[Passage]:
     for topic_id, content in topics.items():
-        if topic_id == OVERVIEW:
-            continue  # a summary of the other topics; it would echo every name
+        if topic_id == overview:
+            continue
         if content.text:
             yield Passage(posting_id, topic_id, content.text, None)
         for point in content.points:

@@ -44,4 +44,4 @@ class ChatState:
 def language_of(code: str | None) -> Lang:
     """Maps a Telegram `language_code` (e.g. 'de-AT') to a supported language."""
     base = (code or "").split("-")[0].lower()
-    return base if base in LANGS else "en"  # type: ignore[return-value]
+    return base if base in LANGS else "en"

@@ -78,11 +78,6 @@ def is_stop_word(token: str) -> bool:
     return token in _FOLDED_STOP_WORDS
 
 
-def content_tokens(text: str) -> tuple[str, ...]:
-    """The words of a text that can carry meaning (stop words dropped)."""
-    return tuple(token for token in tokens(text) if not is_stop_word(token))
-
-
 def max_typos(token: str) -> int:
     """How many edits a word of this length may carry and still be recognised."""
     if len(token) <= 4:

@@ -93,6 +93,11 @@ class Topic(_Strict):
     related: tuple[str, ...] = Field(
         default=(), description="Topic ids offered as follow-ups after this topic's answer."
     )
+    broad: bool = Field(
+        default=False,
+        description="A long, general answer (duties, skills): a passage of the posting that "
+        "names the detail asked about is shown instead of the whole topic.",
+    )
 
     @field_validator("keywords")
     @classmethod
@@ -109,6 +114,19 @@ class Catalogue(_Strict):
         description="Word in German/French/Spanish (or a synonym) -> the English word(s) "
         "the postings use, so questions in any language find posting content.",
     )
+    overview_topic: str | None = Field(
+        default=None,
+        pattern=TOPIC_ID_PATTERN,
+        description="The topic shown when a question names a posting and asks nothing else; "
+        "its passages summarise the others and are not searched for details.",
+    )
+
+    @model_validator(mode="after")
+    def _overview_exists(self) -> Catalogue:
+        overview = self.overview_topic
+        if overview is not None and overview not in {t.id for t in self.topics}:
+            raise ValueError(f"overview_topic `{overview}` is not a topic of the catalogue")
+        return self
 
 
 class Section(_Strict):
