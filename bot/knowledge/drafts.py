@@ -16,7 +16,9 @@ from pathlib import Path
 from bot.knowledge.limits import MAX_FILE_BYTES, MAX_PROBLEMS_PER_FILE
 from bot.knowledge.problems import Problem
 
-_MARKER = re.compile(r"\b(TODO|UNSORTED)\b")
+# `TODO` anywhere (a comment or a value left as `TODO`); `UNSORTED` where it opens the
+# importer's comment, not where a TODO note mentions it.
+_MARKER = re.compile(r"\b(TODO)\b|^\s*#\s*(UNSORTED)\b")
 _ADVICE = {
     "TODO": "a `TODO` note is left from drafting; do what it says, then delete it",
     "UNSORTED": "text is left in the `UNSORTED` comment, which the bot never shows; "
@@ -39,5 +41,7 @@ def draft_warnings(paths: Iterable[Path]) -> list[Problem]:
             match = _MARKER.search(line)
             if match and found < MAX_PROBLEMS_PER_FILE:
                 found += 1
-                warnings.append(Problem(path, number, match.start() + 1, _ADVICE[match[1]]))
+                marker = match[1] or match[2]
+                column = match.start(1 if match[1] else 2) + 1
+                warnings.append(Problem(path, number, column, _ADVICE[marker]))
     return warnings
