@@ -231,6 +231,22 @@ def test_validate_warns_about_todo_and_unsorted_without_failing(
     assert lines[2].startswith("knowledge OK: 2 postings")
 
 
+def test_an_imported_draft_warns_once_per_todo_list_and_unsorted_comment(
+    knowledge: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = knowledge.parent / "posting.txt"
+    text.write_text("Languages: fluent English and Spanish\n\n" + POSTING_TEXT, encoding="utf-8")
+    draft = "knowledge/postings/water-ke.yaml"
+    assert run(capsys, "import", "posting.txt", "--id", "water-ke", "--output", draft)[0] == 0
+
+    _, out, _ = run(capsys, "validate", draft)
+
+    warnings = [line for line in out.splitlines() if ": warning: " in line]
+    assert len(warnings) == 2, out
+    assert "a `TODO` note is left from drafting" in warnings[0]
+    assert "text is left in the `UNSORTED` comment" in warnings[1]
+
+
 # --- postings and show ----------------------------------------------------------------------
 
 
