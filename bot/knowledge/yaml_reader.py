@@ -195,9 +195,9 @@ def _refuse_anchor(event: NodeEvent) -> None:
     )
 
 
-def _refuse_tag(event: NodeEvent) -> None:
+def _refuse_tag(event: ScalarEvent | CollectionStartEvent) -> None:
     line, col = _position(event)
-    tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")  # type: ignore[attr-defined]
+    tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")
     raise Refused(
         line,
         col,
