@@ -156,6 +156,97 @@ def test_validate_of_a_missing_folder_says_so(
     assert out.splitlines()[0] == "nowhere:1:1: the knowledge folder does not exist"
 
 
+def test_validate_file_checks_one_posting_in_the_context_of_its_folder(
+    knowledge: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "validate", "knowledge/postings/alpha.yaml")
+
+    assert code == 0
+    assert out == (
+        "knowledge/postings/alpha.yaml OK with the knowledge in knowledge: 2 postings, 3 topics\n"
+    )
+
+
+def test_validate_file_lists_only_that_files_problems_found_with_the_others(
+    knowledge: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    beta = knowledge / "postings" / "beta.yaml"
+    beta.write_text(beta.read_text().replace("[UNESCO]", "[UNESCO, Kingston]"), encoding="utf-8")
+    alpha = knowledge / "postings" / "alpha.yaml"
+    alpha.write_text(alpha.read_text().replace("title:", "titel:", 1), encoding="utf-8")
+
+    code, out, _ = run(capsys, "validate", "knowledge/postings/beta.yaml")
+
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[0].startswith(
+        "knowledge/postings/beta.yaml:6:19: the alias `Kingston` is also claimed by posting `alpha`"
+    )
+    assert lines[1] == "knowledge/postings/beta.yaml: 1 problem in 1 file"
+    assert lines[2] == (
+        "knowledge: 2 other problems in the knowledge folder; `jpo-bot validate` lists them"
+    )
+
+
+def test_validate_file_checks_a_draft_kept_elsewhere_against_knowledge_dir(
+    knowledge: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(knowledge))
+    draft = knowledge.parent / "gamma.yaml"
+    draft.write_text(
+        textwrap.dedent(BETA).replace("id: beta", "id: gamma").replace("[UNESCO]", "[Paris]")
+        + "  trainig:\n    text: Courses.\n",
+        encoding="utf-8",
+    )
+
+    code, out, _ = run(capsys, "validate", "gamma.yaml")
+
+    assert code == 1
+    assert "gamma.yaml:10:3: unknown topic `trainig` — did you mean `training`?" in out
+    assert "does not exist" not in out
+
+
+def test_validate_warns_about_todo_and_unsorted_without_failing(
+    knowledge: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    alpha = knowledge / "postings" / "alpha.yaml"
+    alpha.write_text(
+        "# TODO: add the German name\n"
+        + alpha.read_text()
+        + "\n# UNSORTED — review:\n#   Languages: English and Spanish\n",
+        encoding="utf-8",
+    )
+
+    code, out, _ = run(capsys, "validate", "knowledge")
+
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0] == (
+        "knowledge/postings/alpha.yaml:1:3: warning: a `TODO` note is left from drafting; "
+        "do what it says, then delete it"
+    )
+    assert lines[1].startswith(
+        "knowledge/postings/alpha.yaml:20:3: warning: text is left in the `UNSORTED` comment"
+    )
+    assert lines[2].startswith("knowledge OK: 2 postings")
+
+
+def test_an_imported_draft_warns_once_per_todo_list_and_unsorted_comment(
+    knowledge: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = knowledge.parent / "posting.txt"
+    text.write_text("Languages: fluent English and Spanish\n\n" + POSTING_TEXT, encoding="utf-8")
+    draft = "knowledge/postings/water-ke.yaml"
+    assert run(capsys, "import", "posting.txt", "--id", "water-ke", "--output", draft)[0] == 0
+
+    _, out, _ = run(capsys, "validate", draft)
+
+    warnings = [line for line in out.splitlines() if ": warning: " in line]
+    assert len(warnings) == 2, out
+    assert "a `TODO` note is left from drafting" in warnings[0]
+    assert "text is left in the `UNSORTED` comment" in warnings[1]
+
+
 # --- postings and show ----------------------------------------------------------------------
 
 
@@ -335,6 +426,62 @@ def test_import_reads_a_windows_1252_text(
     assert code == 0
     assert "Nairöbi" in out
     assert "not UTF-8" in err
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "NUL bytes"),
+        (b"%PDF-1.7\n" + b"\x81\x8d\x8f\x90\x9d" * 50, "no text encoding"),
+        (b"PK\x03\x04" + b"\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f" * 50, "controls"),
+    ],
+    ids=["png", "not-utf8-nor-1252", "control-characters"],
+)
+def test_import_refuses_a_binary_file_in_one_line_and_writes_nothing(
+    posting_text: Path, capsys: pytest.CaptureFixture[str], content: bytes, why: str
+) -> None:
+    posting_text.write_bytes(content)
+
+    code, out, err = run(capsys, "import", "posting.txt", "--id", "water-ke", "--output", "w.yaml")
+
+    assert code == 2, why
+    assert out == ""
+    assert err == (
+        "error: posting.txt is not a text file (a PDF, Word file or image?); "
+        "save the posting as plain text (.txt) and import that\n"
+    )
+    assert not Path("w.yaml").exists()
+
+
+def test_import_refuses_an_oversized_file_in_one_line(
+    posting_text: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    posting_text.write_text(POSTING_TEXT + "  • more\n" * 200_000, encoding="utf-8")
+
+    code, out, err = run(capsys, "import", "posting.txt", "--id", "water-ke", "--output", "w.yaml")
+
+    assert code == 2
+    assert out == ""
+    assert err.endswith(
+        "is larger than 1 MB; a posting's text is a few pages: copy only the posting\n"
+    )
+    assert err.count("\n") == 1
+    assert not Path("w.yaml").exists()
+
+
+def test_import_checks_the_id_length_of_the_schema_before_writing(
+    posting_text: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    long_id = "unep-" + "x" * 30
+
+    code, _, err = run(capsys, "import", "posting.txt", "--id", long_id, "--output", "w.yaml")
+
+    assert code == 2
+    assert err == (
+        f"error: the id `{long_id}` has 35 characters; at most 32 fit in Telegram's buttons: "
+        "shorten it\n"
+    )
+    assert not Path("w.yaml").exists()
 
 
 # --- schema ----------------------------------------------------------------------------------

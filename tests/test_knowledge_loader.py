@@ -218,14 +218,14 @@ def test_words_yaml_would_read_as_yes_no_or_numbers_stay_text(tmp_path: Path) ->
     assert knowledge.postings["alpha"].faq[0].answer == "No"
 
 
-def test_yaml_anchors_and_aliases_are_followed(tmp_path: Path) -> None:
+def test_yaml_anchors_and_aliases_are_refused_at_their_line(tmp_path: Path) -> None:
+    # Issue 9: an alias bomb of 100 KB expands to gigabytes; the files need no references.
     changes = edit("postings/beta.yaml", "  - UNESCO", "  - &org UNESCO")
-    beta = changes["postings/beta.yaml"]
-    assert isinstance(beta, str)
-    changes["postings/beta.yaml"] = beta.replace("organisation: UNESCO", "organisation: x")
-    changes["postings/beta.yaml"] += "unit: *org\n"
 
-    assert load_knowledge(write_tree(tmp_path, changes)).postings["beta"].unit == "UNESCO"
+    problem = the_problem(problems_of(tmp_path, changes), "anchors and aliases")
+
+    assert (problem.file.name, problem.line, problem.col) == ("beta.yaml", 9, 5)
+    assert "`&org`" in problem.message
 
 
 def test_hidden_editor_files_are_ignored(tmp_path: Path) -> None:

@@ -1,7 +1,11 @@
 """Subcommands for the staff who maintain the knowledge files.
 
-- `validate [DIR]`: every problem as `file:line:col: message`, exit 1; or a one-line OK.
-- `import POSTING.txt --id ID [--output FILE] [--force]`: a YAML skeleton of a posting.
+- `validate [DIR | FILE]`: every problem as `file:line:col: message`, exit 1; or a
+  one-line OK. A FILE (a posting) is checked with the catalogue, programme and other
+  postings of its knowledge folder. Drafting left behind (`TODO`, `UNSORTED`) is
+  listed as warnings, which do not fail.
+- `import POSTING.txt --id ID [--output FILE] [--force]`: a YAML skeleton of a posting;
+  a binary or oversized file, or an id the schema rejects, ends in one line and exit 2.
 - `postings [--dir DIR]` and `show ID [TOPIC] [--dir DIR]`: what the bot knows.
 - `schema [--check]`: (re)writes `knowledge/schema/*.json`, or checks they are current.
 
@@ -13,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -21,9 +24,19 @@ from pathlib import Path
 from bot.commands import emit
 from bot.config import settings_or_exit
 from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.drafts import draft_warnings
 from bot.knowledge.importer import import_posting
-from bot.knowledge.loader import Problem, check_knowledge, did_you_mean
-from bot.knowledge.schema import POSTING_ID_PATTERN, Content
+from bot.knowledge.loader import (
+    CATALOGUE_FILE,
+    POSTINGS_DIR,
+    PROGRAMME_FILE,
+    Problem,
+    check_knowledge,
+    did_you_mean,
+    knowledge_files,
+)
+from bot.knowledge.posting_text import NotAPostingText, posting_id_problem, read_posting_text
+from bot.knowledge.schema import Content
 from bot.knowledge.schema_files import stale_schemas, write_schemas
 
 SCHEMA_SUBDIR = "schema"
@@ -35,7 +48,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "validate", help="check the knowledge files and list every problem"
     )
     validate.add_argument(
-        "directory", nargs="?", type=Path, metavar="DIR", help="default: KNOWLEDGE_DIR"
+        "directory",
+        nargs="?",
+        type=Path,
+        metavar="DIR|FILE",
+        help="the knowledge folder (default: KNOWLEDGE_DIR), or one posting file",
     )
     validate.set_defaults(handler=validate_command)
 
@@ -104,8 +121,11 @@ def _load(directory: Path) -> KnowledgeBase | None:
 
 def validate_command(args: argparse.Namespace) -> int:
     """Prints every problem and exits 1, or prints a one-line summary and exits 0."""
+    if args.directory is not None and Path(args.directory).is_file():
+        return _validate_file(Path(args.directory))
     directory = _knowledge_dir(args)
     knowledge, problems = check_knowledge(directory)
+    _print_warnings(draft_warnings(knowledge_files(directory)))
     if knowledge is None:
         _print_problems(problems, directory)
         return 1
@@ -116,42 +136,73 @@ def validate_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _validate_file(path: Path) -> int:
+    """Checks one file in the context of its knowledge folder; lists only its own problems."""
+    directory = _folder_of(path)
+    is_posting = path.name not in (CATALOGUE_FILE, PROGRAMME_FILE) or path.parent != directory
+    knowledge, problems = check_knowledge(directory, posting_file=path if is_posting else None)
+    _print_warnings(draft_warnings([path]))
+    own = [problem for problem in problems if problem.file == path]
+    others = len(problems) - len(own)
+    if own:
+        _print_problems(own, path)
+    if others:
+        print(
+            f"{_shown(directory)}: {others} other problem{'s' if others != 1 else ''} in the "
+            "knowledge folder; `jpo-bot validate` lists them"
+        )
+    if knowledge is None:
+        return 1
+    print(
+        f"{_shown(path)} OK with the knowledge in {_shown(directory)}: "
+        f"{len(knowledge.postings)} postings, {len(knowledge.topics)} topics"
+    )
+    return 0
+
+
+def _folder_of(path: Path) -> Path:
+    """The knowledge folder a file belongs to; KNOWLEDGE_DIR for a draft kept elsewhere."""
+    parent = path.parent
+    if path.name in (CATALOGUE_FILE, PROGRAMME_FILE) and (parent / CATALOGUE_FILE).is_file():
+        return parent
+    if parent.name == POSTINGS_DIR and (parent.parent / CATALOGUE_FILE).is_file():
+        return parent.parent
+    return settings_or_exit().knowledge_dir
+
+
+def _print_warnings(warnings: list[Problem]) -> None:
+    for warning in warnings:
+        shown = dataclasses.replace(warning, file=_shown(warning.file))
+        print(f"{shown.file}:{shown.line}:{shown.col}: warning: {shown.message}")
+
+
 def import_command(args: argparse.Namespace) -> int:
     """Writes the skeleton of a posting text to FILE or standard output."""
-    if not re.fullmatch(POSTING_ID_PATTERN, args.posting_id):
-        print(
-            f"error: the id `{args.posting_id}` may only contain lower-case letters, digits "
-            "and `-`, starting with a letter (e.g. unep-car-rcu)",
-            file=sys.stderr,
-        )
+    id_problem = posting_id_problem(args.posting_id)
+    if id_problem is not None:
+        print(f"error: {id_problem}", file=sys.stderr)
         return 2
     output: Path | None = args.output
     if output is not None and output.exists() and not args.force:
         print(f"error: {output} exists; refusing to overwrite it (use --force)", file=sys.stderr)
         return 1
-    text = _read_posting_text(args.text_file)
-    if text is None:
+    try:
+        posting = read_posting_text(args.text_file)
+    except OSError as error:
+        print(f"error: cannot read {args.text_file}: {error.strerror}", file=sys.stderr)
         return 1
-    skeleton = import_posting(text, args.posting_id, source=args.text_file.name)
+    except NotAPostingText as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 2
+    if posting.encoding != "utf-8":
+        # Texts copied on Windows are often cp1252; every byte decodes, so say so.
+        print(f"note: {args.text_file} is not UTF-8; read it as Windows-1252", file=sys.stderr)
+    skeleton = import_posting(posting.text, args.posting_id, source=args.text_file.name)
     if not emit(skeleton, output):
         return 1
     if output is not None:
         print(f"wrote {output}; review it, then run `jpo-bot validate`", file=sys.stderr)
     return 0
-
-
-def _read_posting_text(path: Path) -> str | None:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        print(f"error: cannot read {path}: {error.strerror}", file=sys.stderr)
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Texts copied on Windows are often cp1252; every byte decodes, so say so.
-        print(f"note: {path} is not UTF-8; read it as Windows-1252", file=sys.stderr)
-        return data.decode("cp1252", errors="replace")
 
 
 def postings_command(args: argparse.Namespace) -> int:
