@@ -24,6 +24,7 @@ from bot.engine.answers import Reply, Suggestion
 from bot.engine.conversation import Assistant, Turn
 from bot.engine.render import render_plain
 from bot.engine.state import ChatState, language_of
+from bot.printable import printable
 from bot.questionlog.interface import QuestionLog
 from bot.questionlog.memory import MemoryQuestionLog
 from bot.questionlog.records import StoreError
@@ -113,10 +114,10 @@ class TerminalChat:
             self.on_turn(said, kind, turn.reply, elapsed_ms)
 
     def _show(self, reply: Reply) -> None:
-        print("\n" + render_plain(reply.answer), file=self.out)
+        print("\n" + printable(render_plain(reply.answer)), file=self.out)
         self.suggestions = reply.suggestions
         for number, suggestion in enumerate(reply.suggestions, start=1):
-            print(f"  [{number}] {suggestion.label}", file=self.out)
+            print(f"  [{number}] {printable(suggestion.label)}", file=self.out)
         print(file=self.out)
 
 
@@ -153,7 +154,7 @@ async def _open_log(settings: Settings | None) -> QuestionLog:
     try:
         return await open_store(settings)
     except StoreError as error:
-        print(f"question log: {error}", file=sys.stderr)
+        print(f"question log: {printable(str(error))}", file=sys.stderr)
         raise SystemExit(2) from None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from bot.printable import printable
 from bot.private_files import write_private_text
 
 
@@ -23,6 +24,9 @@ def emit(text: str, output: Path | None, *, private: bool = False) -> bool:
         else:
             output.write_text(text, encoding="utf-8")
     except OSError as error:
-        print(f"error: cannot write {output}: {error.strerror or error}", file=sys.stderr)
+        print(
+            f"error: cannot write {printable(str(output))}: {error.strerror or error}",
+            file=sys.stderr,
+        )
         return False
     return True

@@ -22,6 +22,7 @@ from bot.evaluation import (
     report,
 )
 from bot.knowledge.schema import LANGS
+from bot.printable import printable
 from bot.serving import KnowledgeService
 from bot.terminal import run_chat
 
@@ -100,7 +101,10 @@ def _questions(args: argparse.Namespace) -> list[Asked]:
                 (str(item["question"]), item.get("context"), lang, tuple(map(str, history)))
             )
         except (ValueError, KeyError, TypeError, AttributeError):
-            print(f"{args.batch}:{number}: not a JSON object with a question", file=sys.stderr)
+            print(
+                f"{printable(str(args.batch))}:{number}: not a JSON object with a question",
+                file=sys.stderr,
+            )
             raise SystemExit(2) from None
     return items
 
@@ -117,7 +121,7 @@ def _batch_lines(path: Path) -> list[str]:
         problem = "not UTF-8 text (save it as UTF-8 JSON lines)"
     except OSError as error:
         problem = error.strerror or "cannot be read"
-    print(f"jpo-bot ask: {path}: {problem}", file=sys.stderr)
+    print(f"jpo-bot ask: {printable(str(path))}: {problem}", file=sys.stderr)
     raise SystemExit(2)
 
 
@@ -130,10 +134,14 @@ def _print_plain(
     for earlier in history:
         state = assistant.ask(earlier, state).state
     reply = assistant.ask(question, state).reply
-    print(render_plain(reply.answer))
+    print(printable(render_plain(reply.answer)))
     for number, suggestion in enumerate(reply.suggestions, start=1):
-        print(f"  [{number}] {suggestion.label}")
-    print(f"({reply.status}, posting={reply.posting}, topic={reply.topic}, score={reply.score})")
+        print(f"  [{number}] {printable(suggestion.label)}")
+    print(
+        printable(
+            f"({reply.status}, posting={reply.posting}, topic={reply.topic}, score={reply.score})"
+        )
+    )
 
 
 def _eval(args: argparse.Namespace) -> int:

@@ -38,6 +38,7 @@ from bot.knowledge.loader import (
 from bot.knowledge.posting_text import NotAPostingText, posting_id_problem, read_posting_text
 from bot.knowledge.schema import Content
 from bot.knowledge.schema_files import stale_schemas, write_schemas
+from bot.printable import printable
 
 SCHEMA_SUBDIR = "schema"
 
@@ -248,7 +249,7 @@ def _unknown(kind: str, wanted: str, known: Iterable[str], posting_id: str = "")
     where = f" in posting `{posting_id}`" if posting_id else ""
     best = did_you_mean(wanted, names)
     hint = f"did you mean `{best}`? " if best else ""
-    return f"error: no {kind} `{wanted}`{where}; {hint}known: {', '.join(names)}"
+    return printable(f"error: no {kind} `{wanted}`{where}; {hint}known: {', '.join(names)}")
 
 
 def _size(content: Content) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from bot.commands import emit
 from bot.config import settings_or_exit
+from bot.printable import printable
 from bot.questionlog import views as log_views
 from bot.questionlog.interface import QuestionLog
 from bot.questionlog.keys import new_encryption_key, new_hash_secret
@@ -137,8 +138,11 @@ def _stats(args: argparse.Namespace) -> int:
 
 def _unanswered(args: argparse.Namespace) -> int:
     async def view(store: QuestionLog) -> str:
-        groups = await store.unanswered(args.days, low_score=args.low_score)
-        return log_views.unanswered_view(groups, args.format)
+        grouping = await store.unanswered_grouping(args.days, low_score=args.low_score)
+        note = log_views.bounds_note(grouping)
+        if note and args.format != "table":
+            print(f"note: {note}", file=sys.stderr)
+        return log_views.unanswered_grouping_view(grouping, args.format)
 
     return _run_view(view)
 
@@ -177,15 +181,15 @@ def _run_view(
     try:
         text = asyncio.run(run())
     except (MissingSecretError, WrongKeyError) as error:
-        print(f"configuration error: {error}", file=sys.stderr)
+        print(f"configuration error: {printable(str(error))}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
     except StoreError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(str(error))}", file=sys.stderr)
         return EXIT_LOG_ERROR
     if not emit(text, output, private=private):
         return EXIT_LOG_ERROR
     if output is not None:
-        print(f"wrote {output}", file=sys.stderr)
+        print(f"wrote {printable(str(output))}", file=sys.stderr)
     return 0
 
 
@@ -221,8 +225,8 @@ def _admin_web(args: argparse.Namespace) -> int:
             )
         )
     except (AdminWebError, MissingSecretError, WrongKeyError) as error:
-        print(f"configuration error: {error}", file=sys.stderr)
+        print(f"configuration error: {printable(str(error))}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
     except StoreError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(str(error))}", file=sys.stderr)
         return EXIT_LOG_ERROR

@@ -20,6 +20,7 @@ from bot.questionlog.records import (
     LogStats,
     QuestionRecord,
     UnansweredGroup,
+    UnansweredGrouping,
 )
 
 
@@ -75,6 +76,13 @@ class QuestionLog(Protocol):
         self, days: int, low_score: float = LOW_SCORE
     ) -> tuple[UnansweredGroup, ...]:
         """The typed questions of the last `days` days answered badly, grouped by wording."""
+        ...
+
+    async def unanswered_grouping(
+        self, days: int, low_score: float = LOW_SCORE
+    ) -> UnansweredGrouping:
+        """`unanswered` with how many older questions its row cap left out and whether
+        its time budget let it compare every wording."""
         ...
 
     async def recent(self, n: int) -> tuple[LoggedQuestion, ...]:

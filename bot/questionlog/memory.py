@@ -9,13 +9,14 @@ saved longest ago loses its state; both are counted in `health.dropped`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.questionlog.grouping import counts_of, group_unanswered
+from bot.questionlog.grouping import counts_of, group_newest
 from bot.questionlog.keys import chat_key, new_hash_secret
 from bot.questionlog.records import (
     LOW_SCORE,
@@ -24,6 +25,7 @@ from bot.questionlog.records import (
     LogStats,
     QuestionRecord,
     UnansweredGroup,
+    UnansweredGrouping,
 )
 
 logger = logging.getLogger(__name__)
@@ -164,10 +166,15 @@ class MemoryQuestionLog:
     ) -> tuple[UnansweredGroup, ...]:
         """Typed questions of the last `days` days that got a fallback, not_stated or
         clarify reply or an answer scoring below `low_score`, grouped by similar wording."""
+        return (await self.unanswered_grouping(days, low_score)).groups
+
+    async def unanswered_grouping(
+        self, days: int, low_score: float = LOW_SCORE
+    ) -> UnansweredGrouping:
+        """`unanswered` with what its bounds left out; grouped off the event loop."""
         rows = self._since(days, lambda r: r.kind == "question")
-        return group_unanswered(
-            [row for row in rows if row.status != "answered" or row.score < low_score]
-        )
+        wanted = [row for row in rows if row.status != "answered" or row.score < low_score]
+        return await asyncio.to_thread(group_newest, wanted)
 
     async def recent(self, n: int) -> tuple[LoggedQuestion, ...]:
         """The `n` latest records, newest first."""

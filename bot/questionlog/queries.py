@@ -18,7 +18,7 @@ from typing import Any
 import aiosqlite
 from cryptography.fernet import Fernet, InvalidToken
 
-from bot.questionlog.grouping import group_unanswered
+from bot.questionlog.grouping import MAX_ROWS, group_newest
 from bot.questionlog.keys import WRONG_KEY
 from bot.questionlog.records import (
     LOW_SCORE,
@@ -27,6 +27,7 @@ from bot.questionlog.records import (
     LogStats,
     StoreError,
     UnansweredGroup,
+    UnansweredGrouping,
     WrongKeyError,
 )
 
@@ -92,16 +93,27 @@ class LogQueries:
         """Typed questions of the last `days` days that got a fallback, not_stated or
         clarify reply or an answer scoring below `low_score`, grouped by similar wording,
         largest group first."""
+        return (await self.unanswered_grouping(days, low_score)).groups
+
+    async def unanswered_grouping(
+        self, days: int, low_score: float = LOW_SCORE
+    ) -> UnansweredGrouping:
+        """`unanswered` over the newest `MAX_ROWS` such questions, with how many older
+        ones were left out; decrypting and grouping run off the event loop."""
+        where = """WHERE asked_at >= ? AND kind = 'question'
+              AND (status != 'answered' OR score < ?)"""
         since = timestamp(datetime.now(UTC) - timedelta(days=days))
         rows = await self._fetch(
-            f"""SELECT {COLUMNS} FROM questions
-            WHERE asked_at >= ? AND kind = 'question'
-              AND (status != 'answered' OR score < ?)
-            ORDER BY asked_at, id""",
-            (since, float(low_score)),
+            f"SELECT {COLUMNS} FROM questions {where} ORDER BY asked_at DESC, id DESC LIMIT ?",
+            (since, float(low_score), MAX_ROWS),
         )
-        records = await asyncio.to_thread(self._decode_all, rows)
-        return group_unanswered(records)
+        total = (
+            await self._fetch(f"SELECT count(*) FROM questions {where}", (since, float(low_score)))
+        )[0][0]
+        return await asyncio.to_thread(self._group, rows, total - len(rows))
+
+    def _group(self, rows: Sequence[Any], left_out: int) -> UnansweredGrouping:
+        return group_newest(self._decode_all(rows), left_out=left_out)
 
     async def recent(self, n: int) -> tuple[LoggedQuestion, ...]:
         """The `n` latest records, newest first."""

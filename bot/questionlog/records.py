@@ -120,6 +120,16 @@ class UnansweredGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class UnansweredGrouping:
+    """The groups, largest first, and what the bounds left out."""
+
+    groups: tuple[UnansweredGroup, ...]
+    considered: int  # records grouped
+    left_out: int  # older records not grouped (beyond bot.questionlog.grouping.MAX_ROWS)
+    complete: bool  # False when the time budget ended the comparing early
+
+
+@dataclass(frozen=True, slots=True)
 class LogHealth:
     """What the log's writer has done since the log was opened."""
 

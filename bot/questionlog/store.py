@@ -76,6 +76,7 @@ from bot.questionlog.records import (
     QuestionRecord,
     StoreError,
     UnansweredGroup,
+    UnansweredGrouping,
 )
 
 logger = logging.getLogger(__name__)
@@ -470,6 +471,12 @@ class Store:
     ) -> tuple[UnansweredGroup, ...]:
         """Unanswered or low-scoring typed questions of the last `days` days, grouped."""
         return await self._queries.unanswered(days, low_score)
+
+    async def unanswered_grouping(
+        self, days: int, low_score: float = LOW_SCORE
+    ) -> UnansweredGrouping:
+        """`unanswered` with what its bounds left out (bot.questionlog.grouping)."""
+        return await self._queries.unanswered_grouping(days, low_score)
 
     async def recent(self, n: int) -> tuple[LoggedQuestion, ...]:
         """The `n` latest records, newest first."""

@@ -12,6 +12,9 @@ same figures.
   into parts under Telegram's 4096 characters at line ends.
 - CSV cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab or
   carriage return) get a leading apostrophe: the questions are untrusted text.
+- Terminal escapes and other controls in that text never reach a terminal: tables and
+  CSV replace them with visible stand-ins (`bot.printable`), JSON writes them as \\u
+  escapes, so a JSON export still holds the exact questions.
 """
 
 from __future__ import annotations
@@ -23,7 +26,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.questionlog.records import Count, LoggedQuestion, LogStats, UnansweredGroup
+from bot.printable import json_safe, printable
+from bot.questionlog.records import (
+    Count,
+    LoggedQuestion,
+    LogStats,
+    UnansweredGroup,
+    UnansweredGrouping,
+)
 
 Format = Literal["table", "csv", "json"]
 FORMATS: tuple[Format, ...] = ("table", "csv", "json")
@@ -107,6 +117,32 @@ def _stats_dict(stats: LogStats) -> dict[str, Any]:
 
 def unanswered_view(groups: Sequence[UnansweredGroup], fmt: Format) -> str:
     """Groups of unanswered questions with their likely posting and topic."""
+    return _unanswered_body(groups, fmt)
+
+
+def unanswered_grouping_view(grouping: UnansweredGrouping, fmt: Format) -> str:
+    """`unanswered_view` of a bounded grouping; the table ends with what the bounds
+    left out (`bounds_note`; the CLI prints it on stderr for CSV and JSON)."""
+    body = _unanswered_body(grouping.groups, fmt)
+    note = bounds_note(grouping)
+    return f"{body}\n{note}\n" if note and fmt == "table" else body
+
+
+def bounds_note(grouping: UnansweredGrouping) -> str:
+    """One line on what the row cap and time budget left out, or "" when nothing."""
+    notes = []
+    if grouping.left_out:
+        plural = "s" if grouping.left_out != 1 else ""
+        notes.append(
+            f"{grouping.left_out} older question{plural} left out "
+            f"(only the newest {grouping.considered} are grouped)"
+        )
+    if not grouping.complete:
+        notes.append("grouping stopped at its time budget: later wordings stand alone")
+    return "; ".join(notes)
+
+
+def _unanswered_body(groups: Sequence[UnansweredGroup], fmt: Format) -> str:
     if fmt == "json":
         return _json([_group_dict(group) for group in groups])
     if fmt == "csv":
@@ -297,7 +333,7 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: set[int]) -> str:
-    cells = [[str(value) for value in row] for row in rows]
+    cells = [[printable(str(value)) for value in row] for row in rows]
     widths = [max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(headers)]
 
     def line(values: Sequence[str]) -> str:
@@ -320,13 +356,14 @@ def _csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 
 def _safe_cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    safe = printable(value)
+    return "'" + safe if value.startswith(_FORMULA_START) else safe
 
 
 def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(value, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _shorten(text: str, width: int = _QUESTION_WIDTH) -> str:
