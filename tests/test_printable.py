@@ -10,15 +10,20 @@ import asyncio
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from bot.printable import json_safe, printable
+from bot.serving import KnowledgeService
+from bot.terminal import run_chat
+from tests.conftest import KNOWLEDGE_DIR
 from tests.questionlog_helpers import KEY, SECRET, open_store, record
 
 CLEAR_AND_RETITLE = "\x1b[2J\x1b]0;pwned\x07Where is\x9b31m the office?\u202eevil\r"
+TOPIC = "\x1b[31mred topic"  # the log keeps whatever it is given
 UNSAFE = ("\x1b", "\x07", "\x9b", "\u202e", "\r")
 
 
@@ -40,7 +45,7 @@ def hostile_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     async def write() -> None:
         store = await open_store(path)
-        store.log(record(CLEAR_AND_RETITLE, status="fallback", posting=None, topic=None))
+        store.log(record(CLEAR_AND_RETITLE, status="fallback", posting=None, topic=TOPIC))
         store.log(record("=cmd|' /C calc'!A0", status="fallback", posting=None, topic=None))
         await store.close()
 
@@ -63,6 +68,7 @@ def test_log_tables_show_escape_sequences_as_visible_stand_ins(
     hostile_log: Path, capsys: pytest.CaptureFixture[str], view: list[str]
 ) -> None:
     out = _cli(capsys, "log", *view)
+    assert "␛[31mred topic" in out
     if view != ["stats"]:
         assert "␛[2J␛]0;pwned␇Where is\ufffd31m the office?\ufffdevil" in out
 
@@ -105,3 +111,19 @@ def test_cli_errors_quote_input_without_its_escapes(
     assert _exit_code("show", "\x1b]0;pwned\x07") != 0
     _, err = capsys.readouterr()
     assert "no posting `␛]0;pwned␇`" in err and "\x1b" not in err and "\x07" not in err
+
+
+def test_the_terminal_chat_prints_knowledge_text_without_its_escapes(tmp_path: Path) -> None:
+    folder = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR, folder)
+    posting = folder / "postings" / "unep-car-rcu.yaml"
+    text = posting.read_text(encoding="utf-8")
+    posting.write_text(
+        text.replace("  en: UNEP – Kingston, Jamaica", '  en: "UNEP \\e[2J\\u202e Kingston"'),
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    assert run_chat(KnowledgeService.load(folder), lines=["/postings"], out=out) == 0
+    said = out.getvalue()
+    assert "UNEP ␛[2J\ufffd Kingston" in said
+    assert not any(char in said for char in UNSAFE)

@@ -38,6 +38,7 @@ _PREFIX = 4  # letters of a word that make its blocking key (typos further on st
 _KEYS = 3  # rarest prefixes of a wording looked up
 _PER_KEY = 24  # representatives kept per prefix: bounds the comparisons per wording
 _CHECK_EVERY = 256  # wordings between two looks at the clock
+_YIELD_EVERY = 16  # wordings between two chances for other threads to take the GIL
 
 
 def normalise_wording(text: str) -> str:
@@ -93,6 +94,8 @@ def _cluster(wordings: list[str], similarity: float, budget: float) -> tuple[lis
     clusters: list[list[int]] = []
     deadline = time.monotonic() + budget
     for position, words in enumerate(sorted_words):
+        if position % _YIELD_EVERY == 0:
+            time.sleep(0)  # hands the GIL to the event loop: replies stay fast meanwhile
         if position % _CHECK_EVERY == 0 and time.monotonic() > deadline:
             clusters += [[rest] for rest in range(position, len(sorted_words))]
             return clusters, False

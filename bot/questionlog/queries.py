@@ -10,6 +10,7 @@ import asyncio
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -149,7 +150,13 @@ class LogQueries:
             raise StoreError(f"reading the question log {self._path} failed: {error}") from error
 
     def _decode_all(self, rows: Iterable[Sequence[Any]]) -> tuple[LoggedQuestion, ...]:
-        return tuple(self._decode(row) for row in rows)
+        """Decrypts in a worker thread, now and then handing the GIL to the event loop."""
+        decoded = []
+        for number, row in enumerate(rows):
+            if number % 64 == 63:
+                time.sleep(0)
+            decoded.append(self._decode(row))
+        return tuple(decoded)
 
     def _decode(self, row: Sequence[Any]) -> LoggedQuestion:
         return LoggedQuestion(
