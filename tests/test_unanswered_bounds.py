@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,10 @@ import pytest
 from bot.cli import main
 from bot.questionlog import grouping as grouping_module
 from bot.questionlog import memory, queries
+from bot.questionlog.grouping import group_unanswered
 from bot.questionlog.memory import MemoryQuestionLog
 from bot.questionlog.records import LoggedQuestion, UnansweredGrouping
+from bot.questionlog.views import unanswered_grouping_message, unanswered_message
 from tests.questionlog_helpers import KEY, SECRET, open_store, record
 
 QUESTIONS = ["Where is the office?", "Can I bring my cat?", "Is there a gym?"]
@@ -97,3 +100,35 @@ async def test_the_memory_log_groups_off_the_event_loop(monkeypatch: pytest.Monk
     assert [group.example for group in grouping.groups] == ["Where is the office?"]
     assert (grouping.left_out, grouping.complete) == (0, True)
     assert threads and threads[0] is not threading.current_thread()
+
+
+def test_the_telegram_message_ends_with_what_the_bounds_left_out() -> None:
+    groups = group_unanswered([_logged("Where is the office?")])
+    cut = UnansweredGrouping(groups=groups, considered=1, left_out=5, complete=False)
+    text = unanswered_grouping_message(cut, days=7)
+    assert text.startswith('Unanswered, last 7 days: 1 questions in 1 groups\n\n1. 1× "Where')
+    assert text.endswith(
+        "Note: 5 older questions left out (only the newest 1 are grouped); "
+        "grouping stopped at its time budget: later wordings stand alone."
+    )
+    whole = UnansweredGrouping(groups=groups, considered=1, left_out=0, complete=True)
+    assert unanswered_grouping_message(whole, days=7) == unanswered_message(groups, 7)
+
+
+def _logged(text: str) -> LoggedQuestion:
+    return LoggedQuestion(
+        id=1,
+        asked_at=datetime(2030, 1, 1, tzinfo=UTC),
+        channel="telegram",
+        chat_key="k",
+        lang="en",
+        kind="question",
+        question=text,
+        status="fallback",
+        posting=None,
+        topic=None,
+        score=0.0,
+        suggestions=(),
+        latency_ms=1.0,
+        knowledge_version="k1",
+    )

@@ -195,6 +195,13 @@ def unanswered_message(groups: Sequence[UnansweredGroup], days: int, top: int = 
     return "\n".join(lines)
 
 
+def unanswered_grouping_message(grouping: UnansweredGrouping, days: int, top: int = 10) -> str:
+    """`unanswered_message` of a bounded grouping, ending with what the bounds left out."""
+    text = unanswered_message(grouping.groups, days, top)
+    note = bounds_note(grouping)
+    return f"{text}\n\nNote: {note}." if note else text
+
+
 def _group_dict(group: UnansweredGroup) -> dict[str, Any]:
     return {
         "count": group.count,
