@@ -139,9 +139,9 @@ def _topic_reference_problems(loaded: Loaded, topic_ids: set[str]) -> Iterator[P
     for topic_id in refs.topic_keys:
         if topic_id not in topic_ids:
             yield source.problem(("topics", topic_id, "[key]"), _unknown_topic(topic_id, topic_ids))
-    for index, (_, topic_id) in enumerate(refs.faq):
-        if _plausible_id(topic_id) and topic_id not in topic_ids:
-            message = _unknown_topic(str(topic_id), topic_ids)
+    for index, (_, faq_topic) in enumerate(refs.faq):
+        if _plausible_id(faq_topic) and faq_topic not in topic_ids:
+            message = _unknown_topic(str(faq_topic), topic_ids)
             yield source.problem(("faq", index, "topic"), message)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from yaml.events import (
@@ -36,6 +36,9 @@ from yaml.events import (
 from yaml.nodes import Node
 
 from bot.knowledge.limits import MAX_DEPTH, MAX_LIST_ITEMS, MAX_TEXT_CHARS
+
+if TYPE_CHECKING:  # libyaml's extension may be missing at run time
+    from yaml._yaml import Mark as _LibyamlMark
 
 # libyaml is several times faster than the pure-Python parser; both report positions.
 # The base loaders resolve no types, which is what `read_yaml` wants.
@@ -79,7 +82,7 @@ def read_yaml(text: str) -> tuple[Any, list[Duplicate]]:
 def compose(text: str) -> Node | None:
     """The file's node tree (for positions), or None when it cannot be composed."""
     try:
-        return yaml.compose(text, Loader=YamlLoader)  # type: ignore[no-any-return]
+        return yaml.compose(text, Loader=YamlLoader)
     except (yaml.YAMLError, RecursionError):
         return None
 
@@ -108,11 +111,13 @@ class _Builder:
         self.duplicates: list[Duplicate] = []
 
     def build(self, next_event: Callable[[], Event]) -> tuple[Any, list[Duplicate]]:
+        # isinstance, not a lookup table: it narrows the event's type, and none of the
+        # classes tested here is a subclass of another, so the order of tests is free.
         stack, documents = self.stack, 0
+        value: Any
         while True:
             event = next_event()
-            kind = type(event)
-            if kind is ScalarEvent:
+            if isinstance(event, ScalarEvent):
                 if event.anchor or event.tag or len(event.value) > MAX_TEXT_CHARS:
                     _refuse_scalar(event)
                 top = stack[-1] if stack else None
@@ -123,27 +128,28 @@ class _Builder:
                 else:
                     value = event.value
                 self._add(value, event)
-            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
                 stack.pop()
-            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            elif isinstance(event, (MappingStartEvent, SequenceStartEvent)):
                 if event.anchor or event.tag or len(stack) >= MAX_DEPTH:
                     _refuse_collection(event)
-                container: _Mapping | list[Any] = _Mapping() if kind is MappingStartEvent else []
+                container: _Mapping | list[Any]
+                container = _Mapping() if isinstance(event, MappingStartEvent) else []
                 value = container.data if type(container) is _Mapping else container
                 self._add(value, event)
                 stack.append(container)
-            elif kind is AliasEvent:
+            elif isinstance(event, AliasEvent):
                 _refuse_anchor(event)
-            elif kind is DocumentStartEvent:
+            elif isinstance(event, DocumentStartEvent):
                 documents += 1
                 if documents > 1:
                     raise yaml.composer.ComposerError(
                         "expected a single document in the stream",
                         None,
                         "but found another document",
-                        event.start_mark,
+                        _error_mark(event.start_mark),
                     )
-            elif kind is StreamEndEvent:
+            elif isinstance(event, StreamEndEvent):
                 return self.root, self.duplicates
 
     def _add(self, value: Any, event: Event) -> None:
@@ -152,7 +158,7 @@ class _Builder:
             self.root = value
             return
         top = self.stack[-1]
-        if type(top) is list:
+        if isinstance(top, list):
             if len(top) >= MAX_LIST_ITEMS:
                 line, col = _position(event)
                 raise Refused(
@@ -165,7 +171,10 @@ class _Builder:
         elif top.key is NOTHING:
             if isinstance(value, dict | list):
                 raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping", None, "found unhashable key", event.start_mark
+                    "while constructing a mapping",
+                    None,
+                    "found unhashable key",
+                    _error_mark(event.start_mark),
                 )
             top.key, top.key_mark = value, event.start_mark
         else:
@@ -180,7 +189,16 @@ class _Builder:
 
 
 def _position(event: Event) -> tuple[int, int]:
-    return event.start_mark.line + 1, event.start_mark.column + 1
+    """An event's 1-based line and column (both parsers give every event a mark)."""
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+
+
+def _error_mark(mark: yaml.error.Mark | _LibyamlMark | None) -> yaml.error.Mark | None:
+    """libyaml's mark as PyYAML's, the type yaml's error classes are declared to take."""
+    if mark is None or isinstance(mark, yaml.error.Mark):
+        return mark
+    return yaml.error.Mark(mark.name, mark.index, mark.line, mark.column, mark.buffer, mark.pointer)
 
 
 def _refuse_anchor(event: NodeEvent) -> None:

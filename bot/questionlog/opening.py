@@ -109,7 +109,8 @@ async def _prepare(
 
 async def _check_fingerprints(db: aiosqlite.Connection, expected: dict[str, str]) -> None:
     try:
-        rows = dict(await db.execute_fetchall("SELECT key, value FROM meta"))
+        fetched = await db.execute_fetchall("SELECT key, value FROM meta")
+        rows: dict[str, str] = {key: value for key, value in fetched}
     except sqlite3.OperationalError:
         return  # a version-0 file has no meta table yet
     for name, message in ((KEY_FINGERPRINT, WRONG_KEY), (SECRET_FINGERPRINT, WRONG_SECRET)):

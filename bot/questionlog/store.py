@@ -43,9 +43,6 @@ Chat states
     the database's (read-your-writes), so a reply never waits behind a batch of the
     question log. `load_chat_state` raises StoreError (after logging it) when reading
     the database fails; the caller catches it and goes on with a fresh state.
-
-Schema
-    See `bot.questionlog.migrations` and `bot.questionlog.opening`.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
@@ -59,7 +59,7 @@ from bot.texts import ForgetTexts, forget_texts
 logger = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
-CommandCallback = Callable[[Update, Context], Awaitable[Any]]
+CommandCallback = Callable[[Update, Context], Coroutine[Any, Any, Any]]
 ReloadKnowledge = Callable[[], Sequence[str] | Awaitable[Sequence[str]]]
 
 DEFAULT_DAYS = 30

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from typing import Any
 from urllib.parse import urlparse
 
@@ -180,7 +180,7 @@ def build_application(
     rate_limiter: BaseRateLimiter[Any] | None = None,
     read_timeout: float | None = None,
     update_processor: ChatOrderedProcessor | None = None,
-) -> Application:  # type: ignore[type-arg]
+) -> Application:
     """Builds the bot.
 
     `question_log`: the open log (`open_question_log`) the caller owns and closes; the
@@ -222,12 +222,12 @@ class _Lifecycle:
         self.knowledge = knowledge
         self.question_log = question_log
 
-    def register(self, app: Application) -> None:  # type: ignore[type-arg]
+    def register(self, app: Application) -> None:
         """Adds handlers and jobs."""
         bot = BotHandlers(
             self.knowledge, self.question_log, retention_days=self.settings.log_retention_days
         )
-        commands: dict[str, Callable[..., Awaitable[None]]] = {
+        commands: dict[str, Callable[..., Coroutine[Any, Any, None]]] = {
             "start": bot.start,
             "postings": bot.postings,
             "topics": bot.topics,
@@ -278,17 +278,17 @@ class _Lifecycle:
             *forget_handlers(question_log=self.question_log),
         ]
 
-    async def post_init(self, app: Application) -> None:  # type: ignore[type-arg]
+    async def post_init(self, app: Application) -> None:
         """Registers the command menus."""
         await register_commands(app, self.settings.admin_user_ids)
 
-    async def post_shutdown(self, app: Application) -> None:  # type: ignore[type-arg]
+    async def post_shutdown(self, app: Application) -> None:
         """Writes the queued log records (the log's owner closes it)."""
         await self.question_log.flush()
 
 
 async def register_commands(
-    app: Application,  # type: ignore[type-arg]
+    app: Application,
     admin_ids: Iterable[int] = (),
 ) -> None:
     """Registers the command menu in every catalogue language (English is the default)
@@ -303,7 +303,7 @@ async def register_commands(
 
 
 async def _set_commands(
-    app: Application,  # type: ignore[type-arg]
+    app: Application,
     commands: list[BotCommand],
     **options: Any,
 ) -> None:
@@ -364,7 +364,7 @@ def run(settings: Settings) -> None:
         loop.close()
 
 
-def _run_until_stopped(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+def _run_until_stopped(app: Application, settings: Settings) -> None:
     """Polls or serves the webhook until a stop signal; leaves the loop open for the log."""
     if settings.webhook_url:
         logger.info("webhook mode on %s:%s", settings.webhook_listen, settings.webhook_port)

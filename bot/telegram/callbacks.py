@@ -47,6 +47,7 @@ ButtonAction = Action | ChooseLanguage
 
 def encode(action: ButtonAction) -> str:
     """The callback data for an action; raises CallbackDataTooLong beyond 64 bytes."""
+    parts: tuple[str, ...]
     match action:
         case ShowTopic(posting=posting, topic=topic):
             parts = ("t", posting or NO_POSTING, topic)
