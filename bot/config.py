@@ -103,6 +103,15 @@ class Settings(BaseSettings):
         gt=0,
         description="How often the bot checks the knowledge folder for changes.",
     )
+    fair_use_messages: int = Field(
+        default=20,
+        ge=0,
+        description="Messages one user may send per fair-use window; beyond it they get one "
+        "polite note and no answers until the window ends. Admins are exempt. 0: no limit.",
+    )
+    fair_use_window_seconds: float = Field(
+        default=60.0, gt=0, description="Length of the fair-use window, in seconds."
+    )
     admin_web_password: SecretStr | None = Field(
         default=None,
         description="Password for `jpo-bot admin-web` (user name: admin), at least 12 characters.",

@@ -35,6 +35,7 @@ BOT_USERNAME = "jpo_test_bot"
 TOKEN = f"{BOT_ID}:AAtest-token-for-the-fake-server-only"
 
 MAX_TEXT_LENGTH = 4096
+MAX_CAPTION_LENGTH = 1024
 MAX_CALLBACK_DATA_BYTES = 64
 MAX_CALLBACK_ANSWER_LENGTH = 200
 MAX_BUTTONS_PER_ROW = 8
@@ -337,10 +338,14 @@ class FakeBotApi:
         user: FakeUser,
         text: str,
         *,
-        chat: FakeGroup | None = None,
+        chat: FakeGroup | FakeUser | None = None,
         reply_to: SentMessage | None = None,
     ) -> SentMessage:
-        """The user sends a text (a command when it starts with `/`, mentions marked)."""
+        """The user sends a text (a command when it starts with `/`, mentions marked).
+
+        `chat` another user's private chat forges an update Telegram would never send:
+        this user as sender, someone else's chat as the chat.
+        """
         extra: dict[str, Any] = {"text": text}
         entities = _entities(text)
         if entities:
@@ -406,9 +411,9 @@ class FakeBotApi:
         return query_id
 
     def _push_message(
-        self, user: FakeUser, chat: FakeGroup | None, extra: dict[str, Any], text: str
+        self, user: FakeUser, chat: FakeGroup | FakeUser | None, extra: dict[str, Any], text: str
     ) -> SentMessage:
-        chat_id = chat.id if chat is not None else user.chat_id
+        chat_id = chat.id if isinstance(chat, FakeGroup) else (chat or user).chat_id
         record = self._chats[chat_id]
         message_id = next(record.next_message_id)
         raw = {
@@ -624,6 +629,13 @@ class FakeBotApi:
 
     async def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params)
+        if "document" not in params:
+            raise ApiError(400, "Bad Request: there is no document in the request")
+        caption = str(params.get("caption", ""))
+        if params.get("parse_mode") == "HTML":
+            caption = parse_html(caption)
+        if utf16_length(caption) > MAX_CAPTION_LENGTH:
+            raise ApiError(400, "Bad Request: message caption is too long")
         message_id = next(chat.next_message_id)
         document = {"file_id": f"doc-{message_id}", "file_unique_id": f"u-{message_id}"}
         raw = {
@@ -791,6 +803,12 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
     else:
         form = await request.post()
         params = {key: value for key, value in form.items() if isinstance(value, str)}
+        # An uploaded file (sendDocument) is kept as (file name, content).
+        params.update(
+            (key, (value.filename, value.file.read()))
+            for key, value in form.items()
+            if isinstance(value, web.FileField)
+        )
         for key in JSON_FIELDS & params.keys():
             params[key] = json.loads(params[key])
     params.update(request.query)

@@ -60,12 +60,6 @@ pytestmark = [
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as server:
-        yield server
-
-
-@pytest.fixture
 def live_knowledge(tmp_path: Path) -> Path:
     """A copy of the real knowledge folder that a test may edit while the bot runs."""
     target = tmp_path / "knowledge"
@@ -413,16 +407,48 @@ async def test_in_a_group_the_bot_answers_only_when_addressed(
 
 
 async def test_a_burst_of_50_messages_is_answered_in_full(
-    api: FakeBotApi, bot: Application, store: Store
+    api: FakeBotApi, settings: Settings, store: Store
 ) -> None:
     ana = api.user(1013, "Ana", "en")
     questions = [f"How long is the assignment in Kingston? ({i})" for i in range(50)]
-    for question in questions:
-        api.send_text(ana, question)
-    await api.wait_messages(ana.chat_id, 50, timeout=20)
-    await settle(api, ana)
+    # Telegram's limits are under test here, not the fair-use limit (the next test).
+    settings = settings.model_copy(update={"fair_use_messages": 0})
+    async with running_bot(api, settings, store):
+        for question in questions:
+            api.send_text(ana, question)
+        await api.wait_messages(ana.chat_id, 50, timeout=20)
+        await settle(api, ana)
     rows = await log_rows(store)
     assert [row.question for row in rows] == questions  # one chat's order is kept
+
+
+async def test_a_flooding_user_gets_20_answers_and_one_note_and_others_stay_answered(
+    api: FakeBotApi, settings: Settings, store: Store
+) -> None:
+    ana = api.user(1030, "Ana", "de")
+    bob = api.user(1031, "Bob", "en")
+    # A window far longer than the test, so the count cannot start afresh mid-test.
+    settings = settings.model_copy(
+        update={"fair_use_messages": 20, "fair_use_window_seconds": 3600}
+    )
+    flood = [f"Wie lange dauert der Einsatz in Kingston? ({i})" for i in range(40)]
+    note = ui_texts("de").fair_use
+    async with running_bot(api, settings, store):
+        for i, question in enumerate(flood):
+            api.send_text(ana, question)
+            if i == 25:
+                api.send_text(bob, "How long is the assignment in Kingston?")
+        [answer] = await api.wait_messages(bob.chat_id, 1)
+        await api.wait_for(lambda: note in [m.text for m in api.messages_to(ana.chat_id)])
+        await api.wait_for(lambda: api.pending_updates == 0)
+    # Stopping handled every update the bot had fetched: nothing more can arrive.
+    to_ana = [m.text for m in api.messages_to(ana.chat_id)]
+    assert to_ana.count(note) == 1 and to_ana[-1] == note
+    assert len(to_ana) == 21  # 20 answers and the note
+    assert "2 years" in answer.text
+    rows = await log_rows(store)
+    assert [row.question for row in rows if row.question in flood] == flood[:20]
+    assert "How long is the assignment in Kingston?" in [row.question for row in rows]
 
 
 @pytest.mark.parametrize(

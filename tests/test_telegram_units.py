@@ -21,7 +21,7 @@ from bot.engine.answers import SelectPosting, ShowFaq, ShowTopic, Suggestion
 from bot.engine.render import render_html
 from bot.telegram import callbacks
 from bot.telegram.app import RedactToken
-from bot.telegram.callbacks import ChooseLanguage, decode, encode
+from bot.telegram.callbacks import ChooseLanguage, ConfirmForget, decode, encode, is_forget_answer
 from bot.telegram.keyboards import (
     MAX_BUTTONS,
     MAX_LABEL_LENGTH,
@@ -43,6 +43,8 @@ ACTIONS = [
     ShowFaq(None, "how_to_apply"),
     SelectPosting("unesco-clt"),
     ChooseLanguage("de"),
+    ConfirmForget(delete=True),
+    ConfirmForget(delete=False),
 ]
 
 
@@ -80,10 +82,29 @@ def test_encoding_refuses_data_over_64_bytes() -> None:
         "v1:p:" + "a" * 80,  # over 64 bytes
         b"v1:p:unesco-clt",  # not a str
         "start",  # a payload from some other bot version
+        "v1:forget:maybe",
+        "v1:forget:yes:extra",
+        "\ud800",  # a lone surrogate: valid JSON, not text
+        "v1:p:unesco\udc00clt",
+        "v1:forget:\udfff",
     ],
 )
 def test_decoding_rejects_unknown_old_or_forged_data(data: object) -> None:
     assert decode(data) is None
+
+
+def test_the_forget_buttons_keep_the_data_old_chats_carry() -> None:
+    # Confirmation buttons sent before the codec knew them must still work.
+    assert encode(ConfirmForget(delete=True)) == "v1:forget:yes"
+    assert encode(ConfirmForget(delete=False)) == "v1:forget:no"
+    assert is_forget_answer("v1:forget:yes") and is_forget_answer("v1:forget:no")
+    assert not is_forget_answer("v1:forget:maybe")
+    assert not is_forget_answer("v1:l:de")
+
+
+def test_encoding_refuses_text_that_is_not_utf8() -> None:
+    with pytest.raises(callbacks.CallbackDataTooLong):
+        encode(ChooseLanguage("\ud800"))
 
 
 def test_decoding_does_not_check_that_the_posting_exists() -> None:

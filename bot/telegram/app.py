@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections.abc import Awaitable, Iterable
 from typing import Any
 from urllib.parse import urlparse
 
@@ -31,30 +31,20 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
-    BaseHandler,
     BaseRateLimiter,
     BaseUpdateProcessor,
-    CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
     Defaults,
-    MessageHandler,
 )
 
 from bot.config import Settings
 from bot.questionlog.interface import QuestionLog
 from bot.questionlog.startup import open_question_log
 from bot.serving import KnowledgeService
-from bot.telegram import handlers as h
-from bot.telegram.admin import (
-    ADMIN_COMMANDS,
-    FORGET_PATTERN,
-    admin_handlers,
-    forget_handlers,
-    schedule_retention,
-)
-from bot.telegram.handlers import BotHandlers
-from bot.telegram.menu import COMMANDS, UI_LANGS, menu_commands
+from bot.telegram.admin import ADMIN_COMMANDS
+from bot.telegram.menu import UI_LANGS, menu_commands
+from bot.telegram.retention import schedule_retention
+from bot.telegram.routing import add_handlers, build_handlers
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +59,6 @@ CONNECTION_POOL_SIZE = MAX_CONCURRENT_UPDATES + 4
 POLL_TIMEOUT_SECONDS = 30  # long-polling: Telegram holds getUpdates open this long
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
 RELOAD_JOB = "knowledge-reload"
-AFTER_FORGET_GROUP = 1
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -224,33 +213,15 @@ class _Lifecycle:
 
     def register(self, app: Application) -> None:
         """Adds handlers and jobs."""
-        bot = BotHandlers(
-            self.knowledge, self.question_log, retention_days=self.settings.log_retention_days
+        add_handlers(
+            app,
+            build_handlers(
+                self.settings,
+                self.knowledge,
+                self.question_log,
+                reload_knowledge=self._reload_now,
+            ),
         )
-        commands: dict[str, Callable[..., Coroutine[Any, Any, None]]] = {
-            "start": bot.start,
-            "postings": bot.postings,
-            "topics": bot.topics,
-            "help": bot.help,
-            "language": bot.language,
-            "privacy": bot.privacy,
-        }
-        # The table in menu.py writes /help and the menu; /forget comes from bot.telegram.admin.
-        assert set(commands) | {"forget"} == {command.name for command in COMMANDS}
-        for name, callback in commands.items():
-            app.add_handler(CommandHandler(name, callback, filters=h.NEW_MESSAGE))
-        for handler in self._admin_handlers(bot):
-            app.add_handler(handler)
-        # Catch-alls last: only the first matching handler of a group runs.
-        app.add_handler(MessageHandler(h.COMMAND, bot.unknown_command))
-        app.add_handler(MessageHandler(h.QUESTION, bot.question))
-        app.add_handler(MessageHandler(h.NON_TEXT, bot.non_text))
-        app.add_handler(CallbackQueryHandler(bot.button))
-        # A later group also sees the /forget confirmation, after the deletion ran.
-        app.add_handler(
-            CallbackQueryHandler(bot.forgotten, pattern=FORGET_PATTERN), group=AFTER_FORGET_GROUP
-        )
-        app.add_error_handler(bot.error)
         if app.job_queue is not None:
             interval = self.settings.reload_interval_seconds
             app.job_queue.run_repeating(
@@ -265,18 +236,6 @@ class _Lifecycle:
     async def _reload_now(self) -> list[str]:
         """An admin's /reload: the problems that refused it (empty: served, or unchanged)."""
         return list((await self.knowledge.reload_async()).problems)
-
-    def _admin_handlers(self, bot: BotHandlers) -> list[BaseHandler[Any, Any, Any]]:
-        """The admin commands and /forget."""
-        return [
-            *admin_handlers(
-                settings=self.settings,
-                question_log=self.question_log,
-                unknown_command=bot.unknown_command,
-                reload_knowledge=self._reload_now,
-            ),
-            *forget_handlers(question_log=self.question_log),
-        ]
 
     async def post_init(self, app: Application) -> None:
         """Registers the command menus."""

@@ -6,10 +6,12 @@ Formats (version `v1`; `-` stands for "no posting", i.e. the programme):
     v1:f:<posting|->:<faq>      show an FAQ entry
     v1:p:<posting>              select a posting
     v1:l:<lang>                 switch the chat language
+    v1:forget:<yes|no>          answer the /forget confirmation
 
 Buttons live for months in old chats, and anyone can send any callback data, so `decode`
 treats its input as untrusted: anything unknown, from another version or malformed
-gives None and the handler answers politely. Whether a posting or topic still exists
+gives None and the handler answers politely, and so does a lone surrogate (valid JSON, but
+not text Telegram could have sent). Whether a posting or topic still exists
 is the handler's check; this module knows only the syntax.
 """
 
@@ -31,8 +33,12 @@ _KEY_ID = re.compile(r"[a-z][a-z0-9_]*")
 _LANG = re.compile(r"[a-z]{2}")
 
 
+FORGET = "forget"
+_FORGET_ANSWERS = {"yes": True, "no": False}
+
+
 class CallbackDataTooLong(ValueError):
-    """An action's callback data would exceed Telegram's 64-byte limit."""
+    """An action's callback data would exceed Telegram's 64 bytes (or is not valid UTF-8)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +48,14 @@ class ChooseLanguage:
     lang: str
 
 
-ButtonAction = Action | ChooseLanguage
+@dataclass(frozen=True, slots=True)
+class ConfirmForget:
+    """The answer to "delete everything stored about this chat?" (a Telegram-only button)."""
+
+    delete: bool
+
+
+ButtonAction = Action | ChooseLanguage | ConfirmForget
 
 
 def encode(action: ButtonAction) -> str:
@@ -57,17 +70,20 @@ def encode(action: ButtonAction) -> str:
             parts = ("p", posting)
         case ChooseLanguage(lang=lang):
             parts = ("l", lang)
+        case ConfirmForget(delete=delete):
+            # The long kind predates this codec: buttons in old chats still carry it.
+            parts = (FORGET, "yes" if delete else "no")
         case _:
             raise TypeError(f"no callback format for {action!r}")
     data = SEPARATOR.join((VERSION, *parts))
-    if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+    if _utf8_length(data) > MAX_CALLBACK_BYTES:
         raise CallbackDataTooLong(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
     return data
 
 
 def decode(data: object) -> ButtonAction | None:
     """The action of a button's callback data; None for anything unknown, old or forged."""
-    if not isinstance(data, str) or len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+    if not isinstance(data, str) or _utf8_length(data) > MAX_CALLBACK_BYTES:
         return None
     version, _, rest = data.partition(SEPARATOR)
     if version != VERSION:
@@ -82,7 +98,22 @@ def decode(data: object) -> ButtonAction | None:
             return SelectPosting(posting)
         case "l", [lang] if _LANG.fullmatch(lang):
             return ChooseLanguage(lang)
+        case "forget", [answer] if answer in _FORGET_ANSWERS:
+            return ConfirmForget(_FORGET_ANSWERS[answer])
     return None
+
+
+def is_forget_answer(data: object) -> bool:
+    """Whether a button's data answers the /forget confirmation (a handler's pattern)."""
+    return isinstance(decode(data), ConfirmForget)
+
+
+def _utf8_length(data: str) -> int:
+    """The length in UTF-8 bytes; over the limit for text with a lone surrogate."""
+    try:
+        return len(data.encode("utf-8"))
+    except UnicodeEncodeError:
+        return MAX_CALLBACK_BYTES + 1
 
 
 def _posting_or_none(field: str) -> bool:

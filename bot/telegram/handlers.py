@@ -1,8 +1,10 @@
 """Thin Telegram handlers: parse the update, ask the engine, render, reply, log.
 
-Every handler is a method of `BotHandlers`, which holds the few things they share
-(the knowledge service, the question log, the chat states) as typed attributes instead of PTB's
-untyped `bot_data`. Updates of one chat reach these handlers one at a time (see
+Every candidate handler is a method of `BotHandlers`, which holds the few things they
+share (the knowledge service, the question log, the chat states) as typed attributes
+instead of PTB's untyped `bot_data`; the admins' commands (`bot.telegram.admin`) and
+/forget (`bot.telegram.forget`) follow the same style, and `bot.telegram.routing`
+registers them all. Updates of one chat reach these handlers one at a time (see
 `ChatOrderedProcessor` in `bot.telegram.app`), so reading a chat's state, answering
 and saving the new state cannot interleave with another update of the same chat.
 
@@ -31,7 +33,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
+from telegram.error import Forbidden, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ContextTypes, filters
 
 from bot.engine.answers import Action, Reply, SelectPosting
@@ -39,76 +41,19 @@ from bot.engine.conversation import Assistant, Turn
 from bot.engine.render import render_html
 from bot.engine.state import ChatState, language_of
 from bot.questionlog.interface import QuestionLog
-from bot.questionlog.records import StoreError
 from bot.reply_record import record_of_reply
 from bot.serving import KnowledgeService
-from bot.telegram.callbacks import ChooseLanguage, decode
+from bot.telegram.callbacks import ChooseLanguage, ConfirmForget, decode
+from bot.telegram.chat_states import STATE_CACHE_SIZE, ChatStates
 from bot.telegram.keyboards import language_keyboard, suggestions_keyboard
 from bot.telegram.menu import UI_LANGS, help_text
-from bot.telegram.messages import answer_callback, send_reply
+from bot.telegram.messages import answer_callback, edit_text, send_reply
 from bot.texts import LANGUAGE_NAMES, fill, ui_texts
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-STATE_CACHE_SIZE = 10_000  # chats whose state is kept in memory; SQLite holds them all
 DOUBLE_TAP_SECONDS = 3.0  # a second press of the same button within this is ignored
-
-
-class ChatStates:
-    """Each chat's state: the question log holds the truth, a bounded cache spares a read
-    per message. The log keeps states serialised; this class turns them into ChatStates."""
-
-    def __init__(self, log: QuestionLog, capacity: int = STATE_CACHE_SIZE) -> None:
-        self._log = log
-        self._cache: OrderedDict[int, ChatState] = OrderedDict()
-        self._capacity = capacity
-
-    async def get(self, chat_id: int, language_code: str | None) -> ChatState:
-        """The chat's state; a chat seen for the first time starts in the user's language."""
-        state = self._cache.get(chat_id)
-        if state is not None:
-            self._cache.move_to_end(chat_id)
-            return state
-        try:
-            saved = await self._log.load_chat_state(chat_id)
-        except StoreError:
-            logger.exception(
-                "could not load the state of chat %s; starting afresh", self._log.chat_key(chat_id)
-            )
-            saved = None
-        if saved is None:
-            state = ChatState(lang=language_of(language_code))
-        else:
-            state = ChatState.from_json(saved)
-        self._remember(chat_id, state)
-        return state
-
-    async def put(self, chat_id: int, state: ChatState) -> bool:
-        """Saves a changed state; False when the database failed (the reply still stands)."""
-        if self._cache.get(chat_id) == state:
-            return True
-        self._remember(chat_id, state)
-        try:
-            await self._log.save_chat_state(chat_id, state.to_json())
-        except StoreError:
-            logger.exception("could not save the state of chat %s", self._log.chat_key(chat_id))
-            return False
-        return True
-
-    def peek(self, chat_id: int) -> ChatState | None:
-        """The cached state, without touching the database (for the error handler)."""
-        return self._cache.get(chat_id)
-
-    def drop(self, chat_id: int) -> None:
-        """Forgets the cached state, e.g. after the chat's data was deleted."""
-        self._cache.pop(chat_id, None)
-
-    def _remember(self, chat_id: int, state: ChatState) -> None:
-        self._cache[chat_id] = state
-        self._cache.move_to_end(chat_id)
-        while len(self._cache) > self._capacity:
-            self._cache.popitem(last=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +230,11 @@ class BotHandlers:
         if isinstance(action, ChooseLanguage) and action.lang in UI_LANGS:
             await self._choose_language(query, chat, state, action.lang)
             return
-        if action is None or isinstance(action, ChooseLanguage) or not _exists(action, assistant):
+        if (
+            action is None
+            or isinstance(action, (ChooseLanguage, ConfirmForget))
+            or not _exists(action, assistant)
+        ):
             await self._stale_button(query, chat, state)
             return
         await answer_callback(query)  # answered first, so the button stops spinning at once
@@ -302,13 +251,9 @@ class BotHandlers:
         saved = await self.states.put(chat.id, new_state)
         ui = ui_texts(lang)
         await answer_callback(query, LANGUAGE_NAMES[lang])
-        text_html = ui.language_set if saved else f"{ui.language_set}\n{ui.storage_trouble}"
-        try:
-            await query.edit_message_text(text_html)
-        except BadRequest as error:
-            # A double tap edits to the same text; Telegram calls that an error, we do not.
-            if "not modified" not in str(error).lower():
-                raise
+        await edit_text(
+            query, ui.language_set if saved else f"{ui.language_set}\n{ui.storage_trouble}"
+        )
 
     async def _stale_button(self, query: CallbackQuery, chat: Chat, state: ChatState) -> None:
         ui = ui_texts(state.lang)
@@ -333,11 +278,10 @@ class BotHandlers:
             and press.at - last.at < DOUBLE_TAP_SECONDS
         )
 
-    async def forgotten(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Drops the chat's cached state once /forget has run, so it cannot come back."""
-        if update.effective_chat is not None:
-            self.states.drop(update.effective_chat.id)
-            self._last_press.pop(update.effective_chat.id, None)
+    def forget_chat(self, chat_id: int) -> None:
+        """Drops what is kept in memory about a chat once /forget has deleted its data."""
+        self.states.drop(chat_id)
+        self._last_press.pop(chat_id, None)
 
     # --- errors ---
 
@@ -477,9 +421,13 @@ def _without_mention(text: str, username: str | None) -> str:
 
 
 def _command_is_for_us(message: Message, chat: Chat) -> bool:
-    """In a group, an unknown command may be meant for another bot: answer only `/x@us`."""
+    """In a group, an unknown command may be meant for another bot: answer only `/x@us`.
+
+    A private chat is always the sender's own; one with another id is a forged update,
+    and a reply would go to whoever forged it.
+    """
     if chat.type == ChatType.PRIVATE:
-        return True
+        return message.from_user is not None and message.from_user.id == chat.id
     command = (message.text or "").split()[0] if message.text else ""
     _, _, target = command.partition("@")
     return target.lower() == (message.get_bot().username or "").lower()

@@ -11,7 +11,8 @@ through so every part parses on its own.
 itself: `AIORateLimiter` handles 429s; here a 5xx or a dropped connection is retried a
 few times, but a timeout is not, because the message may well have arrived and a blind
 retry would show it twice. `answer_callback` acknowledges a button press without ever
-failing the update: the acknowledgement only stops the client's spinner.
+failing the update: the acknowledgement only stops the client's spinner. `edit_text`
+replaces a button's message, a double tap's identical edit included.
 
 Logs here name no chat and quote no text: the handlers log a chat's pseudonymous key.
 """
@@ -255,3 +256,19 @@ async def answer_callback(query: CallbackQuery, text: str | None = None) -> bool
         logger.warning("could not answer a callback query (%s: %s)", type(error).__name__, error)
         return False
     return True
+
+
+async def edit_text(
+    query: CallbackQuery, text: str, *, parse_mode: str | None = ParseMode.HTML
+) -> None:
+    """Replaces the text (and buttons) of the message a button sits on; an identical edit
+    is no error.
+
+    A double tap edits to the same text, and Telegram answers "message is not modified":
+    the message already says what it should.
+    """
+    try:
+        await query.edit_message_text(text, parse_mode=parse_mode)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise

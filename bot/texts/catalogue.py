@@ -60,6 +60,7 @@ class UiTexts:
     stale_button: str
     stale_button_toast: str
     storage_trouble: str
+    fair_use: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,6 +112,10 @@ TEXTS = Texts(
         storage_trouble=(
             "(Ich konnte Ihre Wahl nicht speichern; eventuell müssen Sie später neu wählen.)"
         ),
+        fair_use=(
+            "Sie senden Nachrichten schneller, als ich sie beantworten kann. Bitte "
+            "warten Sie eine Minute und fragen Sie dann erneut."
+        ),
     ),
     forget=ForgetTexts(
         ask=(

@@ -100,6 +100,10 @@ TEXTS = Texts(
         ),
         stale_button_toast="This button is out of date.",
         storage_trouble="(I could not save your choice; you may need to choose again later.)",
+        fair_use=(
+            "You are sending messages faster than I can answer them. Please wait a "
+            "minute, then ask again."
+        ),
     ),
     forget=ForgetTexts(
         ask=(

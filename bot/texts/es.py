@@ -103,6 +103,10 @@ TEXTS = Texts(
         storage_trouble=(
             "(No pude guardar su elección; quizá tenga que elegir de nuevo más tarde.)"
         ),
+        fair_use=(
+            "Está enviando mensajes más rápido de lo que puedo responderlos. Espere "
+            "un minuto y vuelva a preguntar, por favor."
+        ),
     ),
     forget=ForgetTexts(
         ask=(

@@ -111,6 +111,10 @@ TEXTS = Texts(
             "(Je n'ai pas pu enregistrer votre choix ; il faudra peut-être choisir à "
             "nouveau plus tard.)"
         ),
+        fair_use=(
+            "Vous envoyez des messages plus vite que je ne peux y répondre. Veuillez "
+            "patienter une minute, puis reposez votre question."
+        ),
     ),
     forget=ForgetTexts(
         ask=(
