@@ -451,6 +451,26 @@ async def test_a_flooding_user_gets_20_answers_and_one_note_and_others_stay_answ
     assert "How long is the assignment in Kingston?" in [row.question for row in rows]
 
 
+async def test_an_admin_is_not_held_to_the_fair_use_limit(
+    api: FakeBotApi, settings: Settings, store: Store
+) -> None:
+    admin = api.user(1032, "Ada", "en")
+    settings = settings.model_copy(
+        update={
+            "admin_user_ids": frozenset({admin.id}),
+            "fair_use_messages": 5,
+            "fair_use_window_seconds": 3600,
+        }
+    )
+    async with running_bot(api, settings, store):
+        for i in range(12):
+            api.send_text(admin, f"How long is the assignment in Kingston? ({i})")
+        await api.wait_messages(admin.chat_id, 12)
+        await settle(api, admin)
+    assert all("2 years" in m.text for m in api.messages_to(admin.chat_id))
+    assert len(await log_rows(store)) == 12
+
+
 @pytest.mark.parametrize(
     "data",
     ["v0:p:unep-car-rcu", "v1:p:closed-posting", "v1:t:closed-posting:duties", "junk", "v1:x"],
