@@ -123,13 +123,13 @@ class AdminHandlers:
 
     @admin_only
     async def unanswered(self, update: Update, context: Context) -> None:
-        """Sends the unanswered questions of the last [days] days, grouped by wording."""
+        """Sends the last [days] days' unanswered questions, grouped, and what was left out."""
         days = _number(context.args, DEFAULT_DAYS, MAX_DAYS)
         if days is None:
             await _send(update, f"Usage: /unanswered [days], 1 to {MAX_DAYS}")
             return
-        groups = await self.question_log.unanswered(days)
-        await _send(update, log_views.unanswered_message(groups, days))
+        grouping = await self.question_log.unanswered_grouping(days)
+        await _send(update, log_views.unanswered_grouping_message(grouping, days))
 
     @admin_only
     async def recent(self, update: Update, context: Context) -> None:
