@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 
 from bot.engine.lexicon import COGNATE, EXACT, Hit, Lexicon
 from bot.engine.text import is_stop_word, tokens
+from bot.engine.words import real_words
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Content, Faq
 
@@ -100,15 +101,20 @@ class KnowledgeIndex:
         self._add_aliases()
         self._add_glossary()
         self._add_faqs()
+        language = real_words()
         self.intent = Lexicon(
-            [*self._topic_terms, *self._alias_terms, *self._glossary, *self._faq_terms]
+            [*self._topic_terms, *self._alias_terms, *self._glossary, *self._faq_terms],
+            stems=True,
+            real_words=language,
         )
         self._topic_examples = self._examples_of_topics()
         self._faq_examples = self._examples_of_faqs()
         self.passages: dict[str, tuple[Passage, ...]] = {}
         self._postings_of_word: dict[str, dict[str, tuple[float, tuple[int, ...]]]] = {}
         self._build_passages()
-        self.vocabulary = Lexicon(self._postings_of_word, compounds=False, cognates=True)
+        self.vocabulary = Lexicon(
+            self._postings_of_word, compounds=False, cognates=True, real_words=language
+        )
         self._known = self.intent.words | self.vocabulary.words | self._example_words()
 
     # ----- building -------------------------------------------------------------

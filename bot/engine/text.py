@@ -51,7 +51,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     monsieur gracias saludos muchas cordiales estimado estimados buenas buenos dias
     uberhaupt eigentlich genau wichtig important importante exactly anything something
     sieht aussehen aus ort lauft laufen geht gehen steht stehen macht machen mache tun tut
-    bekomme bekommen kriege erhalte erhalten gemacht
+    bekomme bekommen kriege erhalte erhalten gemacht dazu kurze kurz
     offre annonce ausschreibung stellenausschreibung stellenangebot convocatoria oferta
     vacante advert announcement apres selon saber puedo puede podria gerade jetzt
     """.split()

@@ -1,0 +1,67 @@
+"""Typo correction knows the ordinary words of en/de/fr/es and leaves them alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine.conversation import Assistant
+from bot.engine.lexicon import EXACT, FUZZY, Lexicon
+from bot.engine.state import ChatState
+from bot.engine.text import tokens
+from bot.engine.words import real_words
+
+WORDS = real_words()
+LEXICON = Lexicon(
+    ["litter", "contract", "suite", "formation", "professionalism", "vertrag", "languages"],
+    real_words=WORDS,
+)
+STEMMED = Lexicon(["lernen", "postuler", "verdienst"], stems=True, real_words=WORDS)
+
+
+def _terms(lexicon: Lexicon, question: str) -> dict[str, float]:
+    return {hit.term: hit.quality for hit in lexicon.find(tokens(question))}
+
+
+def test_the_four_languages_ordinary_words_are_loaded() -> None:
+    for word in ("letter", "contact", "suits", "informations", "stressig", "requisitos"):
+        assert word in WORDS
+    for typo in ("langauges", "vertarg", "expereince"):
+        assert typo not in WORDS
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Do I need a cover letter?", "Who can I contact?", "which one suits me?",
+     "je voudrais des informations"],
+)  # fmt: skip
+def test_a_real_word_is_never_read_as_a_typo_of_another_word(question: str) -> None:
+    assert _terms(LEXICON, question) == {}
+
+
+def test_real_misspellings_still_match() -> None:
+    assert _terms(LEXICON, "Vertarg") == {"vertrag": FUZZY}
+    assert _terms(LEXICON, "which langauges") == {"languages": FUZZY}
+
+
+def test_a_word_of_another_language_may_stand_for_its_english_cognate() -> None:
+    assert _terms(LEXICON, "professionnalisme") == {"professionalism": FUZZY}
+
+
+def test_other_forms_of_a_verb_meet_at_their_stem() -> None:
+    assert _terms(STEMMED, "Was lernt man?") == {"lernen": EXACT}
+    assert _terms(STEMMED, "comment on postule") == {"postuler": EXACT}
+    assert _terms(STEMMED, "was verdient man") == {"verdienst": EXACT}
+
+
+@pytest.mark.parametrize(
+    ("question", "wrong"),
+    [("Do I need a cover letter for the UNEP job?", "litter"),
+     ("Who can I contact about the UNEP job?", "2 years")],
+)  # fmt: skip
+def test_near_miss_words_do_not_pull_in_an_unrelated_section(
+    assistant: Assistant, question: str, wrong: str
+) -> None:
+    reply = assistant.ask(question, ChatState(lang="en")).reply
+    text = " ".join([reply.answer.text or "", *reply.answer.points])
+    text += " ".join(p for block in reply.answer.blocks for p in block.points)
+    assert wrong not in text.casefold()
