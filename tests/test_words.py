@@ -65,3 +65,36 @@ def test_near_miss_words_do_not_pull_in_an_unrelated_section(
     text = " ".join([reply.answer.text or "", *reply.answer.points])
     text += " ".join(p for block in reply.answer.blocks for p in block.points)
     assert wrong not in text.casefold()
+
+
+@pytest.mark.parametrize(
+    "question", ["How deep is the Caribbean Sea?", "how do I recycle plastic at home?"]
+)
+def test_a_posting_word_beside_words_the_knowledge_never_uses_is_no_answer(
+    assistant: Assistant, question: str
+) -> None:
+    reply = assistant.ask(question, ChatState(lang="en")).reply
+    assert reply.status == "fallback"
+
+
+def test_uncommon_english_words_count_as_content_but_chatter_and_other_languages_do_not() -> None:
+    assert WORDS.is_uncommon_english("deep")
+    assert WORDS.is_uncommon_english("recipe")
+    for word in ("point", "time", "gut", "voudrais"):
+        assert not WORDS.is_uncommon_english(word)
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [("What would I be busy with most of the day at UNEP?", "duties"),
+     ("What must I deliver in the UNEP job?", "outputs"),
+     ("Is Excel needed for the UNESCO post?", "skills"),
+     ("Which academic background fits the UNESCO job?", "qualifications"),
+     ("Wem wäre ich bei der UNESCO unterstellt?", "supervision"),
+     ("Puis-je rester plus longtemps au PNUE ?", "duration")],
+)  # fmt: skip
+def test_paraphrases_without_the_topics_own_words_find_the_topic(
+    assistant: Assistant, question: str, topic: str
+) -> None:
+    reply = assistant.ask(question, ChatState(lang="en")).reply
+    assert (reply.status, reply.topic) == ("answered", topic)

@@ -79,6 +79,9 @@ class Analysis:
     query_words: tuple[tuple[str, float, int], ...]
     evidence_words: int
     faq_details: frozenset[FaqKey] = frozenset()
+    # Unknown words that are English content words ("deep", "recipe"): the question
+    # asks about something the knowledge never mentions.
+    foreign_words: tuple[str, ...] = ()
 
 
 def evidence_score(evidence: float) -> float:
@@ -101,7 +104,7 @@ class KnowledgeIndex:
         self._add_aliases()
         self._add_glossary()
         self._add_faqs()
-        language = real_words()
+        self._real = language = real_words()
         self.intent = Lexicon(
             [*self._topic_terms, *self._alias_terms, *self._glossary, *self._faq_terms],
             stems=True,
@@ -203,9 +206,6 @@ class KnowledgeIndex:
         alias_positions = {
             i for hit in hits if hit.term in self._alias_terms for i in range(hit.start, hit.end)
         }
-        topic_scores = self._score_topics(hits, question_tokens, alias_positions)
-        scope = set(named) or ({context} if context else None)
-        faq_scores = self._score_faqs(hits, question_tokens, alias_positions, scope)
         unknown = tuple(
             dict.fromkeys(
                 token
@@ -213,6 +213,10 @@ class KnowledgeIndex:
                 if i not in covered and not is_stop_word(token) and not self._is_known(token)
             )
         )
+        foreign = tuple(word for word in unknown if self._real.is_uncommon_english(word))
+        topic_scores = self._score_topics(hits, question_tokens, alias_positions)
+        scope = set(named) or ({context} if context else None)
+        faq_scores = self._score_faqs(hits, question_tokens, alias_positions, scope)
         faq_details = frozenset(
             key
             for hit in hits
@@ -233,6 +237,7 @@ class KnowledgeIndex:
             topic_scores=topic_scores,
             faq_scores=faq_scores,
             unknown_words=unknown,
+            foreign_words=foreign,
             query_words=self._query_words(question_tokens, hits, alias_positions),
         )
 
@@ -250,7 +255,10 @@ class KnowledgeIndex:
         return tuple(named)
 
     def _score_topics(
-        self, hits: list[Hit], question_tokens: tuple[str, ...], alias_positions: set[int]
+        self,
+        hits: list[Hit],
+        question_tokens: tuple[str, ...],
+        alias_positions: set[int],
     ) -> tuple[tuple[str, float], ...]:
         evidence: dict[str, float] = defaultdict(float)
         # A keyword inside a posting's name ("sector" in "Culture Sector") is no topic.
@@ -420,7 +428,14 @@ class KnowledgeIndex:
                             if match.word not in words_found[key]:
                                 words_found[key].append(match.word)
         scores = {key: sum(by_source.values()) for key, by_source in best.items()}
-        telling = {key: len(sources) for key, sources in telling_sources.items()}
+        # One shared word against words the knowledge never uses tells nothing: "how
+        # deep is the sea" is not about the Regional Seas programme.
+        least_telling = 1 + bool(analysis.foreign_words)
+        telling = {
+            key: len(sources)
+            for key, sources in telling_sources.items()
+            if len(sources) >= least_telling
+        }
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         return [
             PassageHit(self.passages[p][i], score, tuple(words_found[p, i]), telling.get((p, i), 0))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,22 +25,35 @@ import msgpack
 from bot.engine.text import fold
 
 LANGUAGES = ("en", "de", "fr", "es")
-_ENGLISH = 1 << LANGUAGES.index("en")
+# wordfreq's buckets are centibels: bucket 380 holds words of frequency 10^-3.8.
+_UNCOMMON_RANK = 380
 
 log = logging.getLogger(__name__)
 
 
 class RealWords:
-    """Which of the four languages use a word; read-only once built."""
+    """The words of each language with their frequency bucket; read-only once built."""
 
-    def __init__(self, languages_of: Mapping[str, int]) -> None:
-        self._languages_of = languages_of  # folded word -> bit mask of LANGUAGES
+    def __init__(self, ranks: Mapping[str, Mapping[str, int]]) -> None:
+        # language -> folded word -> wordfreq bucket: bucket n holds the words of
+        # frequency 10^(-n/100), so lower is more common.
+        self._ranks = ranks
 
     def __contains__(self, word: object) -> bool:
-        return word in self._languages_of
+        return any(word in ranks for ranks in self._ranks.values())
 
-    def __len__(self) -> int:
-        return len(self._languages_of)
+    def languages(self, word: str) -> frozenset[str]:
+        return frozenset(lang for lang, ranks in self._ranks.items() if word in ranks)
+
+    def is_uncommon_english(self, word: str) -> bool:
+        """A word English uses more than the other three languages, less often than
+        about 16 in 100,000 words ("deep", "recipe"): a content word, not chatter like
+        "point" or "time", nor German "gut"."""
+        english = self._ranks.get("en", {}).get(word)
+        if english is None or english < _UNCOMMON_RANK:
+            return False
+        others = (ranks.get(word) for lang, ranks in self._ranks.items() if lang != "en")
+        return all(rank is None or rank >= english for rank in others)
 
     def may_misspell(self, token: str, word: str) -> bool:
         """Whether a question word a typo away from a known word may stand for it.
@@ -48,11 +61,11 @@ class RealWords:
         word of that language ('letter'/'litter', 'contact'/'contract'), but it may
         stand for its English cognate ('professionnalisme'/'professionalism'), the
         language the postings are written in."""
-        token_languages = self._languages_of.get(token, 0)
+        token_languages = self.languages(token)
         if not token_languages:
             return True
-        word_languages = self._languages_of.get(word, 0)
-        return not token_languages & word_languages and bool(word_languages & _ENGLISH)
+        word_languages = self.languages(word)
+        return not token_languages & word_languages and "en" in word_languages
 
 
 NO_WORDS = RealWords({})
@@ -66,11 +79,7 @@ def real_words() -> RealWords:
     if folder is None:
         log.warning("wordfreq is not installed: typo correction cannot tell real words")
         return NO_WORDS
-    languages_of: dict[str, int] = {}
-    for bit, lang in enumerate(LANGUAGES):
-        for word in _plain_words(_read_list(folder / f"small_{lang}.msgpack.gz")):
-            languages_of[word] = languages_of.get(word, 0) | 1 << bit
-    return RealWords(languages_of)
+    return RealWords({lang: _read_list(folder / f"small_{lang}.msgpack.gz") for lang in LANGUAGES})
 
 
 def _data_folder() -> Path | None:
@@ -81,19 +90,17 @@ def _data_folder() -> Path | None:
     return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
-def _read_list(path: Path) -> Iterable[str]:
-    """The words of one wordfreq "cBpack" file: a header, then buckets of words by
-    frequency (most frequent first)."""
+def _read_list(path: Path) -> dict[str, int]:
+    """The words of one wordfreq "cBpack" file (a header, then buckets of words, most
+    frequent first), folded like question words, each with its bucket."""
     with gzip.open(path) as stream:
         header, *buckets = msgpack.load(stream, raw=False)
     if header.get("format") != "cB":
         raise ValueError(f"{path}: not a wordfreq word list")
-    return (word for bucket in buckets for word in bucket)
-
-
-def _plain_words(words: Iterable[str]) -> Iterable[str]:
-    """Folded single words; "don't" or "l'information" are not one token of ours."""
-    for word in words:
-        folded = fold(word)
-        if folded.isascii() and folded.isalnum():
-            yield folded
+    ranks: dict[str, int] = {}
+    for rank in range(len(buckets) - 1, -1, -1):  # rarest first: the commonest form wins
+        ranks.update(dict.fromkeys(buckets[rank], rank))
+    # wordfreq's words are lower case; only accented ones need folding ("durée").
+    folded = {fold(word): rank for word, rank in ranks.items() if not word.isascii()}
+    folded.update(ranks)
+    return folded
