@@ -91,7 +91,10 @@ def test_uncommon_english_words_count_as_content_but_chatter_and_other_languages
      ("Is Excel needed for the UNESCO post?", "skills"),
      ("Which academic background fits the UNESCO job?", "qualifications"),
      ("Wem wäre ich bei der UNESCO unterstellt?", "supervision"),
-     ("Puis-je rester plus longtemps au PNUE ?", "duration")],
+     ("Puis-je rester plus longtemps au PNUE ?", "duration"),
+     # "JPO" is in every posting's text: it names the programme, not a detail.
+     ("Quelles tâches aurait le JPO à l'UNESCO ?", "duties"),
+     ("Which skills does the JPO need for UNESCO?", "skills")],
 )  # fmt: skip
 def test_paraphrases_without_the_topics_own_words_find_the_topic(
     assistant: Assistant, question: str, topic: str

@@ -25,7 +25,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     who whom why will with would you your yours s t d ll m re ve please hi hey thanks thank
     there there's whats what's im i'm ok okay really much many get got give let like know
     want wanted need needed needs lot lots kind sort type exactly actually also any
-    job jobs post posts position positions posting postings role roles vacancy vacancies
+    job jobs post posts position positions posting postings role roles vacancy vacancies jpo jpos
     work working part one ones thing things question questions tell say said
     der die das den dem des ein eine einen einem einer eines und oder aber ich du er sie es
     wir ihr mir mich dir dich mein meine meinen meinem meiner sein seine ist sind war waren
