@@ -101,3 +101,11 @@ def test_paraphrases_without_the_topics_own_words_find_the_topic(
 ) -> None:
     reply = assistant.ask(question, ChatState(lang="en")).reply
     assert (reply.status, reply.topic) == ("answered", topic)
+
+
+def test_a_short_question_mostly_about_something_else_is_not_answered_from_a_topic(
+    assistant: Assistant,
+) -> None:
+    # "last year" are duration words, but football is what is asked about.
+    reply = assistant.ask("Which football club won the cup last year?", ChatState(lang="en")).reply
+    assert reply.status == "fallback"

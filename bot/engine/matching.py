@@ -39,6 +39,8 @@ TELLING_WORD = 1.5
 OVERVIEW = "overview"
 # A word found in more postings than this cannot point to a posting on its own.
 MAX_POSTINGS_FOR_INFERENCE = 3
+# Questions with at most this many content words are read as one request.
+SHORT_QUESTION = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +216,11 @@ class KnowledgeIndex:
             )
         )
         foreign = tuple(word for word in unknown if self._real.is_uncommon_english(word))
-        topic_scores = self._score_topics(hits, question_tokens, alias_positions)
+        # In a short question every word counts; a long one tells a story around it.
+        short = sum(not is_stop_word(t) for t in question_tokens) <= SHORT_QUESTION
+        topic_scores = self._score_topics(
+            hits, question_tokens, alias_positions, len(foreign) if short else 0
+        )
         scope = set(named) or ({context} if context else None)
         faq_scores = self._score_faqs(hits, question_tokens, alias_positions, scope)
         faq_details = frozenset(
@@ -259,13 +265,20 @@ class KnowledgeIndex:
         hits: list[Hit],
         question_tokens: tuple[str, ...],
         alias_positions: set[int],
+        foreign: int,
     ) -> tuple[tuple[str, float], ...]:
         evidence: dict[str, float] = defaultdict(float)
         # A keyword inside a posting's name ("sector" in "Culture Sector") is no topic.
         hits = [h for h in hits if not alias_positions.intersection(range(h.start, h.end))]
         for topic_id, topic_hits in _group_hits(hits, self._topic_terms).items():
-            for hit in _non_overlapping(topic_hits):
+            chosen = _non_overlapping(topic_hits)
+            for hit in chosen:
                 evidence[topic_id] += hit.quality * self._topic_terms[hit.term][topic_id]
+            # More content words the knowledge never uses than the topic's own words:
+            # the question is about something else ("who won the final last year").
+            words = sum(hit.length for hit in chosen)
+            if foreign > words:
+                evidence[topic_id] *= words / (words + foreign)
         examples = self._example_scores(question_tokens, alias_positions)
         scores = {}
         for topic_id in set(evidence) | set(examples):
