@@ -9,6 +9,7 @@ from bot.engine.lexicon import EXACT, FUZZY, Lexicon
 from bot.engine.state import ChatState
 from bot.engine.text import tokens
 from bot.engine.words import real_words
+from bot.evaluation import ask_one
 
 WORDS = real_words()
 LEXICON = Lexicon(
@@ -109,3 +110,16 @@ def test_a_short_question_mostly_about_something_else_is_not_answered_from_a_top
     # "last year" are duration words, but football is what is asked about.
     reply = assistant.ask("Which football club won the cup last year?", ChatState(lang="en")).reply
     assert reply.status == "fallback"
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [("Ist die Arbeit bei der UNESCO stressig?", "workload"),
+     ("Was steht zu den Unterprogrammen der UNEP-Stelle?", "AMEP")],
+)  # fmt: skip
+def test_the_glossary_carries_german_words_to_the_postings_english_detail(
+    assistant: Assistant, question: str, fact: str
+) -> None:
+    result = ask_one(assistant, question, None, "de")
+    assert result["status"] == "answered"
+    assert fact in result["answer"]
