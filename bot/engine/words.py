@@ -16,13 +16,12 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import logging
+import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
 import msgpack
-
-from bot.engine.text import fold
 
 LANGUAGES = ("en", "de", "fr", "es")
 # wordfreq's buckets are centibels: bucket 380 holds words of frequency 10^-3.8.
@@ -100,7 +99,16 @@ def _read_list(path: Path) -> dict[str, int]:
     ranks: dict[str, int] = {}
     for rank in range(len(buckets) - 1, -1, -1):  # rarest first: the commonest form wins
         ranks.update(dict.fromkeys(buckets[rank], rank))
-    # wordfreq's words are lower case; only accented ones need folding ("durée").
-    folded = {fold(word): rank for word, rank in ranks.items() if not word.isascii()}
+    accented = [word for word in ranks if not word.isascii()]
+    folded = {plain: ranks[word] for word, plain in zip(accented, _folded(accented), strict=True)}
     folded.update(ranks)
     return folded
+
+
+def _folded(words: list[str]) -> list[str]:
+    """The words folded like question words ("durée" -> "duree", "straße" -> "strasse"),
+    all in one pass: word by word, folding the lists would take most of their load time.
+    wordfreq's words are lower case already; letters that do not decompose to ASCII
+    ("œ") are dropped, which only makes a word that no question token can be."""
+    text = unicodedata.normalize("NFKD", "\n".join(words).replace("ß", "ss"))
+    return text.encode("ascii", "ignore").decode("ascii").split("\n")
