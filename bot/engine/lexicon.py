@@ -144,10 +144,13 @@ class Lexicon:
         if phrases_only:
             if is_stop_word(token):
                 return ()
+            # Inflections and typos change a word's length by two letters at most.
             return tuple(
                 WordMatch(first, FUZZY)
                 for first in self._phrases
-                if first != token and self._similar(token, first) > 0
+                if abs(len(first) - len(token)) <= _MAX_LENGTH_CHANGE
+                and first != token
+                and self._similar(token, first) > 0
             )
         if token in self._words:
             return (WordMatch(token, EXACT),)
@@ -225,12 +228,12 @@ class Lexicon:
         """How surely question word a stands for phrase word b."""
         if a == b or _inflected(a, b):
             return EXACT
-        if not self._real.may_misspell(a, b):
-            return 0.0
-        return _typo(a, b)
+        typo = _typo(a, b)
+        return typo if typo and self._real.may_misspell(a, b) else 0.0
 
 
 _ENDINGS = frozenset({"s", "es", "e", "n", "en", "er"})
+_MAX_LENGTH_CHANGE = 2  # the longest ending, and the most typos a word may carry
 # Inflection endings of German, French and Spanish verbs and nouns (folded), longest
 # first; what is left must keep _MIN_STEM letters, so short words never meet by chance.
 _STEM_ENDINGS = (
