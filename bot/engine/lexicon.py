@@ -17,6 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.engine.text import is_stop_word, max_typos, tokens
+from bot.engine.words import NO_WORDS, RealWords
 
 EXACT = 1.0
 FUZZY = 0.85
@@ -58,8 +59,17 @@ class Lexicon:
     """Terms (single words and multi-word phrases) that can be found in token lists."""
 
     def __init__(
-        self, terms: Iterable[str], *, compounds: bool = True, cognates: bool = False
+        self,
+        terms: Iterable[str],
+        *,
+        compounds: bool = True,
+        cognates: bool = False,
+        stems: bool = False,
+        real_words: RealWords = NO_WORDS,
     ) -> None:
+        # A word of a language is never read as a typo of another word of that language
+        # ("letter" is no "litter"); inflections, compounds and cognates still count.
+        self._real = real_words
         # Phrases by first and second word, so a question word is compared only with
         # phrases that can still match.
         self._phrases: dict[str, dict[str, list[tuple[str, ...]]]] = defaultdict(
@@ -84,6 +94,11 @@ class Lexicon:
             for word in words:
                 if len(word) >= _SHORT_COGNATE_PREFIX:
                     self._by_stem[word[:_SHORT_COGNATE_PREFIX]].append(word)
+        self._by_inflection_stem: dict[str, list[str]] = defaultdict(list)
+        if stems:
+            for word in words:
+                for stem in _stems(word):
+                    self._by_inflection_stem[stem].append(word)
         self.match_word = lru_cache(maxsize=32768)(self._match_word)
 
     @property
@@ -112,13 +127,13 @@ class Lexicon:
         hits = []
         for first in firsts:
             by_second = self._phrases[first]
-            seconds = [w for w in by_second if w == second or _similar(second, w) > 0]
+            seconds = [w for w in by_second if w == second or self._similar(second, w) > 0]
             for phrase in (p for w in seconds for p in by_second[w]):
                 end = start + len(phrase)
                 if end > len(question_tokens):
                     continue
                 quality = min(
-                    _similar(question_tokens[start + k], phrase[k]) for k in range(len(phrase))
+                    self._similar(question_tokens[start + k], phrase[k]) for k in range(len(phrase))
                 )
                 if quality > 0:
                     hits.append(Hit(" ".join(phrase), start, end, quality))
@@ -129,16 +144,19 @@ class Lexicon:
         if phrases_only:
             if is_stop_word(token):
                 return ()
+            # Inflections and typos change a word's length by two letters at most.
             return tuple(
                 WordMatch(first, FUZZY)
                 for first in self._phrases
-                if first != token and _similar(token, first) > 0
+                if abs(len(first) - len(token)) <= _MAX_LENGTH_CHANGE
+                and first != token
+                and self._similar(token, first) > 0
             )
         if token in self._words:
             return (WordMatch(token, EXACT),)
         if is_stop_word(token):
             return ()  # "viele" is a stop word, not a typo of "ville"
-        inflected = self._inflection(token)
+        inflected = self._inflection(token) or self._same_stem(token)
         if inflected:
             return inflected
         fuzzy = self._fuzzy(token)
@@ -162,6 +180,11 @@ class Lexicon:
         ]
         return tuple(WordMatch(word, EXACT) for word in dict.fromkeys(found))
 
+    def _same_stem(self, token: str) -> tuple[WordMatch, ...]:
+        """Another form of the same verb or noun: 'lernt'/'lernen', 'postule'/'postuler'."""
+        found = (w for stem in _stems(token) for w in self._by_inflection_stem.get(stem, ()))
+        return tuple(WordMatch(word, EXACT) for word in dict.fromkeys(found))
+
     def _fuzzy(self, token: str) -> tuple[WordMatch, ...]:
         limit = max_typos(token)
         if limit == 0:
@@ -173,6 +196,7 @@ class Lexicon:
             score_cutoff=limit,
             limit=_FUZZY_LIMIT,
         )
+        found = [f for f in found if self._real.may_misspell(token, f[0])]
         best = min((distance for _, distance, _ in found), default=None)
         return tuple(
             WordMatch(word, EXACT if _inflected(token, word) else FUZZY)
@@ -200,8 +224,33 @@ class Lexicon:
                 break
         return tuple(matches)
 
+    def _similar(self, a: str, b: str) -> float:
+        """How surely question word a stands for phrase word b."""
+        if a == b or _inflected(a, b):
+            return EXACT
+        typo = _typo(a, b)
+        return typo if typo and self._real.may_misspell(a, b) else 0.0
+
 
 _ENDINGS = frozenset({"s", "es", "e", "n", "en", "er"})
+_MAX_LENGTH_CHANGE = 2  # the longest ending, and the most typos a word may carry
+# Inflection endings of German, French and Spanish verbs and nouns (folded), longest
+# first; what is left must keep _MIN_STEM letters, so short words never meet by chance.
+_STEM_ENDINGS = (
+    "amos", "emos", "imos", "ons", "ent", "ern", "est", "ais", "ait",
+    "en", "er", "es", "et", "st", "ez", "ar", "ir", "an", "os", "as",
+    "e", "n", "s", "t", "o", "a",
+)  # fmt: skip
+_MIN_STEM = 4
+
+
+def _stems(word: str) -> tuple[str, ...]:
+    """The word without each inflection ending it may carry (at most one per ending)."""
+    return tuple(
+        word[: -len(ending)]
+        for ending in _STEM_ENDINGS
+        if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM
+    )
 
 
 def _inflected(a: str, b: str) -> bool:
@@ -234,9 +283,7 @@ def _plausible_typo(token: str, word: str) -> bool:
     return True
 
 
-def _similar(a: str, b: str) -> float:
-    if a == b or _inflected(a, b):
-        return EXACT
+def _typo(a: str, b: str) -> float:
     limit = min(max_typos(a), max_typos(b))
     if limit and OSA.distance(a, b, score_cutoff=limit) <= limit and _plausible_typo(a, b):
         return FUZZY

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 
 from bot.engine.lexicon import COGNATE, EXACT, Hit, Lexicon
 from bot.engine.text import is_stop_word, tokens
+from bot.engine.words import real_words
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Content, Faq
 
@@ -39,6 +40,8 @@ TELLING_WORD = 1.5
 _Owner = TypeVar("_Owner")  # what a term points to: a topic id or an FAQ entry
 # A word found in more postings than this cannot point to a posting on its own.
 MAX_POSTINGS_FOR_INFERENCE = 3
+# Questions with at most this many content words are read as one request.
+SHORT_QUESTION = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,9 @@ class Analysis:
     query_words: tuple[tuple[str, float, int], ...]
     evidence_words: int
     faq_details: frozenset[FaqKey] = frozenset()
+    # Unknown words that are English content words ("deep", "recipe"): the question
+    # asks about something the knowledge never mentions.
+    foreign_words: tuple[str, ...] = ()
 
 
 def evidence_score(evidence: float) -> float:
@@ -101,15 +107,20 @@ class KnowledgeIndex:
         self._add_aliases()
         self._add_glossary()
         self._add_faqs()
+        self._real = language = real_words()
         self.intent = Lexicon(
-            [*self._topic_terms, *self._alias_terms, *self._glossary, *self._faq_terms]
+            [*self._topic_terms, *self._alias_terms, *self._glossary, *self._faq_terms],
+            stems=True,
+            real_words=language,
         )
         self._topic_examples = self._examples_of_topics()
         self._faq_examples = self._examples_of_faqs()
         self.passages: dict[str, tuple[Passage, ...]] = {}
         self._postings_of_word: dict[str, dict[str, tuple[float, tuple[int, ...]]]] = {}
         self._build_passages()
-        self.vocabulary = Lexicon(self._postings_of_word, compounds=False, cognates=True)
+        self.vocabulary = Lexicon(
+            self._postings_of_word, compounds=False, cognates=True, real_words=language
+        )
         self._known = self.intent.words | self.vocabulary.words | self._example_words()
 
     # ----- building -------------------------------------------------------------
@@ -200,9 +211,6 @@ class KnowledgeIndex:
         alias_positions = {
             i for hit in hits if hit.term in self._alias_terms for i in range(hit.start, hit.end)
         }
-        topic_scores = self._score_topics(hits, question_tokens, alias_positions)
-        scope = set(named) or ({context} if context else None)
-        faq_scores = self._score_faqs(hits, question_tokens, alias_positions, scope)
         unknown = tuple(
             dict.fromkeys(
                 token
@@ -210,6 +218,14 @@ class KnowledgeIndex:
                 if i not in covered and not is_stop_word(token) and not self._is_known(token)
             )
         )
+        foreign = tuple(word for word in unknown if self._real.is_uncommon_english(word))
+        # In a short question every word counts; a long one tells a story around it.
+        short = sum(not is_stop_word(t) for t in question_tokens) <= SHORT_QUESTION
+        topic_scores = self._score_topics(
+            hits, question_tokens, alias_positions, len(foreign) if short else 0
+        )
+        scope = set(named) or ({context} if context else None)
+        faq_scores = self._score_faqs(hits, question_tokens, alias_positions, scope)
         faq_details = frozenset(
             key
             for hit in hits
@@ -230,6 +246,7 @@ class KnowledgeIndex:
             topic_scores=topic_scores,
             faq_scores=faq_scores,
             unknown_words=unknown,
+            foreign_words=foreign,
             query_words=self._query_words(question_tokens, hits, alias_positions),
         )
 
@@ -247,14 +264,24 @@ class KnowledgeIndex:
         return tuple(named)
 
     def _score_topics(
-        self, hits: list[Hit], question_tokens: tuple[str, ...], alias_positions: set[int]
+        self,
+        hits: list[Hit],
+        question_tokens: tuple[str, ...],
+        alias_positions: set[int],
+        foreign: int,
     ) -> tuple[tuple[str, float], ...]:
         evidence: dict[str, float] = defaultdict(float)
         # A keyword inside a posting's name ("sector" in "Culture Sector") is no topic.
         hits = [h for h in hits if not alias_positions.intersection(range(h.start, h.end))]
         for topic_id, topic_hits in _group_hits(hits, self._topic_terms).items():
-            for hit in _non_overlapping(topic_hits):
+            chosen = _non_overlapping(topic_hits)
+            for hit in chosen:
                 evidence[topic_id] += hit.quality * self._topic_terms[hit.term][topic_id]
+            # More content words the knowledge never uses than the topic's own words:
+            # the question is about something else ("who won the final last year").
+            words = sum(hit.length for hit in chosen)
+            if foreign > words:
+                evidence[topic_id] *= words / (words + foreign)
         examples = self._example_scores(question_tokens, alias_positions)
         scores = {}
         for topic_id in set(evidence) | set(examples):
@@ -417,7 +444,14 @@ class KnowledgeIndex:
                             if match.word not in words_found[key]:
                                 words_found[key].append(match.word)
         scores = {key: sum(by_source.values()) for key, by_source in best.items()}
-        telling = {key: len(sources) for key, sources in telling_sources.items()}
+        # One shared word against words the knowledge never uses tells nothing: "how
+        # deep is the sea" is not about the Regional Seas programme.
+        least_telling = 1 + bool(analysis.foreign_words)
+        telling = {
+            key: len(sources)
+            for key, sources in telling_sources.items()
+            if len(sources) >= least_telling
+        }
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         return [
             PassageHit(self.passages[p][i], score, tuple(words_found[p, i]), telling.get((p, i), 0))

@@ -25,7 +25,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     who whom why will with would you your yours s t d ll m re ve please hi hey thanks thank
     there there's whats what's im i'm ok okay really much many get got give let like know
     want wanted need needed needs lot lots kind sort type exactly actually also any
-    job jobs post posts position positions posting postings role roles vacancy vacancies
+    job jobs post posts position positions posting postings role roles vacancy vacancies jpo jpos
     work working part one ones thing things question questions tell say said
     der die das den dem des ein eine einen einem einer eines und oder aber ich du er sie es
     wir ihr mir mich dir dich mein meine meinen meinem meiner sein seine ist sind war waren
@@ -51,7 +51,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     monsieur gracias saludos muchas cordiales estimado estimados buenas buenos dias
     uberhaupt eigentlich genau wichtig important importante exactly anything something
     sieht aussehen aus ort lauft laufen geht gehen steht stehen macht machen mache tun tut
-    bekomme bekommen kriege erhalte erhalten gemacht
+    bekomme bekommen kriege erhalte erhalten gemacht dazu kurze kurz
     offre annonce ausschreibung stellenausschreibung stellenangebot convocatoria oferta
     vacante advert announcement apres selon saber puedo puede podria gerade jetzt
     """.split()
