@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.engine.answers import Status
-from bot.engine.matching import Analysis, FaqKey, KnowledgeIndex, Passage, PassageHit
+from bot.engine.matching import Analysis, FaqKey, KnowledgeIndex
+from bot.engine.passages import Passage, PassageHit
 from bot.engine.state import ChatState
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Faq

@@ -10,7 +10,6 @@ detail such as "sargassum" or "webinars" finds the bullet that mentions it.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -20,10 +19,11 @@ from typing import TypeVar
 from rapidfuzz import fuzz, process
 
 from bot.engine.lexicon import COGNATE, EXACT, Hit, Lexicon
+from bot.engine.passages import Passage, PassageHit, passage_words, passages_of
 from bot.engine.text import is_stop_word, tokens
 from bot.engine.words import real_words
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.schema import Content, Faq
+from bot.knowledge.schema import Faq
 
 # Weights of keyword evidence; a keyword shared by n topics counts 1/n for each.
 PHRASE_BONUS = 0.3  # per extra word: "how long" outweighs "long", "jpo stand for" "stand for"
@@ -50,24 +50,6 @@ class FaqKey:
 
     posting: str | None
     faq: str
-
-
-@dataclass(frozen=True, slots=True)
-class Passage:
-    """One bullet or paragraph of a posting, with the topic it belongs to."""
-
-    posting: str
-    topic: str
-    text: str
-    block: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class PassageHit:
-    passage: Passage
-    score: float
-    words: tuple[str, ...]
-    telling: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +164,7 @@ class KnowledgeIndex:
         # The overview summarises the other topics; its passages would echo every name.
         overview = self.kb.catalogue.overview_topic
         for posting in self.kb.postings.values():
-            passages = tuple(_passages_of(posting.id, posting.topics, overview))
+            passages = tuple(passages_of(posting.id, posting.topics, overview))
             self.passages[posting.id] = passages
             where: dict[str, list[int]] = defaultdict(list)
             for index, passage in enumerate(passages):
@@ -190,7 +172,7 @@ class KnowledgeIndex:
                 indexed = f"{passage.block} {passage.text}" if passage.block else passage.text
                 words = words_of_text.get(indexed)
                 if words is None:
-                    words = words_of_text[indexed] = frozenset(_passage_words(indexed))
+                    words = words_of_text[indexed] = frozenset(passage_words(indexed))
                 for word in words:
                     where[word].append(index)
             total = len(passages)
@@ -482,28 +464,3 @@ def _non_overlapping(hits: list[Hit]) -> list[Hit]:
         taken |= span
         chosen.append(hit)
     return chosen
-
-
-def _passages_of(
-    posting_id: str, topics: dict[str, Content], overview: str | None
-) -> Iterable[Passage]:
-    for topic_id, content in topics.items():
-        if topic_id == overview:
-            continue
-        if content.text:
-            yield Passage(posting_id, topic_id, content.text, None)
-        for point in content.points:
-            yield Passage(posting_id, topic_id, point, None)
-        for section in content.sections:
-            for point in section.points:
-                yield Passage(posting_id, topic_id, point, section.title)
-
-
-def _passage_words(text: str) -> set[str]:
-    """A passage's meaningful words, plus adjacent pairs joined ('web site' -> 'website')."""
-    words = tokens(text)
-    found = {w for w in words if not is_stop_word(w) and len(w) > 1}
-    found.update(
-        a + b for a, b in itertools.pairwise(words) if not is_stop_word(a) and not is_stop_word(b)
-    )
-    return found
