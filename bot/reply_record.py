@@ -20,8 +20,10 @@ def record_of_reply(
     kind: str,
     latency_ms: float,
     knowledge_version: str,
+    update_id: int | None = None,
 ) -> QuestionRecord:
-    """The record of one reply: its status, posting, topic, score and suggestions."""
+    """The record of one reply: its status, posting, topic, score and suggestions
+    (and the Telegram update it answers, whose inbox row is marked done with it)."""
     return QuestionRecord(
         channel=channel,
         chat_id=chat_id,
@@ -35,4 +37,5 @@ def record_of_reply(
         suggestions=tuple(s.label for s in reply.suggestions),
         latency_ms=latency_ms,
         knowledge_version=knowledge_version,
+        update_id=update_id,
     )

@@ -4,6 +4,8 @@
   (which then needs WEBHOOK_SECRET_TOKEN, so only Telegram can post updates).
 - Without a token: one line saying so, then the terminal chat on the same engine.
 
+A token Telegram rejects ends in one line naming TELEGRAM_BOT_TOKEN (never the token)
+and exit code 2; Telegram unreachable is retried with backoff, one log line per attempt.
 Bad configuration ends in one line and exit code 2, and so does a missing or wrong
 LOG_ENCRYPTION_KEY / LOG_HASH_SECRET (the question log must never be written under
 another key). A database that merely cannot be opened does not stop the bot: it logs
@@ -47,12 +49,23 @@ def run_command(args: argparse.Namespace) -> int:
         )
         return 2
 
+    from telegram.error import InvalidToken
+
     from bot.questionlog.records import MissingSecretError, WrongKeyError
     from bot.serving import KnowledgeUnavailable
-    from bot.telegram.app import run
+    from bot.telegram.app import RedactToken, redact_uncaught, run
 
+    token = settings.telegram_bot_token.get_secret_value()
+    redact_uncaught(token)
     try:
         run(settings)
+    except InvalidToken:
+        # Its message holds the token itself: never print it.
+        print(
+            "TELEGRAM_BOT_TOKEN was rejected by Telegram: check it (BotFather's /token)",
+            file=sys.stderr,
+        )
+        return 2
     except KnowledgeUnavailable as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -64,4 +77,8 @@ def run_command(args: argparse.Namespace) -> int:
             f"question log: {error}; the bot does not start without the right keys", file=sys.stderr
         )
         return 2
+    except Exception as error:  # a bug or an unforeseen fault: one line, never the token
+        text = RedactToken(token).redact(f"{type(error).__name__}: {error}")
+        print(f"jpo-bot run stopped by an unexpected error: {text}", file=sys.stderr)
+        return 1
     return 0

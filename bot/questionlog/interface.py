@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from bot.questionlog.inbox import Inbox
 from bot.questionlog.records import (
     LOW_SCORE,
     LoggedQuestion,
@@ -30,6 +31,11 @@ class QuestionLog(Protocol):
     `log` and `save_chat_state` never block and never raise; the other methods raise
     StoreError (one line for a person) when the log cannot do what was asked.
     """
+
+    @property
+    def inbox(self) -> Inbox:
+        """The Telegram updates received and not yet handled (bot.questionlog.inbox)."""
+        ...
 
     @property
     def health(self) -> LogHealth:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.questionlog.grouping import counts_of, group_newest
+from bot.questionlog.inbox import MemoryInbox
 from bot.questionlog.keys import chat_key, new_hash_secret
 from bot.questionlog.records import (
     LOW_SCORE,
@@ -63,6 +64,7 @@ class MemoryQuestionLog:
         self._written = 0
         self._dropped = 0
         self._closed = False
+        self.inbox = MemoryInbox()
 
     @property
     def health(self) -> LogHealth:
@@ -90,6 +92,8 @@ class MemoryQuestionLog:
             self._records.append(self._stored(record))
             self._next_id += 1
             self._written += 1
+            if record.update_id is not None:
+                self.inbox.mark_done(record.update_id)
             if len(self._records) > self._max_records:
                 self._records.popleft()
                 self._dropped += 1

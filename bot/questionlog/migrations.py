@@ -93,6 +93,20 @@ MIGRATIONS: tuple[Migration, ...] = (
         "index_questions_by_chat",
         ("CREATE INDEX questions_by_chat ON questions (chat_key)",),
     ),
+    Migration(
+        "create_inbox",
+        (
+            # Telegram updates stored before Telegram is told they arrived (bot.questionlog.inbox).
+            """CREATE TABLE inbox (
+                update_id INTEGER PRIMARY KEY,
+                chat_id INTEGER,
+                payload BLOB,
+                received_at TEXT NOT NULL,
+                done_at TEXT
+            )""",
+            "CREATE INDEX inbox_pending ON inbox (done_at, update_id)",
+        ),
+    ),
 )
 
 _BOOKKEEPING = """CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -54,6 +54,8 @@ class QuestionRecord:
     latency_ms: float
     knowledge_version: str
     asked_at: datetime | None = None  # None: now (UTC)
+    # The Telegram update answered: its inbox row is marked done in the record's transaction.
+    update_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

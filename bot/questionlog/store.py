@@ -10,6 +10,8 @@ What is stored
     score, suggestion labels, latency and knowledge version. `chat_states`: the
     serialised conversation state of each chat (opaque here). `meta`: fingerprints of
     the two secrets. `schema_migrations`: the migrations applied, by name and checksum.
+    `inbox`: Telegram updates received and not yet handled (`Store.inbox`, see
+    `bot.questionlog.inbox`); a write batch marks a record's update done with it.
 
 Privacy
     A chat is stored as HMAC-SHA256(LOG_HASH_SECRET, chat id), never its id or a name.
@@ -50,18 +52,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import json
 import logging
 import sqlite3
 from collections import deque
-from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 import aiosqlite
 from cryptography.fernet import Fernet
 
+from bot.questionlog.inbox import SqliteInbox, mark_done
 from bot.questionlog.keys import chat_key, parse_secrets
 from bot.questionlog.opening import connect
 from bot.questionlog.queries import LogQueries, timestamp
@@ -75,19 +76,14 @@ from bot.questionlog.records import (
     UnansweredGroup,
     UnansweredGrouping,
 )
+from bot.questionlog.rows import INSERT_RECORD, encode_in_chunks, record_row
 
 logger = logging.getLogger(__name__)
-
-_Item = TypeVar("_Item")
 
 _RETRY_FIRST = 0.5
 _RETRY_MAX = 30.0
 _RETRY_WHILE_CLOSING = 0.2
-_ROWS_PER_STEP = 32
 
-_INSERT = """INSERT INTO questions (asked_at, channel, chat_key, lang, kind, question, status,
-    posting, topic, score, suggestions, latency_ms, knowledge_version)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 _UPSERT_STATE = """INSERT INTO chat_states (chat_key, state, updated_at) VALUES (?, ?, ?)
     ON CONFLICT (chat_key) DO UPDATE SET
         state = excluded.state, updated_at = excluded.updated_at"""
@@ -130,6 +126,7 @@ class Store:
         self._pending: deque[_Pending] = deque()
         # Keyed by chat key, in the order of `seq` (a save moves its chat to the end).
         self._states: dict[str, _PendingState] = {}
+        self._done: deque[tuple[int, int]] = deque()  # (seq, update id) of handled updates
         self._next_seq = 1
         self._write_lock = asyncio.Lock()
         self._wakeup = asyncio.Event()
@@ -141,6 +138,7 @@ class Store:
         self._write_errors = 0
         self._last_error: str | None = None
         self._queries = LogQueries(db, path, fernet)
+        self.inbox = SqliteInbox(db, fernet, self._write_lock, self._queue_done, self.flush)
         self._writer = asyncio.create_task(self._write_loop(), name=f"question-log {path}")
 
     @classmethod
@@ -201,8 +199,17 @@ class Store:
         while self._oldest_queued() <= target:
             await self._progress.wait()
 
+    def _queue_done(self, update_id: int) -> None:
+        # After close the mark is lost and the update handled again at the next start.
+        if not self._closed:
+            self._done.append((self._next_seq, update_id))
+            self._next_seq += 1
+            self._wakeup.set()
+
     def _oldest_queued(self) -> float:
         oldest = self._pending[0].seq if self._pending else float("inf")
+        if self._done:
+            oldest = min(oldest, self._done[0][0])
         if self._states:
             oldest = min(oldest, next(iter(self._states.values())).seq)
         return oldest
@@ -233,6 +240,7 @@ class Store:
             await asyncio.gather(self._writer, return_exceptions=True)
         except Exception:
             logger.exception("question log: the writer of %s stopped with an error", self.path)
+        self._done.clear()  # unwritten done marks: those updates are handled again at start
         lost, lost_states = len(self._pending), len(self._states)
         if lost or lost_states:
             self._dropped += lost + lost_states
@@ -252,7 +260,7 @@ class Store:
     async def _write_loop(self) -> None:
         failures = 0
         while True:
-            if not self._pending and not self._states:
+            if not self._pending and not self._states and not self._done:
                 if self._closing.is_set():
                     return
                 self._wakeup.clear()
@@ -284,8 +292,8 @@ class Store:
         async with self._write_lock:
             batch = list(itertools.islice(self._pending, self._batch_size))
             states = list(itertools.islice(self._states.values(), self._batch_size))
-            rows, bad = await _encode(batch, lambda item: self._row(item.record, item.asked_at))
-            state_rows, bad_states = await _encode(states, self._state_row)
+            rows, bad = await encode_in_chunks(batch, self._record_row)
+            state_rows, bad_states = await encode_in_chunks(states, self._state_row)
             if bad or bad_states:
                 self._dropped += len(bad) + len(bad_states)
                 logger.error(
@@ -293,12 +301,15 @@ class Store:
                     len(bad),
                     len(bad_states),
                 )
+            done, done_before = self._done_with(batch)
             await self._db.execute("BEGIN IMMEDIATE")
             try:
                 if rows:
-                    await self._db.executemany(_INSERT, rows)
+                    await self._db.executemany(INSERT_RECORD, rows)
                 if state_rows:
                     await self._db.executemany(_UPSERT_STATE, state_rows)
+                if done:
+                    await mark_done(self._db, done)
                 await self._db.execute("COMMIT")
             except Exception:
                 await self._rollback()
@@ -307,6 +318,8 @@ class Store:
                 last = batch[-1].seq
                 while self._pending and self._pending[0].seq <= last:
                     self._pending.popleft()
+            while self._done and self._done[0][0] < done_before:
+                self._done.popleft()
             for item in states:
                 # A state saved while the batch was written replaced this one: keep it.
                 if self._states.get(item.chat_key) is item:
@@ -314,26 +327,23 @@ class Store:
             self._written += len(rows)
         self._notify_progress()
 
+    def _done_with(self, batch: list[_Pending]) -> tuple[list[int], float]:
+        """The updates this batch marks done: those of its records, and the done marks
+        queued before the first record it leaves out (a mark never precedes its record)."""
+        left_out = self._pending[len(batch)].seq if len(self._pending) > len(batch) else None
+        before = float("inf") if left_out is None else left_out
+        done = [update_id for seq, update_id in self._done if seq < before]
+        done += [item.record.update_id for item in batch if item.record.update_id is not None]
+        return done, before
+
+    def _record_row(self, item: _Pending) -> tuple[Any, ...]:
+        return record_row(
+            item.record, item.asked_at, self.chat_key(item.record.chat_id), self._fernet
+        )
+
     def _state_row(self, item: _PendingState) -> tuple[Any, ...]:
         token = self._fernet.encrypt(item.state.encode("utf-8"))
         return (item.chat_key, token, timestamp(item.saved_at))
-
-    def _row(self, record: QuestionRecord, asked_at: datetime) -> tuple[Any, ...]:
-        return (
-            timestamp(asked_at),
-            str(record.channel),
-            self.chat_key(record.chat_id),
-            str(record.lang),
-            str(record.kind),
-            self._fernet.encrypt(str(record.question).encode("utf-8")),
-            str(record.status),
-            None if record.posting is None else str(record.posting),
-            None if record.topic is None else str(record.topic),
-            float(record.score),
-            json.dumps([str(label) for label in record.suggestions], ensure_ascii=False),
-            float(record.latency_ms),
-            str(record.knowledge_version),
-        )
 
     def _trim_pending(self) -> None:
         excess = len(self._pending) - self._max_pending
@@ -482,24 +492,3 @@ class Store:
     async def export_rows(self, days: int | None = None) -> tuple[LoggedQuestion, ...]:
         """Every record (of the last `days` days if given), oldest first."""
         return await self._queries.export_rows(days)
-
-
-async def _encode(
-    items: Sequence[_Item], encode: Callable[[_Item], tuple[Any, ...]]
-) -> tuple[list[tuple[Any, ...]], list[_Item]]:
-    """Encodes (hashes, encrypts) items on the loop, yielding between small chunks;
-    returns the rows and the items that could not be encoded.
-
-    A worker thread would hold the GIL for up to its 5 ms switch interval and delay
-    replies; chunks of `_ROWS_PER_STEP` keep each pause of the loop well under 1 ms.
-    """
-    rows: list[tuple[Any, ...]] = []
-    bad: list[_Item] = []
-    for start in range(0, len(items), _ROWS_PER_STEP):
-        for item in items[start : start + _ROWS_PER_STEP]:
-            try:
-                rows.append(encode(item))
-            except Exception:
-                bad.append(item)
-        await asyncio.sleep(0)
-    return rows, bad

@@ -2,10 +2,13 @@
 
 `build_application` wires everything: Bot API address, HTML defaults, rate limiter,
 per-chat ordered concurrency, handlers, error handler, command menu, knowledge reload
-and the admin commands. `run` starts it in polling or webhook mode.
+and the admin commands. `run` starts it in polling or webhook mode through
+`bot.telegram.receiver`, which stores every update in the inbox before Telegram is
+told it arrived.
 
 Lifecycle: PTB calls `post_init` and `post_shutdown` only from `run_polling` and
-`run_webhook`; whoever drives the application by hand (the tests) calls them too.
+`run_webhook`; whoever drives the application by hand (`receiver.serve`, the tests)
+calls them too.
 
 The question log is opened once, before the application is built, by
 `open_question_log`: a database that cannot be opened (locked, read-only, unwritable
@@ -20,7 +23,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Iterable
+import sys
+import threading
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 from urllib.parse import urlparse
 
@@ -43,6 +48,7 @@ from bot.questionlog.startup import open_question_log
 from bot.serving import KnowledgeService
 from bot.telegram.admin import ADMIN_COMMANDS
 from bot.telegram.menu import UI_LANGS, menu_commands
+from bot.telegram.receiver import serve
 from bot.telegram.retention import schedule_retention
 from bot.telegram.routing import add_handlers, build_handlers
 
@@ -56,8 +62,9 @@ MAX_CONCURRENT_UPDATES = 16
 # Each update awaits one Bot API call at a time, so this many connections never run dry
 # (a request that waits over 1 s for a free connection fails with "Pool timeout").
 CONNECTION_POOL_SIZE = MAX_CONCURRENT_UPDATES + 4
-POLL_TIMEOUT_SECONDS = 30  # long-polling: Telegram holds getUpdates open this long
-ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
+# How long a handled update waits for its done mark to be written: a slow or failing
+# database must not stall the bot (the update is then handled again after a crash).
+DONE_WAIT_SECONDS = 5.0
 RELOAD_JOB = "knowledge-reload"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -70,12 +77,18 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
     Full concurrency would let "choose posting X" and the question after it race on the
     chat's state; no concurrency would make every chat wait for every other.
+
+    Once an update's handlers have finished, `done` marks it handled in the inbox and
+    the update keeps its slot until that mark is written. So the updates whose reply may
+    have gone out while their mark is not yet stored are at most the ones holding a slot,
+    `max_concurrent_updates`: after a crash, only they can be handled (answered) twice.
     """
 
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
+        self.done: Callable[[int], Awaitable[None]] | None = None  # set by build_application
 
     async def initialize(self) -> None:
         """Needs no resources."""
@@ -84,7 +97,16 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         """Needs no resources."""
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Awaits the update's handlers once earlier updates of its chat are done."""
+        """Awaits the update's handlers once earlier updates of its chat are done, then
+        marks it done (a handler's error was already handled by the error handler)."""
+        await self._in_chat_order(update, coroutine)
+        if self.done is not None and isinstance(update, Update):
+            try:
+                await asyncio.wait_for(self.done(update.update_id), DONE_WAIT_SECONDS)
+            except Exception as error:  # a failing log: the update is handled again at start
+                logger.warning("update %s not marked done: %r", update.update_id, error)
+
+    async def _in_chat_order(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
             await coroutine
@@ -128,20 +150,36 @@ class RedactToken(logging.Filter):
         except Exception:  # arguments that do not fit: the handler reports that itself
             return True
         if self.token in message:
-            record.msg = self._redact(message)
+            record.msg = self.redact(message)
             record.args = None
         if record.exc_info and record.exc_info[0] is not None:
             if not record.exc_text:
                 record.exc_text = logging.Formatter().formatException(record.exc_info)
             record.exc_info = None
         if record.exc_text:
-            record.exc_text = self._redact(record.exc_text)
+            record.exc_text = self.redact(record.exc_text)
         if record.stack_info:
-            record.stack_info = self._redact(record.stack_info)
+            record.stack_info = self.redact(record.stack_info)
         return True
 
-    def _redact(self, text: str) -> str:
+    def redact(self, text: str) -> str:
         return text.replace(self.token, self.REPLACEMENT)
+
+
+def redact_uncaught(token: str) -> None:
+    """Makes an uncaught exception (any thread) print one redacted line, no traceback.
+
+    `jpo-bot run` catches what it expects; this is the last line of defence, so that no
+    path prints the token (PTB's InvalidToken carries it in its message).
+    """
+    redactor = RedactToken(token)
+
+    def one_line(kind: type[BaseException], error: BaseException, *_: object) -> None:
+        text = redactor.redact(f"{kind.__name__}: {error}")
+        print(f"jpo-bot: stopped by an unexpected error: {text}", file=sys.stderr)
+
+    sys.excepthook = one_line
+    threading.excepthook = lambda args: one_line(args.exc_type, args.exc_value or Exception())
 
 
 def quiet_http_logs() -> None:
@@ -182,12 +220,14 @@ def build_application(
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     quiet_http_logs()
     token = settings.telegram_bot_token.get_secret_value()
+    processor = update_processor or ChatOrderedProcessor()
+    processor.done = question_log.inbox.done
     builder = (
         ApplicationBuilder()
         .token(token)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
-        .concurrent_updates(update_processor or ChatOrderedProcessor())
+        .concurrent_updates(processor)
         .connection_pool_size(CONNECTION_POOL_SIZE)
     )
     if settings.telegram_base_url:
@@ -316,22 +356,13 @@ def run(settings: Settings) -> None:
         question_log = loop.run_until_complete(open_question_log(settings))
         try:
             app = build_application(settings, knowledge=knowledge, question_log=question_log)
-            _run_until_stopped(app, settings)
+            webhook = webhook_options(settings) if settings.webhook_url else None
+            if webhook is not None:
+                logger.info("webhook mode on %s:%s", webhook["listen"], webhook["port"])
+            else:
+                logger.info("polling mode")
+            loop.run_until_complete(serve(app, question_log.inbox, webhook))
         finally:
             loop.run_until_complete(question_log.close())
     finally:
         loop.close()
-
-
-def _run_until_stopped(app: Application, settings: Settings) -> None:
-    """Polls or serves the webhook until a stop signal; leaves the loop open for the log."""
-    if settings.webhook_url:
-        logger.info("webhook mode on %s:%s", settings.webhook_listen, settings.webhook_port)
-        app.run_webhook(
-            **webhook_options(settings), allowed_updates=list(ALLOWED_UPDATES), close_loop=False
-        )
-    else:
-        logger.info("polling mode")
-        app.run_polling(
-            allowed_updates=list(ALLOWED_UPDATES), timeout=POLL_TIMEOUT_SECONDS, close_loop=False
-        )

@@ -201,7 +201,9 @@ class BotHandlers:
         assistant = self.knowledge.current
         turn = assistant.ask(text, state)
         await self._reply(message, turn.reply, quote=chat.type != ChatType.PRIVATE)
-        self._log(chat.id, state.lang, text, "question", turn.reply, assistant.version, started)
+        self._log(
+            chat.id, state.lang, text, "question", turn.reply, assistant.version, started, update
+        )
         await self.states.put(chat.id, turn.state)
 
     async def non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -241,7 +243,9 @@ class BotHandlers:
         turn = assistant.act(action, state)
         label = _pressed_label(query) or query.data or ""
         await self._reply_in(chat.id, query.get_bot(), turn.reply)
-        self._log(chat.id, state.lang, label, "button", turn.reply, assistant.version, started)
+        self._log(
+            chat.id, state.lang, label, "button", turn.reply, assistant.version, started, update
+        )
         await self.states.put(chat.id, turn.state)
 
     async def _choose_language(
@@ -363,6 +367,7 @@ class BotHandlers:
         reply: Reply,
         knowledge_version: str,
         started: float,
+        update: Update,
     ) -> None:
         self.question_log.log(
             record_of_reply(
@@ -374,6 +379,7 @@ class BotHandlers:
                 kind=kind,
                 latency_ms=(time.perf_counter() - started) * 1000,
                 knowledge_version=knowledge_version,
+                update_id=update.update_id,  # its inbox row is marked done with the record
             )
         )
 
