@@ -290,6 +290,15 @@ async def test_a_killed_bot_answers_every_question_after_its_restart_and_logs_ea
     assert twice <= MAX_CONCURRENT_UPDATES, figures
     assert unlogged == 0, figures
     assert all(logged.count(text) <= count for count, text in zip(replies, asked, strict=True))
+    # Each group's questions were first answered in the order they were asked.
+    for group in groups:
+        quoted = [
+            call.params["reply_parameters"]["message_id"]
+            for call in api.calls_to("sendMessage", status=200)
+            if int(call.params["chat_id"]) == group.id and call.params.get("reply_parameters")
+        ]
+        first_answers = list(dict.fromkeys(quoted))
+        assert first_answers == sorted(first_answers), group.id
     # Done rows keep no payload and no chat id; nothing is left pending.
     db = sqlite3.connect(database)
     try:

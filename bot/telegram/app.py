@@ -194,6 +194,8 @@ def quiet_http_logs() -> None:
             logger_.setLevel(logging.INFO)
     # The scheduler logs every run of the reload job at INFO, i.e. every few seconds.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # The webhook server logs every request at INFO; refused ones (403) at WARNING stay.
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)
 
 
 # --- the builder ---
