@@ -245,7 +245,10 @@ async def test_a_killed_bot_answers_every_question_after_its_restart_and_logs_ea
         env = bot_env(api, tmp_path, database)
         # Groups: the bot quotes the question it answers, so each reply names its question.
         groups = [api.group(-40_000 - n, f"Group {n}") for n in range(GROUPS)]
-        user = api.user(41_000, "Ana", "en")
+        # One asker per group: each stays under the per-user message limit.
+        askers = {
+            group.id: api.user(41_000 + n, f"User{n}", "en") for n, group in enumerate(groups)
+        }
         questions: list[tuple[FakeGroup, str]] = [
             (group, f"@{BOT_USERNAME} {QUESTION} [{group.id}/{i}]")
             for i in range(QUESTIONS_PER_GROUP)
@@ -255,7 +258,7 @@ async def test_a_killed_bot_answers_every_question_after_its_restart_and_logs_ea
         # 1. The burst; SIGKILL once about a third of it is answered.
         first_log = tmp_path / "bot-1.log"
         async with bot_process(env, first_log) as first:
-            sent = [api.send_text(user, text, chat=group) for group, text in questions]
+            sent = [api.send_text(askers[group.id], text, chat=group) for group, text in questions]
             await eventually(
                 lambda: len(api.calls_to("sendMessage")) >= len(questions) // 3,
                 "a third of the burst answered",
