@@ -1,5 +1,5 @@
-"""Shared fixtures: the real knowledge folder, a small fixture folder, engines on both, and
-the one fake Bot API server every Telegram test talks to.
+"""Shared fixtures: the real knowledge folder, a small fixture folder, engines on both, a
+real SQLite question log, and the one fake Bot API server every Telegram test talks to.
 
 Content tests (answer quality, the real postings) use `kb` and `assistant`; engine logic tests
 use `fixture_kb` and `fixture_assistant`, so that editing `knowledge/` cannot break them.
@@ -15,7 +15,9 @@ import pytest
 from bot.engine.conversation import Assistant
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.loader import load_knowledge
+from bot.questionlog.store import Store
 from tests.fake_bot_api import FakeBotApi
+from tests.questionlog_helpers import open_store
 
 REPO = Path(__file__).resolve().parents[1]
 KNOWLEDGE_DIR = REPO / "knowledge"
@@ -46,6 +48,20 @@ def fixture_kb() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def fixture_assistant(fixture_kb: KnowledgeBase) -> Assistant:
     return Assistant(fixture_kb)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Where a test's question log lives: a folder the store must create first."""
+    return tmp_path / "data" / "log.sqlite3"
+
+
+@pytest.fixture
+async def store(db_path: Path) -> AsyncIterator[Store]:
+    """A real SQLite question log with fresh secrets, closed after the test."""
+    opened = await open_store(db_path)
+    yield opened
+    await opened.close()
 
 
 @pytest.fixture

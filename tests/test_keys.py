@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -15,18 +14,6 @@ from bot.questionlog.keys import new_encryption_key, new_hash_secret
 from bot.questionlog.records import MissingSecretError, StoreError, WrongKeyError
 from bot.questionlog.store import Store
 from tests.questionlog_helpers import KEY, SECRET, count_rows, open_store, record, state
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "log.sqlite3"
-
-
-@pytest.fixture
-async def store(db_path: Path) -> AsyncIterator[Store]:
-    opened = await open_store(db_path)
-    yield opened
-    await opened.close()
 
 
 async def test_the_files_never_hold_the_raw_chat_id_or_the_question_text(db_path: Path) -> None:

@@ -4,7 +4,6 @@ databases made before migrations were recorded by name."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiosqlite
@@ -21,18 +20,6 @@ from bot.questionlog.migrations import (
 from bot.questionlog.records import MigrationError, StoreError
 from bot.questionlog.store import Store
 from tests.questionlog_helpers import KEY, open_store, state
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "log.sqlite3"
-
-
-@pytest.fixture
-async def store(db_path: Path) -> AsyncIterator[Store]:
-    opened = await open_store(db_path)
-    yield opened
-    await opened.close()
 
 
 async def test_open_creates_the_folder_and_applies_every_migration(db_path: Path) -> None:

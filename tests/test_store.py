@@ -14,7 +14,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -30,18 +29,6 @@ from tests.questionlog_helpers import (
     state,
     wait_until,
 )
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "log.sqlite3"
-
-
-@pytest.fixture
-async def store(db_path: Path) -> AsyncIterator[Store]:
-    opened = await open_store(db_path)
-    yield opened
-    await opened.close()
 
 
 async def test_log_and_flush_write_exactly_n_rows(store: Store, db_path: Path) -> None:
