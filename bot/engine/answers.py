@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Status = Literal["answered", "not_stated", "clarify", "fallback"]
+# `smalltalk`: a greeting, thanks, goodbye or a question about the assistant, answered in kind.
+Status = Literal["answered", "not_stated", "clarify", "fallback", "smalltalk"]
 
 
 @dataclass(frozen=True, slots=True)

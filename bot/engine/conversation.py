@@ -6,28 +6,38 @@ on the command line is the answer a candidate gets. Nothing here does I/O.
 A question goes one way through the engine: `KnowledgeIndex.analyse` finds what it is about,
 `decision.decide` picks what to answer (plain data), `replies.build` turns that into words;
 `Assistant` only keeps the chat's state in step.
+
+The reply's own words (headings, notes, framing) are in the language the message is
+written in (`bot.engine.language`); a message too short to tell keeps the chat's language,
+and the chat itself switches by `language.choose`'s rule. The chat's starting language
+(Telegram's client setting, `--lang`) is only where a chat begins.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.engine import replies
+from bot.engine import language, replies, smalltalk
 from bot.engine.answers import Action, Reply, SelectPosting, ShowTopic
 from bot.engine.decision import (
     Decision,
     EmptyPick,
     FaqPick,
     OverviewPick,
+    SmallTalkPick,
     TooLong,
     decide,
     show_topic,
 )
-from bot.engine.matching import FaqKey, KnowledgeIndex
+from bot.engine.matching import Analysis, FaqKey, KnowledgeIndex
 from bot.engine.state import ChatState
 from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.schema import Lang
 
 MAX_QUESTION_CHARS = 600
+# What follows a greeting or thanks with at most this many words, no question mark and no
+# answer in the knowledge is part of the small talk.
+REMARK_WORDS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +46,13 @@ class Turn:
 
     reply: Reply
     state: ChatState
+    # The language of the reply's own words; None: the chat's language (`state.lang`).
+    reply_lang: Lang | None = None
+
+    @property
+    def lang(self) -> Lang:
+        """The language the reply's own words are in."""
+        return self.reply_lang or self.state.lang
 
 
 class Assistant:
@@ -57,17 +74,35 @@ class Assistant:
         state = self._known(state)
         words = " ".join(question.split())
         text = words[:MAX_QUESTION_CHARS]
+        found = language.guess(text)
+        detected = found.lang if found is not None and found.clear else None
+        long = found is not None and found.long
+        choice = language.choose(state.lang, detected, state.recent_langs, long=long)
+        state = state.heard(detected, choice.chat)
+        turn = self._answer(text, len(words) > MAX_QUESTION_CHARS, state, choice.reply)
+        return replace(turn, reply_lang=choice.reply)
+
+    def _answer(self, text: str, cut: bool, state: ChatState, lang: Lang) -> Turn:
+        """The reply to a question, its framing in `lang`, and the chat's new state."""
+        said = smalltalk.parse(text)
+        if said.kind is not None and said.only:
+            return self._smalltalk(said.kind, state, lang)
+        if said.kinds:
+            text = said.rest  # "hi, how long is it?": the question is what follows the greeting
         analysis = self.index.analyse(text, state.posting)
         if not analysis.tokens:
             empty = Decision(EmptyPick(), "fallback", 0.0)
-            return Turn(self._build(empty, state), replace(state, pending_question=None))
+            return Turn(self._build(empty, lang), replace(state, pending_question=None))
         named = tuple(p for p in analysis.named_postings if p in self.kb.postings)
         if len(named) == 1:
             state = state.with_posting(named[0])
         decision = decide(self.kb, self.index, analysis, state, named)
-        if len(words) > MAX_QUESTION_CHARS:
+        if said.kind is not None and decision.status == "fallback" and _remark(text, analysis):
+            # Nothing about the postings besides the small talk ("thanks, you were great").
+            return self._smalltalk(said.kind, state, lang)
+        if cut:
             decision = decision.with_note(TooLong())
-        reply = self._build(decision, state)
+        reply = self._build(decision, lang)
         if reply.status == "clarify" and reply.topic is not None and not reply.posting:
             return Turn(reply, replace(state, pending_question=text))
         state = replace(state, pending_question=None)
@@ -93,7 +128,7 @@ class Assistant:
         faq = self.index.faqs.get(key)
         if faq is None:
             return Turn(self.topics_menu(state), state)
-        return Turn(self._build(Decision(FaqPick(key, faq), "answered"), state), state)
+        return Turn(self._build(Decision(FaqPick(key, faq), "answered"), state.lang), state)
 
     def postings_menu(self, state: ChatState) -> Reply:
         """All postings, each a choice."""
@@ -107,14 +142,19 @@ class Assistant:
         """What the posting (None: the programme) says on a topic, or that it says nothing."""
         return replies.build(self.kb, show_topic(self.kb, topic_id, posting_id), lang)
 
-    def _build(self, decision: Decision, state: ChatState) -> Reply:
-        return replies.build(self.kb, decision, state.lang)
+    def _smalltalk(self, kind: smalltalk.Kind, state: ChatState, lang: Lang) -> Turn:
+        pick = SmallTalkPick(kind, state.posting)
+        reply = self._build(Decision(pick, "smalltalk"), lang)
+        return Turn(reply, replace(state, pending_question=None))
+
+    def _build(self, decision: Decision, lang: Lang) -> Reply:
+        return replies.build(self.kb, decision, lang)
 
     def _known(self, state: ChatState) -> ChatState:
         """The state without a posting that the knowledge no longer has (after a reload)."""
         if state.posting is None or state.posting in self.kb.postings:
             return state
-        return ChatState(lang=state.lang)
+        return ChatState(lang=state.lang, recent_langs=state.recent_langs)
 
     def _select(self, posting_id: str, state: ChatState) -> Turn:
         if posting_id not in self.kb.postings:
@@ -122,5 +162,13 @@ class Assistant:
         pending = state.pending_question
         state = state.with_posting(posting_id)
         if pending:
-            return self.ask(pending, state)
-        return Turn(self._build(Decision(OverviewPick(posting_id), "answered"), state), state)
+            # Asked again in the chat's language: its language was counted when it came.
+            return self._answer(pending, False, state, state.lang)
+        overview = Decision(OverviewPick(posting_id), "answered")
+        return Turn(self._build(overview, state.lang), state)
+
+
+def _remark(rest: str, analysis: Analysis) -> bool:
+    """Whether what follows small talk is a short remark, not a question of its own
+    ("thanks, that helps a lot" is; "cool, what's the best beach near there?" is not)."""
+    return "?" not in rest and len(analysis.tokens) <= REMARK_WORDS

@@ -22,13 +22,14 @@ from bot.engine.decision import (
     OverviewPick,
     PassagePick,
     PostingChoice,
+    SmallTalkPick,
     TooLong,
     TopicChoice,
     TopicPick,
 )
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Content
-from bot.texts import phrases
+from bot.texts import phrases, texts_for
 
 MAX_FOLLOW_UPS = 3
 MAX_POSTING_CHOICES = 10
@@ -107,6 +108,8 @@ class _Builder:
                 return self._topic_choice(topics, posting, score)
             case FallbackPick(posting):
                 return self._fallback(posting, score)
+            case SmallTalkPick(kind, posting):
+                return self._smalltalk(kind, posting)
             case EmptyPick():
                 words = self.words
                 return Reply(
@@ -219,6 +222,26 @@ class _Builder:
             answer=Answer(heading=self.words.fallback_heading, text=self.words.fallback_text),
             score=round(score, 1),
             suggestions=suggestions,
+        )
+
+    def _smalltalk(self, kind: str, posting_id: str | None) -> Reply:
+        """A short friendly reply in kind, with a hint of what to ask (and the postings)."""
+        said = texts_for(self.lang).smalltalk
+        headings = {
+            "greeting": said.greeting,
+            "thanks": said.thanks,
+            "ack": said.ack,
+            "goodbye": said.goodbye,
+            "who": said.who,
+            "bot": said.bot,
+        }
+        # In a chat about one posting, its name is enough; otherwise the postings to pick from.
+        choices = () if posting_id else _posting_choices(self.kb, self.lang, MAX_POSTING_CHOICES)
+        return Reply(
+            status="smalltalk",
+            answer=Answer(heading=headings[kind], text=said.hint),
+            score=100.0,
+            suggestions=choices,
         )
 
     def _reply(

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from bot.questionlog.grouping import counts_of, group_unanswered
 from bot.questionlog.keys import chat_key, new_hash_secret
 from bot.questionlog.records import (
+    ANSWERED,
     LOW_SCORE,
     LoggedQuestion,
     LogHealth,
@@ -166,7 +167,7 @@ class MemoryQuestionLog:
         clarify reply or an answer scoring below `low_score`, grouped by similar wording."""
         rows = self._since(days, lambda r: r.kind == "question")
         return group_unanswered(
-            [row for row in rows if row.status != "answered" or row.score < low_score]
+            [row for row in rows if row.status not in ANSWERED or row.score < low_score]
         )
 
     async def recent(self, n: int) -> tuple[LoggedQuestion, ...]:

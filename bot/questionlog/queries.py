@@ -90,13 +90,14 @@ class LogQueries:
         self, days: int, low_score: float = LOW_SCORE
     ) -> tuple[UnansweredGroup, ...]:
         """Typed questions of the last `days` days that got a fallback, not_stated or
-        clarify reply or an answer scoring below `low_score`, grouped by similar wording,
+        clarify reply or an answer scoring below `low_score` (small talk is no question left
+        unanswered), grouped by similar wording,
         largest group first."""
         since = timestamp(datetime.now(UTC) - timedelta(days=days))
         rows = await self._fetch(
             f"""SELECT {COLUMNS} FROM questions
             WHERE asked_at >= ? AND kind = 'question'
-              AND (status != 'answered' OR score < ?)
+              AND (status NOT IN ('answered', 'smalltalk') OR score < ?)
             ORDER BY asked_at, id""",
             (since, float(low_score)),
         )

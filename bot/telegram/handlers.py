@@ -256,7 +256,7 @@ class BotHandlers:
         assistant = self.knowledge.current
         turn = assistant.ask(text, state)
         await self._reply(message, turn.reply, quote=chat.type != ChatType.PRIVATE)
-        self._log(chat.id, state.lang, text, "question", turn.reply, assistant.version, started)
+        self._log(chat.id, turn.lang, text, "question", turn.reply, assistant.version, started)
         await self.states.put(chat.id, turn.state)
 
     async def non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -6,6 +6,7 @@ from bot.texts.catalogue import (
     CommandTexts,
     ForgetTexts,
     Phrases,
+    SmallTalkTexts,
     TerminalTexts,
     Texts,
     UiTexts,
@@ -141,5 +142,21 @@ TEXTS = Texts(
             "Tippen Sie eine Frage oder die Nummer eines Vorschlags."
         ),
         language_set="Sprache: {lang}",
+    ),
+    smalltalk=SmallTalkTexts(
+        greeting="Hallo! 👋",
+        thanks="Gern geschehen!",
+        ack="Freut mich, wenn es hilft.",
+        goodbye="Auf Wiedersehen und viel Erfolg bei Ihrer Bewerbung!",
+        who=(
+            "Ich bin der Assistent für die JPO-Ausschreibungen, ein Bot, der aus den "
+            "Ausschreibungstexten von BFIO antwortet."
+        ),
+        bot="Ja, ich bin ein Bot, kein Mensch: Ich antworte aus den Ausschreibungstexten von BFIO.",
+        hint=(
+            "Fragen Sie mich in Ihren eigenen Worten nach einer JPO-Ausschreibung: Aufgaben, "
+            "Voraussetzungen, Sprachen, Dauer, Dienstort oder Bewerbung. Zum Beispiel: "
+            "„Welche Sprachen brauche ich?“"
+        ),
     ),
 )

@@ -6,6 +6,7 @@ from bot.texts.catalogue import (
     CommandTexts,
     ForgetTexts,
     Phrases,
+    SmallTalkTexts,
     TerminalTexts,
     Texts,
     UiTexts,
@@ -128,5 +129,21 @@ TEXTS = Texts(
             "Type a question, or the number of a suggestion."
         ),
         language_set="language: {lang}",
+    ),
+    smalltalk=SmallTalkTexts(
+        greeting="Hello! 👋",
+        thanks="You're welcome!",
+        ack="Glad to help.",
+        goodbye="Goodbye, and good luck with your application!",
+        who=(
+            "I am the JPO posting assistant, a bot that answers from the posting texts BFIO "
+            "publishes."
+        ),
+        bot="Yes, I am a bot, not a person: I answer from the posting texts BFIO publishes.",
+        hint=(
+            "Ask me about a JPO posting in your own words: duties, requirements, languages, "
+            "duration, duty station or how to apply. For example: “Which languages do I "
+            "need?”"
+        ),
     ),
 )

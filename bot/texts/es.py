@@ -6,6 +6,7 @@ from bot.texts.catalogue import (
     CommandTexts,
     ForgetTexts,
     Phrases,
+    SmallTalkTexts,
     TerminalTexts,
     Texts,
     UiTexts,
@@ -131,5 +132,21 @@ TEXTS = Texts(
             "Escriba una pregunta o el número de una sugerencia."
         ),
         language_set="idioma: {lang}",
+    ),
+    smalltalk=SmallTalkTexts(
+        greeting="¡Hola! 👋",
+        thanks="¡De nada!",
+        ack="Me alegra poder ayudar.",
+        goodbye="¡Adiós y mucha suerte con su solicitud!",
+        who=(
+            "Soy el asistente de los puestos JPO, un bot que responde a partir de las ofertas"
+            " que publica BFIO."
+        ),
+        bot="Sí, soy un bot, no una persona: respondo a partir de las ofertas que publica BFIO.",
+        hint=(
+            "Pregúnteme por un puesto JPO con sus propias palabras: funciones, requisitos, "
+            "idiomas, duración, lugar de destino o solicitud. Por ejemplo: «¿Qué idiomas "
+            "necesito?»"
+        ),
     ),
 )

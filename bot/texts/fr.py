@@ -6,6 +6,7 @@ from bot.texts.catalogue import (
     CommandTexts,
     ForgetTexts,
     Phrases,
+    SmallTalkTexts,
     TerminalTexts,
     Texts,
     UiTexts,
@@ -139,5 +140,24 @@ TEXTS = Texts(
             "Tapez une question, ou le numéro d'une suggestion."
         ),
         language_set="langue : {lang}",
+    ),
+    smalltalk=SmallTalkTexts(
+        greeting="Bonjour ! 👋",
+        thanks="Avec plaisir !",
+        ack="Ravi d'avoir pu aider.",
+        goodbye="Au revoir, et bonne chance pour votre candidature !",
+        who=(
+            "Je suis l'assistant des postes JPO, un bot qui répond à partir des offres "
+            "publiées par BFIO."
+        ),
+        bot=(
+            "Oui, je suis un bot, pas une personne : je réponds à partir des offres publiées "
+            "par BFIO."
+        ),
+        hint=(
+            "Posez-moi vos questions sur un poste JPO avec vos propres mots : tâches, "
+            "conditions, langues, durée, lieu d'affectation ou candidature. Par exemple : « "
+            "Quelles langues faut-il ? »"
+        ),
     ),
 )
