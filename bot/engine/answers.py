@@ -67,6 +67,9 @@ class Answer:
     # The direct answer, read first ("No — English is essential; …"); None when the reply is
     # only a quoted section.
     lead: str | None = None
+    # Further answers in the same reply, each under its own heading (a message that asked
+    # several things: "How long is it and which languages do I need?").
+    parts: tuple[Answer, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

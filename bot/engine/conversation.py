@@ -17,15 +17,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.engine import language, replies, smalltalk
+from bot.engine import followup, language, replies, smalltalk
 from bot.engine.answers import Action, Reply, SelectPosting, ShowTopic
 from bot.engine.decision import (
+    STRONG_EVIDENCE,
     Decision,
     EmptyPick,
     FaqPick,
     OverviewPick,
     SmallTalkPick,
     TooLong,
+    TopicPick,
     decide,
     show_topic,
 )
@@ -94,21 +96,56 @@ class Assistant:
             empty = Decision(EmptyPick(), "fallback", 0.0)
             return Turn(self._build(empty, lang), replace(state, pending_question=None))
         named = tuple(p for p in analysis.named_postings if p in self.kb.postings)
+        other = None if named else self._other_posting(text, state)
+        named = (other,) if other else named
+        pending = state.pending_question
         if len(named) == 1:
             state = state.with_posting(named[0])
         decision = decide(self.kb, self.index, analysis, state, named)
+        if pending and named and not other and isinstance(decision.pick, OverviewPick):
+            # "the Jamaica one" after "which posting?": the waiting question, answered.
+            return self._select(named[0], replace(state, pending_question=pending), lang)
         if said.kind is not None and decision.status == "fallback" and _remark(text, analysis):
             # Nothing about the postings besides the small talk ("thanks, you were great").
             return self._smalltalk(said.kind, state, lang)
+        overview = self.kb.catalogue.overview_topic
+        if (
+            named
+            and state.topics
+            and _names_only(decision, overview, bool(other) or followup.is_short(text))
+            and followup.leans_on_last(text)
+        ):
+            # "and for the UNESCO one?": the last answer's topics, for the posting named now.
+            return self._finish(self._again(state.topics, named[0], decision.score, lang), state)
         if cut:
             decision = decision.with_note(TooLong())
         reply = self._build(decision, lang)
         if reply.status == "clarify" and reply.topic is not None and not reply.posting:
-            return Turn(reply, replace(state, pending_question=text))
+            remembered = replace(state, pending_question=text, topics=(reply.topic,), postings=())
+            return Turn(reply, remembered)
+        return self._finish(reply, state, decision.borrowed)
+
+    def _finish(self, reply: Reply, state: ChatState, borrowed: bool = False) -> Turn:
+        """The turn of an answered question: the chat remembers what the reply was about."""
         state = replace(state, pending_question=None)
-        if reply.posting and reply.posting != state.posting and not decision.borrowed:
+        if reply.posting and reply.posting != state.posting and not borrowed:
             state = state.with_posting(reply.posting)
+        topics = reply.topics or ((reply.topic,) if reply.topic else ())
+        if reply.status in ("answered", "not_stated") and topics:
+            postings = reply.postings or ((reply.posting,) if reply.posting else ())
+            state = replace(state, topics=topics, postings=postings)
         return Turn(reply, state)
+
+    def _again(self, topics: tuple[str, ...], posting: str, score: float, lang: Lang) -> Reply:
+        """Earlier topics answered again for another posting, one part each."""
+        known = [t for t in topics if self.kb.topic(t) is not None] or [topics[0]]
+        parts = [self._build(show_topic(self.kb, t, posting, score), lang) for t in known]
+        return parts[0] if len(parts) == 1 else replies.combine(parts)
+
+    def _other_posting(self, text: str, state: ChatState) -> str | None:
+        """The posting "the other one" points at, after an answer about one posting."""
+        last = state.postings or ((state.posting,) if state.posting else ())
+        return followup.other_posting(text, last, self.kb.postings)
 
     def act(self, action: Action, state: ChatState) -> Turn:
         """Carries out a picked suggestion (a button or a numbered choice)."""
@@ -156,14 +193,14 @@ class Assistant:
             return state
         return ChatState(lang=state.lang, recent_langs=state.recent_langs)
 
-    def _select(self, posting_id: str, state: ChatState) -> Turn:
+    def _select(self, posting_id: str, state: ChatState, lang: Lang | None = None) -> Turn:
         if posting_id not in self.kb.postings:
             return Turn(self.postings_menu(state), state)
         pending = state.pending_question
         state = state.with_posting(posting_id)
         if pending:
-            # Asked again in the chat's language: its language was counted when it came.
-            return self._answer(pending, False, state, state.lang)
+            # Its language was counted when it came; the reply speaks the chat's (or `lang`).
+            return self._answer(pending, False, state, lang or state.lang)
         overview = Decision(OverviewPick(posting_id), "answered")
         return Turn(self._build(overview, state.lang), state)
 
@@ -172,3 +209,14 @@ def _remark(rest: str, analysis: Analysis) -> bool:
     """Whether what follows small talk is a short remark, not a question of its own
     ("thanks, that helps a lot" is; "cool, what's the best beach near there?" is not)."""
     return "?" not in rest and len(analysis.tokens) <= REMARK_WORDS
+
+
+def _names_only(decision: Decision, overview: str | None, loose: bool) -> bool:
+    """Whether the question names a posting and asks nothing of its own: the overview, as
+    one picks it for a posting named alone or on weak words ("what about the other one?"),
+    or, for a `loose` question (short, or pointing at "the other one"), nothing at all."""
+    if isinstance(decision.pick, OverviewPick) or (loose and decision.status == "fallback"):
+        return True
+    pick = decision.pick
+    weak = decision.score < STRONG_EVIDENCE
+    return isinstance(pick, TopicPick) and pick.topic == overview and weak
