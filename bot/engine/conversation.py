@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.engine import followup, language, replies, smalltalk
+from bot.engine import followup, language, multipart, replies, smalltalk
 from bot.engine.answers import Action, Reply, SelectPosting, ShowTopic
 from bot.engine.decision import (
     STRONG_EVIDENCE,
@@ -40,6 +40,8 @@ MAX_QUESTION_CHARS = 600
 # What follows a greeting or thanks with at most this many words, no question mark and no
 # answer in the knowledge is part of the small talk.
 REMARK_WORDS = 3
+# A message asking more things gets the first this many answered, each under its heading.
+MAX_PARTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +93,14 @@ class Assistant:
             return self._smalltalk(said.kind, state, lang)
         if said.kinds:
             text = said.rest  # "hi, how long is it?": the question is what follows the greeting
+        parts = multipart.split(text)
+        if len(parts) > 1 and (several := self._several(parts, state, lang)) is not None:
+            return several
         analysis = self.index.analyse(text, state.posting)
         if not analysis.tokens:
             empty = Decision(EmptyPick(), "fallback", 0.0)
             return Turn(self._build(empty, lang), replace(state, pending_question=None))
-        named = tuple(p for p in analysis.named_postings if p in self.kb.postings)
+        named = self._named(analysis)
         other = None if named else self._other_posting(text, state)
         named = (other,) if other else named
         pending = state.pending_question
@@ -135,6 +140,29 @@ class Assistant:
             postings = reply.postings or ((reply.posting,) if reply.posting else ())
             state = replace(state, topics=topics, postings=postings)
         return Turn(reply, state)
+
+    def _several(self, parts: tuple[str, ...], state: ChatState, lang: Lang) -> Turn | None:
+        """A message asking several things, each part answered under its own heading in one
+        reply; None when the parts do not ask different answerable things."""
+        analyses = [self.index.analyse(part, state.posting) for part in parts]
+        named = [self._named(analysis) for analysis in analyses]
+        everywhere = tuple(dict.fromkeys(p for names in named for p in names))
+        if len(everywhere) == 1:
+            # "How long is the UNEP job and which languages?": UNEP for both parts.
+            state = state.with_posting(everywhere[0])
+            named = [everywhere for _ in named]
+        answers = []
+        for analysis, names in zip(analyses, named, strict=True):
+            decision = decide(self.kb, self.index, analysis, state, names)
+            if _answers_a_part(decision):
+                answers.append(self._build(decision, lang))
+        topics = {reply.topic for reply in answers}
+        if len(answers) < 2 or len(topics) < len(answers):
+            return None
+        return self._finish(replies.combine(answers[:MAX_PARTS]), state)
+
+    def _named(self, analysis: Analysis) -> tuple[str, ...]:
+        return tuple(p for p in analysis.named_postings if p in self.kb.postings)
 
     def _again(self, topics: tuple[str, ...], posting: str, score: float, lang: Lang) -> Reply:
         """Earlier topics answered again for another posting, one part each."""
@@ -220,3 +248,11 @@ def _names_only(decision: Decision, overview: str | None, loose: bool) -> bool:
     pick = decision.pick
     weak = decision.score < STRONG_EVIDENCE
     return isinstance(pick, TopicPick) and pick.topic == overview and weak
+
+
+def _answers_a_part(decision: Decision) -> bool:
+    """Whether one part of a several-questions message has an answer of its own: not the
+    posting's overview, not a detail borrowed from another posting, nothing unsure."""
+    if decision.status not in ("answered", "not_stated") or decision.borrowed:
+        return False
+    return not isinstance(decision.pick, OverviewPick)

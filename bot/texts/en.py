@@ -17,7 +17,8 @@ TEXTS = Texts(
     phrases=Phrases(
         not_stated="The posting does not say anything about this. Please ask {contact}.",
         not_stated_programme=(
-            "The programme information I have does not cover this. Please ask {contact}."
+            "The programme information I have does not say anything about this. "
+            "Please ask {contact}."
         ),
         clarify_heading="Which posting do you mean?",
         clarify_text="Your question depends on the posting. Please choose one:",
