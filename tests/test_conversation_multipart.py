@@ -27,6 +27,8 @@ UNESCO = "unesco-clt"
         ("Wie lange dauert es und welche Sprachen brauche ich?", 2),
         ("Quelle est la durée et quelles langues faut-il ?", 2),
         ("¿Cuánto dura y qué idiomas necesito?", 2),
+        ("¿Qué titulación piden y cuánta experiencia?", 2),
+        ("Tell me the languages, and whether travel is involved", 2),
         ("Do I need English and Spanish?", 1),
         ("We have two children aged 6 and 9. Is there a school?", 1),
         ("When does it start? I must give notice to my employer.", 1),

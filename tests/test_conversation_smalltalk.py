@@ -88,6 +88,27 @@ def test_small_talk_offers_the_postings_until_one_is_chosen(fixture_assistant: A
     assert chosen.reply.suggestions == () and chosen.state.posting == UNEP
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Thanks for your time, that was really useful. I'll look at it again later. Bye!",
+        "Hello there, I have been reading about you",
+        "Coucou, t'es un bot ?",
+    ],
+)
+def test_small_talk_around_a_remark_that_asks_nothing_is_small_talk(
+    fixture_assistant: Assistant, message: str
+) -> None:
+    assert fixture_assistant.ask(message, ChatState()).reply.status == "smalltalk"
+
+
+def test_small_talk_before_an_out_of_scope_question_gets_the_out_of_scope_answer(
+    fixture_assistant: Assistant,
+) -> None:
+    turn = fixture_assistant.ask("great, and where can I go surfing near Kingston?", ChatState())
+    assert turn.reply.status == "fallback"
+
+
 def test_gibberish_is_still_out_of_scope(fixture_assistant: Assistant) -> None:
     turn = fixture_assistant.ask("what is the weather in Berlin", ChatState())
     assert turn.reply.status == "fallback"

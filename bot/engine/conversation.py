@@ -37,8 +37,8 @@ from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Lang
 
 MAX_QUESTION_CHARS = 600
-# What follows a greeting or thanks with at most this many words, no question mark and no
-# answer in the knowledge is part of the small talk.
+# What follows a greeting or thanks without an answer in the knowledge is part of the small
+# talk when it asks nothing: no question mark, or at most this many words.
 REMARK_WORDS = 3
 # A message asking more things gets the first this many answered, each under its heading.
 MAX_PARTS = 3
@@ -234,9 +234,10 @@ class Assistant:
 
 
 def _remark(rest: str, analysis: Analysis) -> bool:
-    """Whether what follows small talk is a short remark, not a question of its own
-    ("thanks, that helps a lot" is; "cool, what's the best beach near there?" is not)."""
-    return "?" not in rest and len(analysis.tokens) <= REMARK_WORDS
+    """Whether what follows small talk is a remark, not a question of its own: no question
+    mark, or a few words only ("thanks, I will read it all again tonight" is a remark;
+    "cool, what's the best beach near there?" is a question)."""
+    return "?" not in rest or len(analysis.tokens) <= REMARK_WORDS
 
 
 def _names_only(decision: Decision, overview: str | None, loose: bool) -> bool:

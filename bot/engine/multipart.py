@@ -16,16 +16,18 @@ import re
 _QUESTION_WORDS = (
     # en
     r"what|what's|whats|which|who|whom|whose|how|where|when|why|is|are|do|does|did|can|could"
-    r"|will|would|should|must|may|am|have|has"
+    r"|will|would|should|must|may|am|have|has|whether"
     # de
     r"|was|welche|welcher|welches|welchen|welchem|wer|wen|wem|wie|wo|wohin|woher|wann|warum"
     r"|weshalb|gibt|ist|sind|muss|müssen|kann|können|brauche|braucht|habe|hat|wird|werden|soll"
+    r"|wieviel|wie viel|wie viele|ob"
     # fr
     r"|quel|quelle|quels|quelles|qui|que|qu'est-ce|quoi|comment|où|ou|quand|pourquoi|combien"
     r"|est-ce|faut-il|y a-t-il|dois-je|puis-je|peut-on"
     # es
     r"|qué|que|cuál|cuáles|cual|cuales|quién|quiénes|quien|cómo|como|dónde|donde|cuándo|cuando"
-    r"|por qué|cuánto|cuántos|cuanto|hay|necesito|puedo|debo|tengo"
+    r"|por qué|cuánto|cuánta|cuántos|cuántas|cuanto|cuanta|cuantos|cuantas|hay|necesito|puedo"
+    r"|debo|tengo"
 )
 _AND = r"and|und|et|y|e"
 _QUESTION_START = re.compile(rf"^[\W_]*(?:{_QUESTION_WORDS})\b", re.IGNORECASE)

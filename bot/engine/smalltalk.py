@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 Kind = Literal["greeting", "thanks", "ack", "goodbye", "who", "bot"]
 
@@ -54,7 +54,9 @@ _GREETING = [
 _THANKS = [
     # en
     r"(many |big )?(thanks|thank you|thank u|thx|cheers)"
-    r"( so much| very much| a lot| a bunch| again)?( for (your|the|all the) help| for that)?",
+    r"( so much| very much| a lot| a bunch| again)?"
+    r"( for (your|the|all the|all your) (earlier |previous |quick )?"
+    r"(help|patience|time|answers?|reply|replies|information|info)| for that)?",
     r"(much )?appreciated",
     r"(i )?appreciate (it|that|your help)",
     # de
@@ -75,8 +77,8 @@ _THANKS = [
 _ACK = [
     # en
     r"(ok(ay)?|great|perfect|awesome|cool|nice|excellent|got it|understood)",
-    r"(that|this|it) (helps|helped|is helpful|was helpful|was very helpful|is great)"
-    r"( a lot| so much| a bunch)?",
+    r"(that|this|it) (helps|helped)( a lot| so much| a bunch)?",
+    r"(that|this|it) (is|was)( very| really| genuinely| super| so)? (helpful|useful|great)",
     # de
     r"(super|prima|toll|perfekt|alles klar|verstanden)",
     r"das (hilft|hat geholfen)( mir)?( sehr| weiter)?",
@@ -155,22 +157,18 @@ _BOT = [
     rf"(bist du|sind sie) ({_WHAT}|echt)",
     rf"(ist das|rede ich mit|spreche ich mit|schreibe ich mit) {_WHAT}",
     # fr
-    rf"(es-tu|es tu|êtes-vous|etes-vous|tu es|vous êtes|vous etes) {_WHAT}",
+    rf"(es-tu|es tu|êtes-vous|etes-vous|tu es|t'es|t es|vous êtes|vous etes) {_WHAT}",
     rf"(est-ce|c'est) {_WHAT}",
     # es
     rf"(eres|es usted) ({_WHAT}|real)",
     rf"(hablo|estoy hablando) con {_WHAT}",
 ]
 
+# A small-talk phrase at the end of a message lies within its last this many words.
+TAIL_WORDS = 8
+_WORD_START = re.compile(r"\b\w")
 _EDGE = r"[\s,;:.!?¡¿\-–—…()\"'«»„“”]*"
 _WHOLE_ONLY: frozenset[Kind] = frozenset({"who", "bot"})
-
-
-def _compile(kind: Kind, patterns: list[str]) -> tuple[Kind, re.Pattern[str], re.Pattern[str]]:
-    either = "|".join(f"(?:{p})" for p in patterns)
-    start = re.compile(rf"^{_EDGE}(?:{either})\b{_EDGE}", re.IGNORECASE)
-    end = re.compile(rf"{_EDGE}\b(?:{either}){_EDGE}$", re.IGNORECASE)
-    return kind, start, end
 
 
 _BY_KIND: dict[Kind, list[str]] = {
@@ -181,7 +179,17 @@ _BY_KIND: dict[Kind, list[str]] = {
     "ack": _ACK,
     "greeting": _GREETING,
 }
-_PATTERNS = tuple(_compile(kind, patterns) for kind, patterns in _BY_KIND.items())
+
+
+def _either(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+# One alternation of every kind, each a named group (the kind), in PRIORITY order: one
+# regex run per place instead of one per kind.
+_ALL = "|".join(f"(?P<{kind}>{_either(_BY_KIND[kind])})" for kind in PRIORITY)
+_START = re.compile(rf"^{_EDGE}(?:{_ALL})\b{_EDGE}", re.IGNORECASE)
+_END = re.compile(rf"(?:{_ALL}){_EDGE}$", re.IGNORECASE)
 # A message left with none of these is empty of content: punctuation, emoji, nothing.
 _CONTENT = re.compile(r"[^\W_]")
 
@@ -208,18 +216,26 @@ def parse(text: str) -> SmallTalk:
     """Peels small-talk phrases off both ends of `text`, repeatedly ("hi! thanks, bye")."""
     rest = text
     kinds: list[Kind] = []
-    changed = True
-    while changed and _CONTENT.search(rest):
-        changed = False
-        for kind, start, end in _PATTERNS:
-            for pattern in (start, end):
-                match = pattern.search(rest)
-                if match is None:
-                    continue
-                left = rest[: match.start()] + rest[match.end() :]
-                if kind in _WHOLE_ONLY and _CONTENT.search(left):
-                    continue
-                rest, changed = left, True
-                if kind not in kinds:
-                    kinds.append(kind)
+    while _CONTENT.search(rest):
+        found = _START.match(rest) or _at_end(rest)
+        if found is None or found.lastgroup is None:
+            break
+        kind = cast(Kind, found.lastgroup)
+        left = rest[: found.start()] + rest[found.end() :]
+        if kind in _WHOLE_ONLY and _CONTENT.search(left):
+            break
+        rest = left
+        if kind not in kinds:
+            kinds.append(kind)
     return SmallTalk(tuple(kinds), rest.strip())
+
+
+def _at_end(text: str) -> re.Match[str] | None:
+    """An end-anchored match, tried only where one of the last words starts (a phrase is a
+    few words long; trying every character would cost far more)."""
+    starts = [m.start() for m in _WORD_START.finditer(text)][-TAIL_WORDS:]
+    for position in starts:
+        found = _END.match(text, position)
+        if found:
+            return found
+    return None
