@@ -113,13 +113,7 @@ class Assistant:
         if said.kind is not None and decision.status == "fallback" and _remark(text, analysis):
             # Nothing about the postings besides the small talk ("thanks, you were great").
             return self._smalltalk(said.kind, state, lang)
-        overview = self.kb.catalogue.overview_topic
-        if (
-            named
-            and state.topics
-            and _names_only(decision, overview, bool(other) or followup.is_short(text))
-            and followup.leans_on_last(text)
-        ):
+        if named and state.topics and self._follows_up(text, decision, bool(other)):
             # "and for the UNESCO one?": the last answer's topics, for the posting named now.
             return self._finish(self._again(state.topics, named[0], decision.score, lang), state)
         if cut:
@@ -163,6 +157,12 @@ class Assistant:
 
     def _named(self, analysis: Analysis) -> tuple[str, ...]:
         return tuple(p for p in analysis.named_postings if p in self.kb.postings)
+
+    def _follows_up(self, text: str, decision: Decision, other: bool) -> bool:
+        """Whether a question naming a posting only leans on the last answer's topics."""
+        overview = self.kb.catalogue.overview_topic
+        loose = other or followup.is_short(text)
+        return _names_only(decision, overview, loose) and followup.leans_on_last(text)
 
     def _again(self, topics: tuple[str, ...], posting: str, score: float, lang: Lang) -> Reply:
         """Earlier topics answered again for another posting, one part each."""
