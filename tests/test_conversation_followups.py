@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.engine.answers import ShowTopic
 from bot.engine.conversation import Assistant, Turn
 from bot.engine.render import render_plain
 from bot.engine.state import ChatState
@@ -99,3 +100,12 @@ def test_the_chat_remembers_the_topics_and_postings_of_the_last_answer(
     thanks = fixture_assistant.ask("thanks!", turn.state)
     assert thanks.state.topics == ("languages",), "small talk does not wipe the memory"
     assert ChatState.from_json(thanks.state.to_json()) == thanks.state
+
+
+def test_a_topic_picked_by_button_is_remembered_for_the_next_follow_up(
+    fixture_assistant: Assistant,
+) -> None:
+    pressed = fixture_assistant.act(ShowTopic(UNEP, "supervision"), ChatState())
+    assert pressed.state.topics == ("supervision",) and pressed.state.posting == UNEP
+    turn = fixture_assistant.ask("and for UNESCO?", pressed.state)
+    assert turn.reply.topic == "supervision" and turn.reply.posting == UNESCO

@@ -188,12 +188,12 @@ class Assistant:
         if isinstance(action, ShowTopic):
             if self.kb.topic(action.topic) is None:
                 return Turn(self.topics_menu(state), state)
-            return Turn(self.topic_reply(action.topic, action.posting, state.lang), state)
+            return self._finish(self.topic_reply(action.topic, action.posting, state.lang), state)
         key = FaqKey(action.posting, action.faq)
         faq = self.index.faqs.get(key)
         if faq is None:
             return Turn(self.topics_menu(state), state)
-        return Turn(self._build(Decision(FaqPick(key, faq), "answered"), state.lang), state)
+        return self._finish(self._build(Decision(FaqPick(key, faq), "answered"), state.lang), state)
 
     def postings_menu(self, state: ChatState) -> Reply:
         """All postings, each a choice."""
