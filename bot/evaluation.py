@@ -121,7 +121,7 @@ def ask_conversation(
     for earlier in history:
         state = assistant.ask(earlier, state).state
     turn = assistant.ask(question, state)
-    return result_json(question, turn.reply, turn.state.lang)
+    return result_json(question, turn.reply, turn.lang)
 
 
 def ask_one(

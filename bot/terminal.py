@@ -54,6 +54,8 @@ class TerminalChat:
         self.knowledge = knowledge
         self.out = out
         self.state = ChatState(lang=language_of(lang))
+        # The language of the last reply's own words (it follows the message's language).
+        self.reply_lang: str = self.state.lang
         self.suggestions: tuple[Suggestion, ...] = ()
         self.on_turn = on_turn
 
@@ -109,6 +111,7 @@ class TerminalChat:
         turn = step()
         elapsed_ms = (time.perf_counter() - started) * 1000
         self.state = turn.state
+        self.reply_lang = turn.lang
         self._show(turn.reply)
         if self.on_turn is not None:
             self.on_turn(said, kind, turn.reply, elapsed_ms)
@@ -175,7 +178,7 @@ async def _converse(
                 reply,
                 channel="terminal",
                 chat_id=session,
-                lang=chat.state.lang,
+                lang=chat.reply_lang,
                 question=said,
                 kind=kind,
                 latency_ms=elapsed_ms,

@@ -225,6 +225,18 @@ async def test_unanswered_groups_similar_wordings_with_the_likely_posting_and_to
     assert [group.count for group in await question_log.unanswered(30, low_score=50.0)] == [3, 1]
 
 
+async def test_small_talk_is_counted_by_status_but_never_left_unanswered(
+    question_log: QuestionLog,
+) -> None:
+    question_log.log(record("thanks!", status="smalltalk", posting=None, topic=None, score=100.0))
+    question_log.log(record("hi", status="smalltalk", posting=None, topic=None, score=100.0))
+    question_log.log(record("weather in Berlin?", status="fallback", topic=None, score=0.0))
+    await question_log.flush()
+    assert [group.example for group in await question_log.unanswered(30)] == ["weather in Berlin?"]
+    stats = await question_log.stats(30)
+    assert {c.key: c.count for c in stats.by_status} == {"smalltalk": 2, "fallback": 1}
+
+
 async def test_recent_returns_the_latest_records_newest_first(question_log: QuestionLog) -> None:
     now = datetime.now(UTC)
     for i in range(5):

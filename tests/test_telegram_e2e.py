@@ -295,6 +295,23 @@ async def test_questions_in_german_and_english_are_answered_and_logged(
     assert rows["How long is the assignment in Kingston?"].posting == UNEP
 
 
+async def test_a_user_writing_german_in_an_english_client_is_answered_in_german(
+    api: FakeBotApi, bot: Application, store: Store
+) -> None:
+    lena = api.user(1020, "Lena", "en")
+    german = await ask(api, lena, "Wie lange dauert der Einsatz in Kingston?")
+    assert "Dauer und Verlängerung" in german.text
+    thanks = await ask(api, lena, "Vielen Dank!")
+    assert thanks.text.startswith("Gern geschehen!")
+    rows = {row.question: row for row in await log_rows(store)}
+    assert rows["Wie lange dauert der Einsatz in Kingston?"].lang == "de"
+    assert rows["Vielen Dank!"].status == "smalltalk"
+    assert "Vielen Dank!" not in {group.example for group in await store.unanswered(30)}
+    # The chat now speaks German: its state says so for the next message and for /help.
+    saved = await store.load_chat_state(lena.chat_id)
+    assert saved is not None and ChatState.from_json(saved).lang == "de"
+
+
 async def test_not_stated_names_bfio_and_fallback_says_what_the_bot_does(
     api: FakeBotApi, bot: Application
 ) -> None:

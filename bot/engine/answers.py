@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Status = Literal["answered", "not_stated", "clarify", "fallback"]
+# `smalltalk`: a greeting, thanks, goodbye or a question about the assistant, answered in kind.
+Status = Literal["answered", "not_stated", "clarify", "fallback", "smalltalk"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,9 @@ class Answer:
     # The direct answer, read first ("No — English is essential; …"); None when the reply is
     # only a quoted section.
     lead: str | None = None
+    # Further answers in the same reply, each under its own heading (a message that asked
+    # several things: "How long is it and which languages do I need?").
+    parts: tuple[Answer, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

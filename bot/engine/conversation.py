@@ -6,28 +6,42 @@ on the command line is the answer a candidate gets. Nothing here does I/O.
 A question goes one way through the engine: `KnowledgeIndex.analyse` finds what it is about,
 `decision.decide` picks what to answer (plain data), `replies.build` turns that into words;
 `Assistant` only keeps the chat's state in step.
+
+The reply's own words (headings, notes, framing) are in the language the message is
+written in (`bot.engine.language`); a message too short to tell keeps the chat's language,
+and the chat itself switches by `language.choose`'s rule. The chat's starting language
+(Telegram's client setting, `--lang`) is only where a chat begins.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.engine import replies
+from bot.engine import followup, language, multipart, replies, smalltalk
 from bot.engine.answers import Action, Reply, SelectPosting, ShowTopic
 from bot.engine.decision import (
+    STRONG_EVIDENCE,
     Decision,
     EmptyPick,
     FaqPick,
     OverviewPick,
+    SmallTalkPick,
     TooLong,
+    TopicPick,
     decide,
     show_topic,
 )
-from bot.engine.matching import FaqKey, KnowledgeIndex
+from bot.engine.matching import Analysis, FaqKey, KnowledgeIndex
 from bot.engine.state import ChatState
 from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.schema import Lang
 
 MAX_QUESTION_CHARS = 600
+# What follows a greeting or thanks without an answer in the knowledge is part of the small
+# talk when it asks nothing: no question mark, or at most this many words.
+REMARK_WORDS = 3
+# A message asking more things gets the first this many answered, each under its heading.
+MAX_PARTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +50,13 @@ class Turn:
 
     reply: Reply
     state: ChatState
+    # The language of the reply's own words; None: the chat's language (`state.lang`).
+    reply_lang: Lang | None = None
+
+    @property
+    def lang(self) -> Lang:
+        """The language the reply's own words are in."""
+        return self.reply_lang or self.state.lang
 
 
 class Assistant:
@@ -57,23 +78,102 @@ class Assistant:
         state = self._known(state)
         words = " ".join(question.split())
         text = words[:MAX_QUESTION_CHARS]
+        found = language.guess(text)
+        detected = found.lang if found is not None and found.clear else None
+        long = found is not None and found.long
+        choice = language.choose(state.lang, detected, state.recent_langs, long=long)
+        state = state.heard(detected, choice.chat)
+        turn = self._answer(text, len(words) > MAX_QUESTION_CHARS, state, choice.reply)
+        return replace(turn, reply_lang=choice.reply)
+
+    def _answer(self, text: str, cut: bool, state: ChatState, lang: Lang) -> Turn:
+        """The reply to a question, its framing in `lang`, and the chat's new state."""
+        said = smalltalk.parse(text)
+        if said.kind is not None and said.only:
+            return self._smalltalk(said.kind, state, lang)
+        if said.kinds:
+            text = said.rest  # "hi, how long is it?": the question is what follows the greeting
+        parts = multipart.split(text)
+        if len(parts) > 1 and (several := self._several(parts, state, lang)) is not None:
+            return several
         analysis = self.index.analyse(text, state.posting)
         if not analysis.tokens:
             empty = Decision(EmptyPick(), "fallback", 0.0)
-            return Turn(self._build(empty, state), replace(state, pending_question=None))
-        named = tuple(p for p in analysis.named_postings if p in self.kb.postings)
+            return Turn(self._build(empty, lang), replace(state, pending_question=None))
+        named = self._named(analysis)
+        other = None if named else self._other_posting(text, state)
+        named = (other,) if other else named
+        pending = state.pending_question
         if len(named) == 1:
             state = state.with_posting(named[0])
         decision = decide(self.kb, self.index, analysis, state, named)
-        if len(words) > MAX_QUESTION_CHARS:
+        if pending and named and not other and isinstance(decision.pick, OverviewPick):
+            # "the Jamaica one" after "which posting?": the waiting question, answered.
+            return self._select(named[0], replace(state, pending_question=pending), lang)
+        if said.kind is not None and decision.status == "fallback" and _remark(text, analysis):
+            # Nothing about the postings besides the small talk ("thanks, you were great").
+            return self._smalltalk(said.kind, state, lang)
+        if named and state.topics and self._follows_up(text, decision, bool(other)):
+            # "and for the UNESCO one?": the last answer's topics, for the posting named now.
+            return self._finish(self._again(state.topics, named[0], decision.score, lang), state)
+        if cut:
             decision = decision.with_note(TooLong())
-        reply = self._build(decision, state)
+        reply = self._build(decision, lang)
         if reply.status == "clarify" and reply.topic is not None and not reply.posting:
-            return Turn(reply, replace(state, pending_question=text))
+            remembered = replace(state, pending_question=text, topics=(reply.topic,), postings=())
+            return Turn(reply, remembered)
+        return self._finish(reply, state, decision.borrowed)
+
+    def _finish(self, reply: Reply, state: ChatState, borrowed: bool = False) -> Turn:
+        """The turn of an answered question: the chat remembers what the reply was about."""
         state = replace(state, pending_question=None)
-        if reply.posting and reply.posting != state.posting and not decision.borrowed:
+        if reply.posting and reply.posting != state.posting and not borrowed:
             state = state.with_posting(reply.posting)
+        topics = reply.topics or ((reply.topic,) if reply.topic else ())
+        if reply.status in ("answered", "not_stated") and topics:
+            postings = reply.postings or ((reply.posting,) if reply.posting else ())
+            state = replace(state, topics=topics, postings=postings)
         return Turn(reply, state)
+
+    def _several(self, parts: tuple[str, ...], state: ChatState, lang: Lang) -> Turn | None:
+        """A message asking several things, each part answered under its own heading in one
+        reply; None when the parts do not ask different answerable things."""
+        analyses = [self.index.analyse(part, state.posting) for part in parts]
+        named = [self._named(analysis) for analysis in analyses]
+        everywhere = tuple(dict.fromkeys(p for names in named for p in names))
+        if len(everywhere) == 1:
+            # "How long is the UNEP job and which languages?": UNEP for both parts.
+            state = state.with_posting(everywhere[0])
+            named = [everywhere for _ in named]
+        answers = []
+        for analysis, names in zip(analyses, named, strict=True):
+            decision = decide(self.kb, self.index, analysis, state, names)
+            if _answers_a_part(decision):
+                answers.append(self._build(decision, lang))
+        topics = {reply.topic for reply in answers}
+        if len(answers) < 2 or len(topics) < len(answers):
+            return None
+        return self._finish(replies.combine(answers[:MAX_PARTS]), state)
+
+    def _named(self, analysis: Analysis) -> tuple[str, ...]:
+        return tuple(p for p in analysis.named_postings if p in self.kb.postings)
+
+    def _follows_up(self, text: str, decision: Decision, other: bool) -> bool:
+        """Whether a question naming a posting only leans on the last answer's topics."""
+        overview = self.kb.catalogue.overview_topic
+        loose = other or followup.is_short(text)
+        return _names_only(decision, overview, loose) and followup.leans_on_last(text)
+
+    def _again(self, topics: tuple[str, ...], posting: str, score: float, lang: Lang) -> Reply:
+        """Earlier topics answered again for another posting, one part each."""
+        known = [t for t in topics if self.kb.topic(t) is not None] or [topics[0]]
+        parts = [self._build(show_topic(self.kb, t, posting, score), lang) for t in known]
+        return parts[0] if len(parts) == 1 else replies.combine(parts)
+
+    def _other_posting(self, text: str, state: ChatState) -> str | None:
+        """The posting "the other one" points at, after an answer about one posting."""
+        last = state.postings or ((state.posting,) if state.posting else ())
+        return followup.other_posting(text, last, self.kb.postings)
 
     def act(self, action: Action, state: ChatState) -> Turn:
         """Carries out a picked suggestion (a button or a numbered choice)."""
@@ -88,12 +188,12 @@ class Assistant:
         if isinstance(action, ShowTopic):
             if self.kb.topic(action.topic) is None:
                 return Turn(self.topics_menu(state), state)
-            return Turn(self.topic_reply(action.topic, action.posting, state.lang), state)
+            return self._finish(self.topic_reply(action.topic, action.posting, state.lang), state)
         key = FaqKey(action.posting, action.faq)
         faq = self.index.faqs.get(key)
         if faq is None:
             return Turn(self.topics_menu(state), state)
-        return Turn(self._build(Decision(FaqPick(key, faq), "answered"), state), state)
+        return self._finish(self._build(Decision(FaqPick(key, faq), "answered"), state.lang), state)
 
     def postings_menu(self, state: ChatState) -> Reply:
         """All postings, each a choice."""
@@ -107,20 +207,53 @@ class Assistant:
         """What the posting (None: the programme) says on a topic, or that it says nothing."""
         return replies.build(self.kb, show_topic(self.kb, topic_id, posting_id), lang)
 
-    def _build(self, decision: Decision, state: ChatState) -> Reply:
-        return replies.build(self.kb, decision, state.lang)
+    def _smalltalk(self, kind: smalltalk.Kind, state: ChatState, lang: Lang) -> Turn:
+        pick = SmallTalkPick(kind, state.posting)
+        reply = self._build(Decision(pick, "smalltalk"), lang)
+        return Turn(reply, replace(state, pending_question=None))
+
+    def _build(self, decision: Decision, lang: Lang) -> Reply:
+        return replies.build(self.kb, decision, lang)
 
     def _known(self, state: ChatState) -> ChatState:
         """The state without a posting that the knowledge no longer has (after a reload)."""
         if state.posting is None or state.posting in self.kb.postings:
             return state
-        return ChatState(lang=state.lang)
+        return ChatState(lang=state.lang, recent_langs=state.recent_langs)
 
-    def _select(self, posting_id: str, state: ChatState) -> Turn:
+    def _select(self, posting_id: str, state: ChatState, lang: Lang | None = None) -> Turn:
         if posting_id not in self.kb.postings:
             return Turn(self.postings_menu(state), state)
         pending = state.pending_question
         state = state.with_posting(posting_id)
         if pending:
-            return self.ask(pending, state)
-        return Turn(self._build(Decision(OverviewPick(posting_id), "answered"), state), state)
+            # Its language was counted when it came; the reply speaks the chat's (or `lang`).
+            return self._answer(pending, False, state, lang or state.lang)
+        overview = Decision(OverviewPick(posting_id), "answered")
+        return Turn(self._build(overview, state.lang), state)
+
+
+def _remark(rest: str, analysis: Analysis) -> bool:
+    """Whether what follows small talk is a remark, not a question of its own: no question
+    mark, or a few words only ("thanks, I will read it all again tonight" is a remark;
+    "cool, what's the best beach near there?" is a question)."""
+    return "?" not in rest or len(analysis.tokens) <= REMARK_WORDS
+
+
+def _names_only(decision: Decision, overview: str | None, loose: bool) -> bool:
+    """Whether the question names a posting and asks nothing of its own: the overview, as
+    one picks it for a posting named alone or on weak words ("what about the other one?"),
+    or, for a `loose` question (short, or pointing at "the other one"), nothing at all."""
+    if isinstance(decision.pick, OverviewPick) or (loose and decision.status == "fallback"):
+        return True
+    pick = decision.pick
+    weak = decision.score < STRONG_EVIDENCE
+    return isinstance(pick, TopicPick) and pick.topic == overview and weak
+
+
+def _answers_a_part(decision: Decision) -> bool:
+    """Whether one part of a several-questions message has an answer of its own: not the
+    posting's overview, not a detail borrowed from another posting, nothing unsure."""
+    if decision.status not in ("answered", "not_stated") or decision.borrowed:
+        return False
+    return not isinstance(decision.pick, OverviewPick)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from bot.engine.answers import Status
 from bot.engine.matching import Analysis, FaqKey, KnowledgeIndex
 from bot.engine.passages import Passage, PassageHit
+from bot.engine.smalltalk import Kind as SmallTalkKind
 from bot.engine.state import ChatState
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Faq
@@ -104,6 +105,14 @@ class EmptyPick:
     """A message without a single word."""
 
 
+@dataclass(frozen=True, slots=True)
+class SmallTalkPick:
+    """A greeting, thanks, goodbye or question about the assistant (`bot.engine.smalltalk`)."""
+
+    kind: SmallTalkKind
+    posting: str | None
+
+
 Pick = (
     TopicPick
     | ComparePick
@@ -114,6 +123,7 @@ Pick = (
     | TopicChoice
     | FallbackPick
     | EmptyPick
+    | SmallTalkPick
 )
 
 # ----- what is said around it ---------------------------------------------------------

@@ -45,6 +45,8 @@ def _render(
         parts.append(bold(block.title) + "\n" + _bullets(block.points, text))
     if answer.note:
         parts.append(italic(answer.note))
+    for part in answer.parts:
+        parts.append(_render(part, bold=bold, italic=italic, text=text))
     return "\n\n".join(parts)
 
 

@@ -6,7 +6,9 @@ chat's language (`bot.texts`), the posting's content, notes and the follow-ups o
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 from bot.engine.answers import Answer, Block, Reply, SelectPosting, ShowTopic, Status, Suggestion
 from bot.engine.decision import (
@@ -22,13 +24,16 @@ from bot.engine.decision import (
     OverviewPick,
     PassagePick,
     PostingChoice,
+    SmallTalkPick,
     TooLong,
     TopicChoice,
     TopicPick,
 )
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Content
-from bot.texts import phrases
+from bot.texts import phrases, texts_for
+
+T = TypeVar("T")
 
 MAX_FOLLOW_UPS = 3
 MAX_POSTING_CHOICES = 10
@@ -41,6 +46,38 @@ def build(kb: KnowledgeBase, decision: Decision, lang: str) -> Reply:
     for note in decision.notes:
         reply = _with_note(reply, _note_text(kb, note, lang))
     return replace(reply, status=decision.status)
+
+
+def combine(parts: Sequence[Reply]) -> Reply:
+    """Several replies as one: each answer under its own heading, in the order asked.
+
+    The first part gives `posting`, `topic` and the answer the others hang under; `topics`
+    and `postings` list every one used; the follow-ups offered are the parts' own, less the
+    topics just answered.
+    """
+    first, *rest = parts
+    topics = _unique(t for part in parts for t in (part.topics or (part.topic,)) if t)
+    postings = _unique(p for part in parts for p in (part.postings or (part.posting,)) if p)
+    suggestions = _unique(
+        s
+        for part in parts
+        for s in part.suggestions
+        if not (isinstance(s.action, ShowTopic) and s.action.topic in topics)
+    )
+    status: Status = "answered" if any(p.status == "answered" for p in parts) else first.status
+    return replace(
+        first,
+        status=status,
+        answer=replace(first.answer, parts=tuple(part.answer for part in rest)),
+        score=min(part.score for part in parts),
+        suggestions=tuple(suggestions[: MAX_FOLLOW_UPS + 1]),
+        topics=tuple(topics),
+        postings=tuple(postings),
+    )
+
+
+def _unique(items: Iterable[T]) -> list[T]:
+    return list(dict.fromkeys(items))
 
 
 def postings_menu(kb: KnowledgeBase, lang: str) -> Reply:
@@ -107,6 +144,8 @@ class _Builder:
                 return self._topic_choice(topics, posting, score)
             case FallbackPick(posting):
                 return self._fallback(posting, score)
+            case SmallTalkPick(kind, posting):
+                return self._smalltalk(kind, posting)
             case EmptyPick():
                 words = self.words
                 return Reply(
@@ -219,6 +258,26 @@ class _Builder:
             answer=Answer(heading=self.words.fallback_heading, text=self.words.fallback_text),
             score=round(score, 1),
             suggestions=suggestions,
+        )
+
+    def _smalltalk(self, kind: str, posting_id: str | None) -> Reply:
+        """A short friendly reply in kind, with a hint of what to ask (and the postings)."""
+        said = texts_for(self.lang).smalltalk
+        headings = {
+            "greeting": said.greeting,
+            "thanks": said.thanks,
+            "ack": said.ack,
+            "goodbye": said.goodbye,
+            "who": said.who,
+            "bot": said.bot,
+        }
+        # In a chat about one posting, its name is enough; otherwise the postings to pick from.
+        choices = () if posting_id else _posting_choices(self.kb, self.lang, MAX_POSTING_CHOICES)
+        return Reply(
+            status="smalltalk",
+            answer=Answer(heading=headings[kind], text=said.hint),
+            score=100.0,
+            suggestions=choices,
         )
 
     def _reply(

@@ -20,6 +20,7 @@ from bot.questionlog.grouping import counts_of, group_newest
 from bot.questionlog.inbox import MemoryInbox
 from bot.questionlog.keys import chat_key, new_hash_secret
 from bot.questionlog.records import (
+    ANSWERED,
     LOW_SCORE,
     LoggedQuestion,
     LogHealth,
@@ -177,7 +178,7 @@ class MemoryQuestionLog:
     ) -> UnansweredGrouping:
         """`unanswered` with what its bounds left out; grouped off the event loop."""
         rows = self._since(days, lambda r: r.kind == "question")
-        wanted = [row for row in rows if row.status != "answered" or row.score < low_score]
+        wanted = [row for row in rows if row.status not in ANSWERED or row.score < low_score]
         return await asyncio.to_thread(group_newest, wanted)
 
     async def recent(self, n: int) -> tuple[LoggedQuestion, ...]:

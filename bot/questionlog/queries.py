@@ -92,7 +92,8 @@ class LogQueries:
         self, days: int, low_score: float = LOW_SCORE
     ) -> tuple[UnansweredGroup, ...]:
         """Typed questions of the last `days` days that got a fallback, not_stated or
-        clarify reply or an answer scoring below `low_score`, grouped by similar wording,
+        clarify reply or an answer scoring below `low_score` (small talk is no question left
+        unanswered), grouped by similar wording,
         largest group first."""
         return (await self.unanswered_grouping(days, low_score)).groups
 
@@ -102,7 +103,7 @@ class LogQueries:
         """`unanswered` over the newest `MAX_ROWS` such questions, with how many older
         ones were left out; decrypting and grouping run off the event loop."""
         where = """WHERE asked_at >= ? AND kind = 'question'
-              AND (status != 'answered' OR score < ?)"""
+              AND (status NOT IN ('answered', 'smalltalk') OR score < ?)"""
         since = timestamp(datetime.now(UTC) - timedelta(days=days))
         rows = await self._fetch(
             f"SELECT {COLUMNS} FROM questions {where} ORDER BY asked_at DESC, id DESC LIMIT ?",

@@ -20,6 +20,9 @@ from datetime import datetime
 LOW_SCORE = 75.0
 """Answers scoring below this (0-100) count as unanswered in the admin views."""
 
+ANSWERED = frozenset({"answered", "smalltalk"})
+"""Statuses that leave no question open: an answer, or small talk answered in kind."""
+
 
 class StoreError(Exception):
     """The store cannot do what was asked; the message is one line for a person."""
@@ -46,7 +49,7 @@ class QuestionRecord:
     lang: str
     question: str  # the user's text, or for a button press the button label
     kind: str  # "question" | "button"
-    status: str  # answered | not_stated | clarify | fallback
+    status: str  # answered | not_stated | clarify | fallback | smalltalk
     posting: str | None
     topic: str | None
     score: float

@@ -176,7 +176,7 @@ def _group_row(rank: int, group: UnansweredGroup) -> tuple[Any, ...]:
 
 # --- Datasette ------------------------------------------------------------------------
 
-_UNANSWERED = f"(status != 'answered' OR score < {LOW_SCORE})"
+_UNANSWERED = f"(status NOT IN ('answered', 'smalltalk') OR score < {LOW_SCORE})"
 
 CANNED_QUERIES: dict[str, dict[str, str]] = {
     "unanswered": {

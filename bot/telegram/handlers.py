@@ -202,7 +202,7 @@ class BotHandlers:
         turn = assistant.ask(text, state)
         await self._reply(message, turn.reply, quote=chat.type != ChatType.PRIVATE)
         self._log(
-            chat.id, state.lang, text, "question", turn.reply, assistant.version, started, update
+            chat.id, turn.lang, text, "question", turn.reply, assistant.version, started, update
         )
         await self.states.put(chat.id, turn.state)
 

@@ -98,6 +98,19 @@ class TerminalTexts:
 
 
 @dataclass(frozen=True, slots=True)
+class SmallTalkTexts:
+    """Short replies to greetings, thanks and the like, each above the same hint (plain text)."""
+
+    greeting: str
+    thanks: str
+    ack: str
+    goodbye: str
+    who: str
+    bot: str
+    hint: str
+
+
+@dataclass(frozen=True, slots=True)
 class Texts:
     """One language's whole catalogue."""
 
@@ -107,6 +120,7 @@ class Texts:
     forget: ForgetTexts
     commands: CommandTexts
     terminal: TerminalTexts
+    smalltalk: SmallTalkTexts
 
 
 def fill(template: str, **values: object) -> str:

@@ -6,6 +6,7 @@ from bot.texts.catalogue import (
     CommandTexts,
     ForgetTexts,
     Phrases,
+    SmallTalkTexts,
     TerminalTexts,
     Texts,
     UiTexts,
@@ -84,7 +85,8 @@ TEXTS = Texts(
             "und das Thema, der Trefferwert, die Beschriftungen der angebotenen "
             "Schaltflächen, die Sprache, die Antwortzeit und die Version des "
             "Wissensstands. Die Antworten selbst werden nicht gespeichert. Zu diesem "
-            "Chat, damit ich ihn mir merke: die gewählte Stelle und Sprache und eine "
+            "Chat, damit ich ihn mir merke: die gewählte Stelle und Sprache, die Sprachen "
+            "Ihrer letzten drei Nachrichten, Themen und Stellen der letzten Antwort und eine "
             "Frage, die auf die Wahl einer Stelle wartet (verschlüsselt). Alles steht "
             "unter einem pseudonymen Schlüssel dieses Chats, nie unter Ihrer "
             "Telegram-ID oder Ihrem Namen.\n"
@@ -145,5 +147,21 @@ TEXTS = Texts(
             "Tippen Sie eine Frage oder die Nummer eines Vorschlags."
         ),
         language_set="Sprache: {lang}",
+    ),
+    smalltalk=SmallTalkTexts(
+        greeting="Hallo! 👋",
+        thanks="Gern geschehen!",
+        ack="Freut mich, wenn es hilft.",
+        goodbye="Auf Wiedersehen und viel Erfolg bei Ihrer Bewerbung!",
+        who=(
+            "Ich bin der Assistent für die JPO-Ausschreibungen, ein Bot, der aus den "
+            "Ausschreibungstexten von BFIO antwortet."
+        ),
+        bot="Ja, ich bin ein Bot, kein Mensch: Ich antworte aus den Ausschreibungstexten von BFIO.",
+        hint=(
+            "Fragen Sie mich in Ihren eigenen Worten nach einer JPO-Ausschreibung: Aufgaben, "
+            "Voraussetzungen, Sprachen, Dauer, Dienstort oder Bewerbung. Zum Beispiel: "
+            "„Welche Sprachen brauche ich?“"
+        ),
     ),
 )

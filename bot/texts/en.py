@@ -6,6 +6,7 @@ from bot.texts.catalogue import (
     CommandTexts,
     ForgetTexts,
     Phrases,
+    SmallTalkTexts,
     TerminalTexts,
     Texts,
     UiTexts,
@@ -16,7 +17,8 @@ TEXTS = Texts(
     phrases=Phrases(
         not_stated="The posting does not say anything about this. Please ask {contact}.",
         not_stated_programme=(
-            "The programme information I have does not cover this. Please ask {contact}."
+            "The programme information I have does not say anything about this. "
+            "Please ask {contact}."
         ),
         clarify_heading="Which posting do you mean?",
         clarify_text="Your question depends on the posting. Please choose one:",
@@ -79,8 +81,9 @@ TEXTS = Texts(
             "got, the posting and topic it was about, the match score, the labels of "
             "the buttons offered, the language, how long the answer took and the "
             "knowledge version. The answers themselves are not stored. For this chat, "
-            "so that I remember it: the selected posting and language, and a question "
-            "waiting for you to choose a posting (encrypted). All of it is filed under "
+            "so that I remember it: the selected posting and language, the languages of "
+            "your last three messages, the topics and postings of the last answer, and a "
+            "question waiting for you to choose a posting (encrypted). All of it is filed under "
             "a pseudonymous key of this chat, never your Telegram id or name.\n"
             "<b>For how long:</b> the records of questions and buttons are deleted "
             "after {days} days, the chat's posting and language after {days} days "
@@ -132,5 +135,21 @@ TEXTS = Texts(
             "Type a question, or the number of a suggestion."
         ),
         language_set="language: {lang}",
+    ),
+    smalltalk=SmallTalkTexts(
+        greeting="Hello! 👋",
+        thanks="You're welcome!",
+        ack="Glad to help.",
+        goodbye="Goodbye, and good luck with your application!",
+        who=(
+            "I am the JPO posting assistant, a bot that answers from the posting texts BFIO "
+            "publishes."
+        ),
+        bot="Yes, I am a bot, not a person: I answer from the posting texts BFIO publishes.",
+        hint=(
+            "Ask me about a JPO posting in your own words: duties, requirements, languages, "
+            "duration, duty station or how to apply. For example: “Which languages do I "
+            "need?”"
+        ),
     ),
 )

@@ -6,6 +6,7 @@ from bot.texts.catalogue import (
     CommandTexts,
     ForgetTexts,
     Phrases,
+    SmallTalkTexts,
     TerminalTexts,
     Texts,
     UiTexts,
@@ -80,7 +81,8 @@ TEXTS = Texts(
             "coincidencia, las etiquetas de los botones ofrecidos, el idioma, cuánto "
             "tardó la respuesta y la versión de los conocimientos. Las respuestas en sí "
             "no se guardan. De este chat, para recordarlo: el puesto y el idioma "
-            "elegidos, y una pregunta que espera a que elija un puesto (cifrada). Todo "
+            "elegidos, los idiomas de sus tres últimos mensajes, los temas y puestos de la "
+            "última respuesta, y una pregunta que espera a que elija un puesto (cifrada). Todo "
             "se guarda bajo una clave seudónima de este chat, nunca bajo su ID de "
             "Telegram ni su nombre.\n"
             "<b>Durante cuánto tiempo:</b> los registros de preguntas y botones se "
@@ -135,5 +137,21 @@ TEXTS = Texts(
             "Escriba una pregunta o el número de una sugerencia."
         ),
         language_set="idioma: {lang}",
+    ),
+    smalltalk=SmallTalkTexts(
+        greeting="¡Hola! 👋",
+        thanks="¡De nada!",
+        ack="Me alegra poder ayudar.",
+        goodbye="¡Adiós y mucha suerte con su solicitud!",
+        who=(
+            "Soy el asistente de los puestos JPO, un bot que responde a partir de las ofertas"
+            " que publica BFIO."
+        ),
+        bot="Sí, soy un bot, no una persona: respondo a partir de las ofertas que publica BFIO.",
+        hint=(
+            "Pregúnteme por un puesto JPO con sus propias palabras: funciones, requisitos, "
+            "idiomas, duración, lugar de destino o solicitud. Por ejemplo: «¿Qué idiomas "
+            "necesito?»"
+        ),
     ),
 )

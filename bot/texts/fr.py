@@ -6,6 +6,7 @@ from bot.texts.catalogue import (
     CommandTexts,
     ForgetTexts,
     Phrases,
+    SmallTalkTexts,
     TerminalTexts,
     Texts,
     UiTexts,
@@ -85,7 +86,8 @@ TEXTS = Texts(
             "concernés, le score de correspondance, les libellés des boutons proposés, "
             "la langue, le temps mis pour répondre et la version des connaissances. Les "
             "réponses elles-mêmes ne sont pas enregistrées. Pour cette conversation, "
-            "afin que je m'en souvienne : le poste et la langue choisis, et une "
+            "afin que je m'en souvienne : le poste et la langue choisis, les langues de vos "
+            "trois derniers messages, les sujets et postes de la dernière réponse, et une "
             "question en attente du choix d'un poste (chiffrée). Le tout est classé "
             "sous une clé pseudonyme de cette conversation, jamais sous votre "
             "identifiant Telegram ni votre nom.\n"
@@ -143,5 +145,24 @@ TEXTS = Texts(
             "Tapez une question, ou le numéro d'une suggestion."
         ),
         language_set="langue : {lang}",
+    ),
+    smalltalk=SmallTalkTexts(
+        greeting="Bonjour ! 👋",
+        thanks="Avec plaisir !",
+        ack="Ravi d'avoir pu aider.",
+        goodbye="Au revoir, et bonne chance pour votre candidature !",
+        who=(
+            "Je suis l'assistant des postes JPO, un bot qui répond à partir des offres "
+            "publiées par BFIO."
+        ),
+        bot=(
+            "Oui, je suis un bot, pas une personne : je réponds à partir des offres publiées "
+            "par BFIO."
+        ),
+        hint=(
+            "Posez-moi vos questions sur un poste JPO avec vos propres mots : tâches, "
+            "conditions, langues, durée, lieu d'affectation ou candidature. Par exemple : « "
+            "Quelles langues faut-il ? »"
+        ),
     ),
 )
