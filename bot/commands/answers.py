@@ -24,7 +24,6 @@ from bot.evaluation import (
 from bot.knowledge.schema import LANGS
 from bot.printable import printable
 from bot.serving import KnowledgeService
-from bot.terminal import run_chat
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -162,4 +161,6 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
+    from bot.terminal import run_chat  # the chat's question log is not needed by ask or eval
+
     return run_chat(_knowledge(args), lang=args.lang)

@@ -27,7 +27,6 @@ from bot.questionlog.interface import QuestionLog
 from bot.questionlog.keys import new_encryption_key, new_hash_secret
 from bot.questionlog.records import LOW_SCORE, MissingSecretError, StoreError, WrongKeyError
 from bot.questionlog.startup import open_store
-from bot.questionlog.web import AdminWebError, is_loopback, serve
 from bot.secret_strength import new_webhook_secret
 
 EXIT_LOG_ERROR = 1
@@ -204,6 +203,9 @@ def _keygen(args: argparse.Namespace) -> int:
 
 
 def _admin_web(args: argparse.Namespace) -> int:
+    # Imported here: Datasette is the admin web view's alone, and `jpo-bot ask` starts faster.
+    from bot.questionlog.web import AdminWebError, is_loopback, serve
+
     settings = settings_or_exit()
     port = args.port or settings.admin_web_port
     if not is_loopback(args.host) and not args.behind_tls:
