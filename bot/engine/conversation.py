@@ -11,9 +11,11 @@ A question goes one way through the engine: `KnowledgeIndex.analyse` finds what 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
-from bot.engine import replies
+from bot.engine import cues, leads, replies
 from bot.engine.answers import Action, Reply, SelectPosting, ShowTopic
+from bot.engine.compare import compare_reply
 from bot.engine.decision import (
     Decision,
     EmptyPick,
@@ -23,7 +25,8 @@ from bot.engine.decision import (
     decide,
     show_topic,
 )
-from bot.engine.matching import FaqKey, KnowledgeIndex
+from bot.engine.eligibility import check_reply, is_self_check
+from bot.engine.matching import Analysis, FaqKey, KnowledgeIndex
 from bot.engine.state import ChatState
 from bot.knowledge.base import KnowledgeBase
 
@@ -68,6 +71,8 @@ class Assistant:
         if len(words) > MAX_QUESTION_CHARS:
             decision = decision.with_note(TooLong())
         reply = self._build(decision, state)
+        reply = leads.with_lead(self.kb, decision, reply, text, state.lang)  # facts: the lead
+        reply = self._from_facts(text, analysis, named, state, reply)
         if reply.status == "clarify" and reply.topic is not None and not reply.posting:
             return Turn(reply, replace(state, pending_question=text))
         state = replace(state, pending_question=None)
@@ -106,6 +111,19 @@ class Assistant:
     def topic_reply(self, topic_id: str, posting_id: str | None, lang: str) -> Reply:
         """What the posting (None: the programme) says on a topic, or that it says nothing."""
         return replies.build(self.kb, show_topic(self.kb, topic_id, posting_id), lang)
+
+    def _from_facts(
+        self, text: str, analysis: Analysis, named: tuple[str, ...], state: ChatState, reply: Reply
+    ) -> Reply:
+        """A comparison or an eligibility self-check, built from the typed facts, where asked."""
+        if cues.is_comparison(text) and len(named) != 1:
+            compared = compare_reply(self.kb, self.index, analysis, text, reply, state.lang)
+            return compared or reply
+        this_year = date.today().year
+        if is_self_check(text, this_year):
+            postings = named or ((state.posting,) if state.posting else ())
+            return check_reply(self.kb, text, postings, state.lang, this_year)
+        return reply
 
     def _build(self, decision: Decision, state: ChatState) -> Reply:
         return replies.build(self.kb, decision, state.lang)

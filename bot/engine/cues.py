@@ -1,0 +1,120 @@
+"""What a question asks beyond its topic: yes or no, which language, which degree, both postings.
+
+Small word lists in the four languages, matched on the folded text (lower case, accents
+stripped). They only shape the direct answer; the topic and posting still come from the
+matcher, so a cue that misfires cannot change what content is shown.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.engine.text import fold
+
+# A yes/no question opens with a verb (English, German, Spanish) or uses French inversion.
+_YES_NO_START = re.compile(
+    r"^(?:and |so |also |und |et |y |also,? )?(?:"
+    r"is|are|am|do|does|did|can|could|will|would|should|must|may|might|shall|has|have|need|"
+    r"isn't|aren't|don't|doesn't|"
+    r"muss|musst|mussen|brauche|brauchst|braucht|brauchen|gibt|ist|sind|kann|kannst|konnen|"
+    r"reicht|reichen|wird|werde|werden|habe|hat|darf|durfen|soll|sollte|zahlt|zahlen|gilt|"
+    r"benotige|benotigt|setzt|verlangt|verlangen|"
+    r"est-ce|est ce|faut-il|y a-t-il|puis-je|dois-je|peut-on|"
+    r"es|son|se|hay|puedo|necesito|tengo|cuenta|cuentan|requiere|exige|exigen|debo|incluye|"
+    r"habra|hace falta|piden|pide"
+    r")\b"
+)
+_FRENCH_INVERSION = re.compile(r"\w-(?:t-)?(?:il|ils|elle|elles|on|je)\b")
+
+LANGUAGES: dict[str, tuple[str, ...]] = {
+    "English": ("english", "englisch", "anglais", "ingles"),
+    "Spanish": ("spanish", "spanisch", "espagnol", "espanol", "castellano"),
+    "French": ("french", "franzosisch", "francais", "frances"),
+    "German": ("german", "deutsch", "allemand", "aleman"),
+    "Portuguese": ("portuguese", "portugiesisch", "portugais", "portugues"),
+    "Arabic": ("arabic", "arabisch", "arabe"),
+    "Russian": ("russian", "russisch", "russe", "ruso"),
+    "Chinese": ("chinese", "chinesisch", "chinois", "chino"),
+}
+DEGREES: dict[str, tuple[str, ...]] = {
+    "doctorate": ("phd", "doctorate", "doktor", "promotion", "doctorat", "doctorado"),
+    "master": (
+        "master",
+        "masters",
+        "msc",
+        "m.sc",
+        "magister",
+        "maitrise",
+        "maestria",
+        "postgraduate degree",
+        "advanced degree",
+        "advanced university degree",
+    ),
+    "bachelor": ("bachelor", "bachelors", "bsc", "b.sc", "ba", "licence", "licenciatura", "grado"),
+}
+_EXTENSION = re.compile(r"\b(extend|extension|extended|renew|verlanger|prolong|prorrog|prorroga)")
+_BEFORE = re.compile(r"\b(before|prior to|vor dem|vor der|vor meinem|vor meiner|avant|antes)\b")
+_COMPARE = re.compile(
+    r"\b(which one|which of|which posting|which job|which position|which post|both|the two|"
+    r"difference|differ|compare|comparison|versus|vs|beide|beiden|welche der|welcher der|"
+    r"unterschied|vergleich|les deux|lequel|laquelle|difference entre|comparer|los dos|"
+    r"las dos|ambos|ambas|cual de|diferencia|comparar)\b"
+)
+_NEGATIVE = re.compile(r"\b(problem|issue|probleme|problema)\b")
+# A negation just before a language: "no English", "kein Englisch", "pas l'anglais".
+_NEGATION_WORDS = r"no|not|don't|dont|without|kein|keine|nicht|ohne|pas|sans|sin|ni"
+_NEGATED = r"\b(?:" + _NEGATION_WORDS + r")\b(?:\s+\S+){{0,2}}\s+(?:{forms})\b"
+
+
+def folded(question: str) -> str:
+    return " ".join(fold(question).replace("¿", " ").replace("¡", " ").split())
+
+
+def is_yes_no(question: str) -> bool:
+    """A question that asks for a yes or a no ("Is Spanish required?", "Kann ich …?").
+
+    Any sentence may ask it: "I speak only English. Is that a problem?"
+    """
+    for part in re.split(r"[.?!;]\s+|,\s+(?=and |und |et |y )", folded(question)):
+        if _YES_NO_START.match(part.strip()) or _FRENCH_INVERSION.search(part):
+            return True
+    return False
+
+
+def asks_if_problem(question: str) -> bool:
+    """'Is that a problem?': a yes would mean the candidate falls short."""
+    return bool(_NEGATIVE.search(folded(question)))
+
+
+def negated_language(question: str, language: str) -> bool:
+    """The question denies the language ("I don't speak English", "kein Englisch")."""
+    forms = "|".join(LANGUAGES.get(language, (language.lower(),)))
+    return bool(re.search(_NEGATED.format(forms=forms), folded(question)))
+
+
+def languages_named(question: str) -> tuple[str, ...]:
+    """The languages a question names, by their English names, in catalogue order."""
+    words = set(re.findall(r"[a-z]+", folded(question)))
+    return tuple(name for name, forms in LANGUAGES.items() if words & set(forms))
+
+
+def degree_named(question: str) -> str | None:
+    """The highest degree level a question names ('master', 'bachelor', 'doctorate')."""
+    text = folded(question)
+    for level, forms in DEGREES.items():
+        if any(re.search(rf"(?<![\w.]){re.escape(f)}(?:'?s)?\b", text) for f in forms):
+            return level
+    return None
+
+
+def asks_extension(question: str) -> bool:
+    return bool(_EXTENSION.search(folded(question)))
+
+
+def asks_before_degree(question: str) -> bool:
+    return bool(_BEFORE.search(folded(question)))
+
+
+def is_comparison(question: str) -> bool:
+    """'Which of the two …', 'both', 'difference between', 'beide', 'les deux', 'los dos'."""
+    return bool(_COMPARE.search(folded(question)))

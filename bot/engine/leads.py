@@ -1,0 +1,162 @@
+"""The direct answer (`Answer.lead`): the one or two sentences that answer the question.
+
+Built only from typed facts (`bot.engine.facts`) and the question's cues (`bot.engine.cues`):
+"No — English is essential; Spanish or French is an asset.", "2 years, with a possible
+extension by one year.", "Not stated — the posting does not say; BFIO can tell you."
+A yes/no question gets Yes / No / Not stated in the reply language, and only when the facts
+decide it; otherwise the lead is just the fact, or there is none. Never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from bot.engine import cues
+from bot.engine.answers import Reply
+from bot.engine.decision import Decision, PassagePick
+from bot.engine.facts import (
+    DEGREE_RANK,
+    TOPIC_FACTS,
+    experience_words,
+    fact_words,
+    known,
+    language_fact,
+    languages_words,
+    sentence,
+)
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.schema import Facts
+from bot.texts import LeadTexts, lead_texts
+
+# A passage that calls the detail an asset answers "is it required?" with a no.
+_ASSET = re.compile(r"\b(asset|advantage)\b", re.IGNORECASE)
+_REQUIRED = re.compile(
+    r"\b(require|required|requirement|need|needed|mandatory|must|necessary|obligatory|"
+    r"pflicht|muss|brauche|erforderlich|notwendig|voraussetzung|obligatoire|exige|requis|"
+    r"necesario|obligatorio|requiere|necesito|imprescindible)",
+)
+_STRONG_LEVELS = ("required", "essential")
+
+
+def with_lead(
+    kb: KnowledgeBase, decision: Decision, reply: Reply, question: str, lang: str
+) -> Reply:
+    """The reply with its direct answer in front, when the facts decide one."""
+    if reply.status not in ("answered", "not_stated") or reply.answer.lead:
+        return reply
+    lead = lead_for(kb, decision, reply, question, lang)
+    if not lead:
+        return reply
+    return replace(reply, answer=replace(reply.answer, lead=lead))
+
+
+def lead_for(
+    kb: KnowledgeBase, decision: Decision, reply: Reply, question: str, lang: str
+) -> str | None:
+    words = lead_texts(lang)
+    yes_no = cues.is_yes_no(question)
+    if isinstance(decision.pick, PassagePick):
+        return _passage_lead(decision.pick, question, yes_no, words)
+    name = TOPIC_FACTS.get(reply.topic or "")
+    if name is None:
+        return None
+    if reply.posting is None:
+        return _programme_lead(kb, name, question, yes_no, words)
+    facts = kb.postings[reply.posting].facts
+    state = known(facts, name)
+    if state == "unknown" and name != "work_experience":
+        return None
+    if state == "not_stated" and name != "work_experience":
+        detail = words.ask_bfio.format(contact=kb.programme.contact.get(lang))
+        return _answer(words.not_stated if yes_no else None, detail, words)
+    match name:
+        case "languages":
+            return _languages_lead(facts, question, yes_no, words)
+        case "duration" if yes_no and cues.asks_extension(question):
+            assert facts.duration is not None
+            answer = words.yes if facts.duration.extension_years else words.not_stated
+            return _answer(answer, fact_words(kb, reply.posting, name, words), words)
+        case "degree" if yes_no:
+            return _degree_lead(facts, kb, reply.posting, question, words)
+        case "work_experience":
+            return _experience_lead(kb, facts, question, yes_no, words)
+        case "travel" if yes_no:
+            assert facts.travel is not None
+            answer = words.yes if facts.travel.travel else words.no
+            return _answer(answer, fact_words(kb, reply.posting, name, words), words)
+    return _answer(None, fact_words(kb, reply.posting, name, words), words)
+
+
+def _answer(answer: str | None, detail: str | None, words: LeadTexts) -> str | None:
+    """'No — English is essential …' or just the detail as a sentence."""
+    if not detail:
+        return None
+    if answer is None:
+        return sentence(detail)
+    return sentence(words.yes_no.format(answer=answer, detail=detail))
+
+
+def _languages_lead(facts: Facts, question: str, yes_no: bool, words: LeadTexts) -> str | None:
+    summary = languages_words(facts, words)
+    asked = cues.languages_named(question)
+    if not yes_no or not asked or summary is None:
+        return _answer(None, summary, words)
+    if cues.asks_if_problem(question):
+        # "I speak only English, is that a problem?": no, when every required language is spoken.
+        needed = [f.language for f in facts.languages if f.level in _STRONG_LEVELS]
+        lacking = [
+            lang for lang in needed if lang not in asked or cues.negated_language(question, lang)
+        ]
+        return _answer(words.yes if lacking else words.no, summary, words)
+    levels = [(lang, language_fact(facts, lang)) for lang in asked]
+    strong = [fact for _, fact in levels if fact and fact.level in _STRONG_LEVELS]
+    if len(strong) == len(levels):
+        return _answer(words.yes, summary, words)
+    if strong:
+        return _answer(None, summary, words)  # some asked languages count, others not
+    missing = [words.name(lang) for lang, fact in levels if fact is None]
+    if missing and not any(
+        f.level == "asset" and f.language not in cues.LANGUAGES for f in facts.languages
+    ):
+        summary = words.lang_not_asked.format(language=words.join_or.join(missing)) + "; " + summary
+    return _answer(words.no, summary, words)
+
+
+def _degree_lead(
+    facts: Facts, kb: KnowledgeBase, posting: str, question: str, words: LeadTexts
+) -> str | None:
+    assert facts.degree is not None
+    detail = words.degree_asked.format(degree=fact_words(kb, posting, "degree", words))
+    asked = cues.degree_named(question)
+    if asked is None:
+        return _answer(None, detail, words)
+    answer = words.yes if DEGREE_RANK[asked] == DEGREE_RANK[facts.degree.level] else words.no
+    return _answer(answer, detail, words)
+
+
+def _experience_lead(
+    kb: KnowledgeBase, facts: Facts, question: str, yes_no: bool, words: LeadTexts
+) -> str | None:
+    rules = kb.programme.rules
+    if yes_no and cues.asks_before_degree(question) and rules.experience_counted_after:
+        return _answer(words.no, words.experience_before, words)
+    return _answer(None, experience_words(facts.work_experience, rules, words), words)
+
+
+def _programme_lead(
+    kb: KnowledgeBase, name: str, question: str, yes_no: bool, words: LeadTexts
+) -> str | None:
+    if name != "work_experience":
+        return None
+    return _experience_lead(kb, Facts(), question, yes_no, words)
+
+
+def _passage_lead(pick: PassagePick, question: str, yes_no: bool, words: LeadTexts) -> str | None:
+    """A yes/no question answered by a bullet that names the detail: the posting mentions it."""
+    if not yes_no:
+        return None
+    text = " ".join(p.text for p in pick.passages[:1])
+    if _ASSET.search(text) and _REQUIRED.search(cues.folded(question)):
+        return _answer(words.no, words.asset_only, words)
+    return _answer(words.yes, words.mentioned, words)
