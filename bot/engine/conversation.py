@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.engine import cues, leads, replies
+from bot.engine import concise, cues, leads, replies
 from bot.engine.answers import Action, Reply, SelectPosting, ShowTopic
 from bot.engine.compare import compare_reply
 from bot.engine.decision import (
@@ -71,8 +71,10 @@ class Assistant:
         if len(words) > MAX_QUESTION_CHARS:
             decision = decision.with_note(TooLong())
         reply = self._build(decision, state)
-        reply = leads.with_lead(self.kb, decision, reply, text, state.lang)  # facts: the lead
+        asset = self._asset(text, analysis, reply)
+        reply = leads.with_lead(self.kb, decision, reply, text, state.lang, asset)  # the lead
         reply = self._from_facts(text, analysis, named, state, reply)
+        reply = concise.shorten(self.kb, reply, state.lang, self._telling(analysis, reply))
         if reply.status == "clarify" and reply.topic is not None and not reply.posting:
             return Turn(reply, replace(state, pending_question=text))
         state = replace(state, pending_question=None)
@@ -111,6 +113,19 @@ class Assistant:
     def topic_reply(self, topic_id: str, posting_id: str | None, lang: str) -> Reply:
         """What the posting (None: the programme) says on a topic, or that it says nothing."""
         return replies.build(self.kb, show_topic(self.kb, topic_id, posting_id), lang)
+
+    def _asset(self, text: str, analysis: Analysis, reply: Reply) -> str | None:
+        """The answering posting's best bullet for a yes/no question, if it calls it an asset."""
+        if reply.posting is None or not cues.is_yes_no(text):
+            return None
+        return leads.asset_passage(self.index.search_passages(analysis, (reply.posting,)))
+
+    def _telling(self, analysis: Analysis, reply: Reply) -> frozenset[str]:
+        """The answer's points that name the question's telling words (kept when shortening)."""
+        if reply.posting is None or concise.fits(reply.answer):
+            return frozenset()
+        hits = self.index.search_passages(analysis, (reply.posting,))
+        return frozenset(h.passage.text for h in hits if h.telling)
 
     def _from_facts(
         self, text: str, analysis: Analysis, named: tuple[str, ...], state: ChatState, reply: Reply

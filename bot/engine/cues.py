@@ -60,6 +60,10 @@ _COMPARE = re.compile(
     r"unterschied|vergleich|les deux|lequel|laquelle|difference entre|comparer|los dos|"
     r"las dos|ambos|ambas|cual de|diferencia|comparar)\b"
 )
+_REQUIREMENTS = re.compile(
+    r"\b(requirements?|required|prerequisites?|criteria|what do i need|voraussetzungen|"
+    r"anforderungen|was brauche ich|exigences|conditions|prerequis|requisitos|que necesito)\b"
+)
 _NEGATIVE = re.compile(r"\b(problem|issue|probleme|problema)\b")
 # A negation just before a language: "no English", "kein Englisch", "pas l'anglais".
 _NEGATION_WORDS = r"no|not|don't|dont|without|kein|keine|nicht|ohne|pas|sans|sin|ni"
@@ -105,6 +109,11 @@ def degree_named(question: str) -> str | None:
         if any(re.search(rf"(?<![\w.]){re.escape(f)}(?:'?s)?\b", text) for f in forms):
             return level
     return None
+
+
+def asks_requirements(question: str) -> bool:
+    """'What are the requirements?': degree, experience and languages together."""
+    return bool(_REQUIREMENTS.search(folded(question)))
 
 
 def asks_extension(question: str) -> bool:

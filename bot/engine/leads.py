@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from bot.engine import cues
 from bot.engine.answers import Reply
-from bot.engine.decision import Decision, PassagePick
+from bot.engine.decision import PASSAGE_STRONG, Decision, FaqPick, PassagePick
 from bot.engine.facts import (
     DEGREE_RANK,
     TOPIC_FACTS,
@@ -25,6 +25,7 @@ from bot.engine.facts import (
     languages_words,
     sentence,
 )
+from bot.engine.matching import PassageHit
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Facts
 from bot.texts import LeadTexts, lead_texts
@@ -37,18 +38,41 @@ _REQUIRED = re.compile(
     r"necesario|obligatorio|requiere|necesito|imprescindible)",
 )
 _STRONG_LEVELS = ("required", "essential")
+# Topics a "what are the requirements?" question lands on; its lead sums up all of them.
+REQUIREMENT_TOPICS = ("qualifications", "work_experience", "languages", "skills", "eligibility")
 
 
 def with_lead(
-    kb: KnowledgeBase, decision: Decision, reply: Reply, question: str, lang: str
+    kb: KnowledgeBase,
+    decision: Decision,
+    reply: Reply,
+    question: str,
+    lang: str,
+    asset: str | None = None,
 ) -> Reply:
-    """The reply with its direct answer in front, when the facts decide one."""
+    """The reply with its direct answer in front, when the facts decide one.
+
+    `asset` is the posting's bullet that best matches the question, when it calls the
+    detail an asset ("… would be an asset"): a yes/no question whether that detail is
+    required then gets "No", quoting the bullet.
+    """
     if reply.status not in ("answered", "not_stated") or reply.answer.lead:
         return reply
     lead = lead_for(kb, decision, reply, question, lang)
+    if not lead and asset and cues.is_yes_no(question) and _REQUIRED.search(cues.folded(question)):
+        words = lead_texts(lang)
+        lead = _answer(words.no, f"{words.asset_only}: “{asset}”", words)
     if not lead:
         return reply
     return replace(reply, answer=replace(reply.answer, lead=lead))
+
+
+def asset_passage(hits: list[PassageHit]) -> str | None:
+    """The best-matching bullet, if it names the question's telling words and calls it an asset."""
+    best = hits[0] if hits else None
+    if best is None or best.score < PASSAGE_STRONG or not best.telling:
+        return None
+    return best.passage.text if _ASSET.search(best.passage.text) else None
 
 
 def lead_for(
@@ -58,6 +82,10 @@ def lead_for(
     yes_no = cues.is_yes_no(question)
     if isinstance(decision.pick, PassagePick):
         return _passage_lead(decision.pick, question, yes_no, words)
+    if isinstance(decision.pick, FaqPick) and yes_no and decision.pick.faq.answer.startswith("Yes"):
+        return _answer(words.yes, words.mentioned, words)  # an FAQ that answers "Yes. …"
+    if reply.posting and not yes_no and cues.asks_requirements(question):
+        return _requirements_lead(kb, reply.posting, reply.topic, words)
     name = TOPIC_FACTS.get(reply.topic or "")
     if name is None:
         return None
@@ -86,6 +114,18 @@ def lead_for(
             answer = words.yes if facts.travel.travel else words.no
             return _answer(answer, fact_words(kb, reply.posting, name, words), words)
     return _answer(None, fact_words(kb, reply.posting, name, words), words)
+
+
+def _requirements_lead(
+    kb: KnowledgeBase, posting: str, topic: str | None, words: LeadTexts
+) -> str | None:
+    """Degree, work experience and languages in one go."""
+    if topic not in REQUIREMENT_TOPICS:
+        return None
+    parts = [fact_words(kb, posting, name, words) for name in ("degree", "work_experience")]
+    parts.append(fact_words(kb, posting, "languages", words))
+    found = [sentence(p) for p in parts if p]
+    return " ".join(found) or None
 
 
 def _answer(answer: str | None, detail: str | None, words: LeadTexts) -> str | None:

@@ -170,6 +170,7 @@ class LeadTexts:
     reason_english: str
     none_after: str
     check_heading: str
+    more_points: str
     asks_heading: str
     missing: str
     missing_degree: str

@@ -202,6 +202,7 @@ LEADS = LeadTexts(
     ),
     reason_english="{level}",
     none_after="keine Erfahrung nach dem ersten Abschluss",
+    more_points="{n} weitere Punkte im ganzen Abschnitt.",
     check_heading="Eignungs-Check",
     asks_heading="Was Ausschreibung und Programm verlangen",
     missing="Sie nennen nicht {what}",

@@ -190,6 +190,7 @@ LEADS = LeadTexts(
     ),
     reason_english="{level}",
     none_after="no experience after your first degree",
+    more_points="{n} more points in the full section.",
     check_heading="Eligibility check",
     asks_heading="What the posting and the programme ask",
     missing="you do not mention {what}",

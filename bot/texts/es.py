@@ -194,6 +194,7 @@ LEADS = LeadTexts(
     ),
     reason_english="{level}",
     none_after="ninguna experiencia después de su primer título",
+    more_points="{n} puntos más en la sección completa.",
     check_heading="Comprobación de requisitos",
     asks_heading="Lo que piden la oferta y el programa",
     missing="no indica {what}",

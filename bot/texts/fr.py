@@ -203,6 +203,7 @@ LEADS = LeadTexts(
     ),
     reason_english="{level}",
     none_after="aucune expérience après votre premier diplôme",
+    more_points="{n} autres points dans la section complète.",
     check_heading="Vérification de l'éligibilité",
     asks_heading="Ce que demandent l'offre et le programme",
     missing="vous n'indiquez pas {what}",
