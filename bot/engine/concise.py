@@ -31,7 +31,7 @@ def shorten(
     answer = reply.answer
     if fits(answer):
         return reply
-    points = [(None, i, p) for i, p in enumerate(answer.points)]
+    points: list[tuple[int | None, int, str]] = [(None, i, p) for i, p in enumerate(answer.points)]
     points += [
         (b, i, p) for b, block in enumerate(answer.blocks) for i, p in enumerate(block.points)
     ]
