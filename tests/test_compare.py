@@ -59,3 +59,8 @@ def test_the_difference_between_the_two_jobs_shows_each_overview(assistant: Assi
     assert set(reply.postings) == {UNEP, UNESCO}
     text = render_plain(reply.answer)
     assert "Cartagena" in text and "Culture" in text
+
+
+def test_which_posting_values_a_language_as_an_asset(assistant: Assistant) -> None:
+    reply = ask(assistant, "Bei welcher der beiden Stellen ist Spanisch von Vorteil?", "de")
+    assert reply.answer.lead == "Nur UNEP – Kingston, Jamaika erwähnt das."

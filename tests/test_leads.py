@@ -127,3 +127,24 @@ def test_every_lead_phrase_is_written_with_the_placeholders_of_english(lang: str
 
 def _fields(template: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "expected"),
+    [
+        ("Sind Spanischkenntnisse bei der UNEP-Stelle von Vorteil?", "de", "Ja – "),
+        ("Dauert der UNEP-Einsatz in Kingston zwei Jahre?", "de", "Ja – "),
+        ("Does the Kingston assignment last three years?", "en", "No — "),
+        ("Are two years of work experience mandatory for JPO applicants?", "en", "Yes — "),
+    ],
+)
+def test_a_yes_no_question_checked_against_a_fact(
+    assistant: Assistant, question: str, lang: str, expected: str
+) -> None:
+    assert lead(assistant, question, lang).startswith(expected)
+
+
+def test_a_detail_the_posting_names_is_a_yes_with_its_quote(assistant: Assistant) -> None:
+    text = lead(assistant, "Is there a mid-term performance report in the Jamaica position?")
+    assert text.startswith("Yes — the posting names it: “")
+    assert "mid-term" in text

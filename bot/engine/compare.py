@@ -17,6 +17,7 @@ from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Content
 from bot.texts import LeadTexts, lead_texts, phrases
 
+MAX_COMPARED = 6  # beyond this, a comparison needs the postings named
 PASSAGE_STRONG = 2.0  # as in `decision`: a passage sharing the question's telling words
 MAX_POINTS = 3
 TOPIC_THRESHOLD = 50.0
@@ -29,11 +30,12 @@ def compare_reply(
     question: str,
     reply: Reply,
     lang: str,
+    named: tuple[str, ...] = (),
 ) -> Reply | None:
-    """The comparison of every posting on the question's topic; None when there is nothing
-    to compare (fewer than two postings)."""
-    postings = tuple(kb.postings)
-    if len(postings) < 2:
+    """The comparison of the named postings (all, when there are only a few) on the question's
+    topic; None when there is nothing to compare."""
+    postings = named if len(named) >= 2 else tuple(kb.postings)
+    if not 2 <= len(postings) <= MAX_COMPARED:
         return None
     topic = reply.topic if reply.topic and reply.score >= TOPIC_THRESHOLD else None
     topic = topic or kb.catalogue.overview_topic
@@ -116,9 +118,12 @@ def _verdict(
 ) -> str | None:
     name = TOPIC_FACTS.get(topic)
     named = cues.languages_named(question)
+    if name == "languages" and named and cues.asks_asset(question):
+        valued = [p for p in postings if language_fact(kb.postings[p].facts, named[0])]
+        return _mentions(kb, postings, valued, question, words, lang)
     if name == "languages" and named:
         meets = [p for p in postings if _strong_language(kb, p, named[0])]
-        return _split(kb, meets, words.name(named[0]), question, words, lang)
+        return _split(kb, postings, meets, words.name(named[0]), question, words, lang)
     if name == "degree" and (fits := _fields_named(kb, postings, question)):
         lines = [
             words.field_named.format(posting=kb.postings[p].name.get(lang), field=f)
@@ -129,7 +134,7 @@ def _verdict(
     if name == "degree" and level:
         meets = [p for p in postings if _degree_level(kb, p) == DEGREE_RANK[level]]
         what = words.a_degree.format(level=getattr(words, level))
-        return _split(kb, meets, what, question, words, lang)
+        return _split(kb, postings, meets, what, question, words, lang)
     if name is not None:
         lines = []
         for p in postings:
@@ -139,11 +144,24 @@ def _verdict(
             )
         return sentence("; ".join(lines))
     mentioning = [p for p in postings if hits[p]]
-    if not mentioning:
-        return None
-    if len(mentioning) == len(postings):
-        return sentence(words.mentions_all)
-    return sentence(words.mentions_only.format(posting=_names(kb, mentioning, words, lang)))
+    return _mentions(kb, postings, mentioning, question, words, lang) if mentioning else None
+
+
+def _mentions(
+    kb: KnowledgeBase,
+    postings: tuple[str, ...],
+    mentioning: list[str],
+    question: str,
+    words: LeadTexts,
+    lang: str,
+) -> str:
+    """'Only X mentions it' / 'Both postings mention it' (with a Yes for a yes/no question)."""
+    if len(mentioning) < len(postings):
+        return sentence(words.mentions_only.format(posting=_names(kb, mentioning, words, lang)))
+    if cues.is_yes_no(question):
+        text = words.mentions_all
+        return sentence(words.yes_no.format(answer=words.yes, detail=text[0].lower() + text[1:]))
+    return sentence(words.mentions_all)
 
 
 def _names(kb: KnowledgeBase, postings: list[str], words: LeadTexts, lang: str) -> str:
@@ -151,12 +169,18 @@ def _names(kb: KnowledgeBase, postings: list[str], words: LeadTexts, lang: str) 
 
 
 def _split(
-    kb: KnowledgeBase, meets: list[str], what: str, question: str, words: LeadTexts, lang: str
+    kb: KnowledgeBase,
+    compared: tuple[str, ...],
+    meets: list[str],
+    what: str,
+    question: str,
+    words: LeadTexts,
+    lang: str,
 ) -> str:
     """'Neither … / Both … / Only X …', with a Yes or No in front for a yes/no question."""
     if not meets:
         text, answer = words.neither.format(what=what), words.no
-    elif len(meets) == len(kb.postings):
+    elif len(meets) == len(compared):
         text, answer = words.both.format(what=what), words.yes
     else:
         text = words.only.format(posting=_names(kb, meets, words, lang), what=what)

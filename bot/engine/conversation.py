@@ -25,7 +25,7 @@ from bot.engine.decision import (
     decide,
     show_topic,
 )
-from bot.engine.eligibility import check_reply, is_self_check
+from bot.engine.eligibility import MAX_CHECKED, check_reply, is_self_check
 from bot.engine.matching import Analysis, FaqKey, KnowledgeIndex
 from bot.engine.state import ChatState
 from bot.knowledge.base import KnowledgeBase
@@ -116,7 +116,11 @@ class Assistant:
 
     def _asset(self, text: str, analysis: Analysis, reply: Reply) -> str | None:
         """The answering posting's best bullet for a yes/no question, if it calls it an asset."""
-        if reply.posting is None or not cues.is_yes_no(text):
+        if (
+            reply.posting is None
+            or not cues.is_yes_no(text)
+            or not leads.passage_topic(self.kb, reply.topic)
+        ):
             return None
         return leads.asset_passage(self.index.search_passages(analysis, (reply.posting,)))
 
@@ -132,11 +136,13 @@ class Assistant:
     ) -> Reply:
         """A comparison or an eligibility self-check, built from the typed facts, where asked."""
         if cues.is_comparison(text) and len(named) != 1:
-            compared = compare_reply(self.kb, self.index, analysis, text, reply, state.lang)
+            compared = compare_reply(self.kb, self.index, analysis, text, reply, state.lang, named)
             return compared or reply
         this_year = date.today().year
+        postings = named or ((state.posting,) if state.posting else ())
+        if len(postings or self.kb.postings) > MAX_CHECKED:
+            return reply
         if is_self_check(text, this_year):
-            postings = named or ((state.posting,) if state.posting else ())
             return check_reply(self.kb, text, postings, state.lang, this_year)
         return reply
 

@@ -18,14 +18,22 @@ _YES_NO_START = re.compile(
     r"isn't|aren't|don't|doesn't|"
     r"muss|musst|mussen|brauche|brauchst|braucht|brauchen|gibt|ist|sind|kann|kannst|konnen|"
     r"reicht|reichen|wird|werde|werden|habe|hat|darf|durfen|soll|sollte|zahlt|zahlen|gilt|"
-    r"benotige|benotigt|setzt|verlangt|verlangen|"
+    r"benotige|benotigt|setzt|verlangt|verlangen|dauert|dauern|bietet|arbeitet|arbeite|bekomme|"
+    r"bekommt|umfasst|beinhaltet|erwartet|liegt|geht|"
     r"est-ce|est ce|faut-il|y a-t-il|puis-je|dois-je|peut-on|"
     r"es|son|se|hay|puedo|necesito|tengo|cuenta|cuentan|requiere|exige|exigen|debo|incluye|"
-    r"habra|hace falta|piden|pide"
+    r"habra|hace falta|piden|pide|dura|ofrece|tiene|tengo que|trabaja|"
+    r"est-il|est-elle|faut il"
     r")\b"
 )
 _FRENCH_INVERSION = re.compile(r"\w-(?:t-)?(?:il|ils|elle|elles|on|je)\b")
 
+NUMBER_WORDS = {
+    "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0,
+    "zwei": 2.0, "drei": 3.0, "vier": 4.0,
+    "deux": 2.0, "trois": 3.0, "quatre": 4.0,
+    "dos": 2.0, "tres": 3.0, "cuatro": 4.0,
+}  # fmt: skip
 LANGUAGES: dict[str, tuple[str, ...]] = {
     "English": ("english", "englisch", "anglais", "ingles"),
     "Spanish": ("spanish", "spanisch", "espagnol", "espanol", "castellano"),
@@ -41,6 +49,8 @@ DEGREES: dict[str, tuple[str, ...]] = {
     "master": (
         "master",
         "masters",
+        "masterabschluss",
+        "masterstudium",
         "msc",
         "m.sc",
         "magister",
@@ -50,7 +60,17 @@ DEGREES: dict[str, tuple[str, ...]] = {
         "advanced degree",
         "advanced university degree",
     ),
-    "bachelor": ("bachelor", "bachelors", "bsc", "b.sc", "ba", "licence", "licenciatura", "grado"),
+    "bachelor": (
+        "bachelor",
+        "bachelors",
+        "bachelorabschluss",
+        "bsc",
+        "b.sc",
+        "ba",
+        "licence",
+        "licenciatura",
+        "grado",
+    ),
 }
 _EXTENSION = re.compile(r"\b(extend|extension|extended|renew|verlanger|prolong|prorrog|prorroga)")
 _BEFORE = re.compile(r"\b(before|prior to|vor dem|vor der|vor meinem|vor meiner|avant|antes)\b")
@@ -63,6 +83,9 @@ _COMPARE = re.compile(
 _REQUIREMENTS = re.compile(
     r"\b(requirements?|required|prerequisites?|criteria|what do i need|voraussetzungen|"
     r"anforderungen|was brauche ich|exigences|conditions|prerequis|requisitos|que necesito)\b"
+)
+_ASSET_WORDS = re.compile(
+    r"\b(asset|advantage|plus|bonus|vorteil|vorteilhaft|atout|avantage|ventaja|valora)\b"
 )
 _NEGATIVE = re.compile(r"\b(problem|issue|probleme|problema)\b")
 # A negation just before a language: "no English", "kein Englisch", "pas l'anglais".
@@ -99,7 +122,12 @@ def negated_language(question: str, language: str) -> bool:
 def languages_named(question: str) -> tuple[str, ...]:
     """The languages a question names, by their English names, in catalogue order."""
     words = set(re.findall(r"[a-z]+", folded(question)))
-    return tuple(name for name, forms in LANGUAGES.items() if words & set(forms))
+    return tuple(
+        name
+        for name, forms in LANGUAGES.items()
+        # German compounds: "Spanischkenntnisse", "Englischniveau".
+        if words & set(forms) or any(w.startswith(f) for w in words for f in forms if len(f) >= 7)
+    )
 
 
 def degree_named(question: str) -> str | None:
@@ -114,6 +142,19 @@ def degree_named(question: str) -> str | None:
 def asks_requirements(question: str) -> bool:
     """'What are the requirements?': degree, experience and languages together."""
     return bool(_REQUIREMENTS.search(folded(question)))
+
+
+def asks_asset(question: str) -> bool:
+    """'Is Spanish an asset?', 'von Vorteil', 'un atout': a yes means it counts in one's favour."""
+    return bool(_ASSET_WORDS.search(folded(question)))
+
+
+def numbers(question: str) -> set[float]:
+    """The numbers a question names, as digits or words ('zwei Jahre', 'two years')."""
+    text = folded(question)
+    found = {float(n) for n in re.findall(r"\b\d+(?:\.\d+)?\b", text)}
+    words = set(re.findall(r"[a-z]+", text))
+    return found | {value for word, value in NUMBER_WORDS.items() if word in words}
 
 
 def asks_extension(question: str) -> bool:

@@ -20,10 +20,13 @@ from bot.knowledge.base import KnowledgeBase
 from bot.texts import LeadTexts, lead_texts, phrases
 
 TOPIC = "eligibility"
-# A degree with a field makes a self-check only when the candidate speaks of themselves
-# or asks whether it is enough ("Which field should my Master's be in?" is not one).
+MAX_CHECKED = 6  # with more postings, a self-check needs the posting named
+# Years of experience or a degree with a field make a self-check only when the candidate
+# speaks of themselves or asks whether it is enough ("Are two years of experience
+# mandatory?" and "Which field should my Master's be in?" are not one).
 _ABOUT_ME = re.compile(
-    r"\b(i have|i've|i hold|i studied|i did|ich habe|ich hab|habe ich|j'ai|je suis|tengo|"
+    r"\b(i have|i've|i hold|i studied|i did|i worked|i work|am i|ich habe|ich hab|habe ich|"
+    r"ich arbeite|bin ich|j'ai|je suis|suis-je|tengo|trabaje|he trabajado|soy|"
     r"hice|estudie|qualif\w*|eligib\w*|can i apply|enough|sufficient|reicht|reichen|bewerben|"
     r"suffisant|postuler|suficiente|elegible|postular|cumplo)\b"
 )
@@ -40,9 +43,7 @@ class Verdict:
 def is_self_check(question: str, this_year: int) -> bool:
     """The message describes the candidate: years of experience, or a degree with its field."""
     profile = read_profile(question, this_year)
-    if profile.years is not None:
-        return True
-    stated = profile.degree is not None and bool(profile.fields)
+    stated = profile.years is not None or (profile.degree is not None and bool(profile.fields))
     return stated and _ABOUT_ME.search(cues.folded(question)) is not None
 
 

@@ -38,6 +38,9 @@ _REQUIRED = re.compile(
     r"necesario|obligatorio|requiere|necesito|imprescindible)",
 )
 _STRONG_LEVELS = ("required", "essential")
+# Facts that name someone or somewhere: a yes/no question on their topic ("Is there coaching
+# by the supervisor?") is answered from the bullets instead.
+NO_YES_NO = ("supervision", "duty_station")
 # Topics a "what are the requirements?" question lands on; its lead sums up all of them.
 REQUIREMENT_TOPICS = ("qualifications", "work_experience", "languages", "skills", "eligibility")
 
@@ -52,27 +55,37 @@ def with_lead(
 ) -> Reply:
     """The reply with its direct answer in front, when the facts decide one.
 
-    `asset` is the posting's bullet that best matches the question, when it calls the
-    detail an asset ("… would be an asset"): a yes/no question whether that detail is
-    required then gets "No", quoting the bullet.
+    `asset` is the posting's bullet that best matches a yes/no question on a topic without
+    facts: when it calls the detail an asset ("… would be an asset"), "is it required?" gets
+    "No"; otherwise the posting names what was asked and the answer is "Yes", quoting it.
     """
     if reply.status not in ("answered", "not_stated") or reply.answer.lead:
         return reply
     lead = lead_for(kb, decision, reply, question, lang)
-    if not lead and asset and cues.is_yes_no(question) and _REQUIRED.search(cues.folded(question)):
+    if not lead and asset and cues.is_yes_no(question):
         words = lead_texts(lang)
-        lead = _answer(words.no, f"{words.asset_only}: “{asset}”", words)
+        if _REQUIRED.search(cues.folded(question)) and _ASSET.search(asset):
+            lead = _answer(words.no, f"{words.asset_only}: “{asset}”", words)
+        elif not _ASSET.search(asset) or cues.asks_asset(question):
+            lead = _answer(words.yes, f"{words.mentioned}: “{asset}”", words)
     if not lead:
         return reply
     return replace(reply, answer=replace(reply.answer, lead=lead))
 
 
+def passage_topic(kb: KnowledgeBase, topic: str | None) -> bool:
+    """A posting topic without typed facts, where a quoted bullet may answer yes or no."""
+    found = kb.topic(topic) if topic else None
+    fact = TOPIC_FACTS.get(topic or "")
+    return found is not None and found.scope == "posting" and fact in (None, *NO_YES_NO)
+
+
 def asset_passage(hits: list[PassageHit]) -> str | None:
-    """The best-matching bullet, if it names the question's telling words and calls it an asset."""
+    """The best-matching bullet, if it names the question's telling words strongly."""
     best = hits[0] if hits else None
     if best is None or best.score < PASSAGE_STRONG or not best.telling:
         return None
-    return best.passage.text if _ASSET.search(best.passage.text) else None
+    return best.passage.text
 
 
 def lead_for(
@@ -98,12 +111,18 @@ def lead_for(
     if state == "not_stated" and name != "work_experience":
         detail = words.ask_bfio.format(contact=kb.programme.contact.get(lang))
         return _answer(words.not_stated if yes_no else None, detail, words)
+    if yes_no and name in NO_YES_NO:
+        return None
     match name:
         case "languages":
             return _languages_lead(facts, question, yes_no, words)
         case "duration" if yes_no and cues.asks_extension(question):
             assert facts.duration is not None
             answer = words.yes if facts.duration.extension_years else words.not_stated
+            return _answer(answer, fact_words(kb, reply.posting, name, words), words)
+        case "duration" if yes_no and cues.numbers(question):
+            assert facts.duration is not None
+            answer = words.yes if facts.duration.years in cues.numbers(question) else words.no
             return _answer(answer, fact_words(kb, reply.posting, name, words), words)
         case "degree" if yes_no:
             return _degree_lead(facts, kb, reply.posting, question, words)
@@ -150,6 +169,9 @@ def _languages_lead(facts: Facts, question: str, yes_no: bool, words: LeadTexts)
         ]
         return _answer(words.yes if lacking else words.no, summary, words)
     levels = [(lang, language_fact(facts, lang)) for lang in asked]
+    if cues.asks_asset(question):  # "Is Spanish an asset?": yes when the posting values it
+        valued = all(fact is not None for _, fact in levels)
+        return _answer(words.yes if valued else words.no, summary, words)
     strong = [fact for _, fact in levels if fact and fact.level in _STRONG_LEVELS]
     if len(strong) == len(levels):
         return _answer(words.yes, summary, words)
@@ -181,7 +203,11 @@ def _experience_lead(
     rules = kb.programme.rules
     if yes_no and cues.asks_before_degree(question) and rules.experience_counted_after:
         return _answer(words.no, words.experience_before, words)
-    return _answer(None, experience_words(facts.work_experience, rules, words), words)
+    detail = experience_words(facts.work_experience, rules, words)
+    minimum = facts.work_experience or rules.work_experience
+    if yes_no and minimum and minimum.min_years in cues.numbers(question):
+        return _answer(words.yes, detail, words)  # "Are two years mandatory?"
+    return _answer(None, detail, words)
 
 
 def _programme_lead(
