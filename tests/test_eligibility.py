@@ -87,3 +87,15 @@ def test_a_plain_question_is_not_a_self_check() -> None:
     assert not is_self_check("Do I need a Master's degree for the UNESCO position?", YEAR)
     assert not is_self_check("Does experience from before my bachelor's count?", YEAR)
     assert is_self_check("J'ai 18 mois d'expérience après ma licence. Est-ce suffisant ?", YEAR)
+
+
+def test_a_field_named_in_other_words_or_languages_still_fits(kb: KnowledgeBase) -> None:
+    question = "Master in Umweltmanagement, drei Jahre Berufserfahrung nach dem Bachelor."
+    assert lead(kb, question, (UNEP,), "de") == "Ja, soweit die Ausschreibung es sagt."
+    question = "Master's in cultural policy, 2.5 years after my bachelor's."
+    assert lead(kb, question, (UNESCO,)) == "Yes, as far as the posting says."
+
+
+def test_weak_english_is_not_yet_where_english_is_essential(kb: KnowledgeBase) -> None:
+    question = "MSc Natural Sciences, 3 years after my bachelor, but my English is only basic."
+    assert lead(kb, question, (UNEP,)) == "Not yet: English is essential."

@@ -148,3 +148,8 @@ def test_a_detail_the_posting_names_is_a_yes_with_its_quote(assistant: Assistant
     text = lead(assistant, "Is there a mid-term performance report in the Jamaica position?")
     assert text.startswith("Yes — the posting names it: “")
     assert "mid-term" in text
+
+
+def test_hardly_any_english_is_a_no_where_english_is_required(assistant: Assistant) -> None:
+    text = lead(assistant, "I speak French but hardly any English. Could I apply for UNESCO?")
+    assert text.startswith("No — English is required")

@@ -89,7 +89,12 @@ _ASSET_WORDS = re.compile(
 )
 _NEGATIVE = re.compile(r"\b(problem|issue|probleme|problema)\b")
 # A negation just before a language: "no English", "kein Englisch", "pas l'anglais".
-_NEGATION_WORDS = r"no|not|don't|dont|without|kein|keine|nicht|ohne|pas|sans|sin|ni"
+_NEGATION_WORDS = (
+    r"no|not|don't|dont|without|kein|keine|nicht|ohne|pas|sans|sin|ni|hardly|barely|kaum|peu"
+)
+# A weak command of a language, said after it: "English is only basic", "Englisch ist schwach".
+_WEAK_WORDS = r"basic|weak|poor|limited|schwach|gering|faible|basique|limite|basico|debil|limitado"
+_WEAK = r"\b(?:{forms})\w*\b(?:\s+\S+){{0,3}}\s+(?:" + _WEAK_WORDS + r")\b"
 _NEGATED = r"\b(?:" + _NEGATION_WORDS + r")\b(?:\s+\S+){{0,2}}\s+(?:{forms})\b"
 
 
@@ -114,9 +119,13 @@ def asks_if_problem(question: str) -> bool:
 
 
 def negated_language(question: str, language: str) -> bool:
-    """The question denies the language ("I don't speak English", "kein Englisch")."""
+    """The question denies the language or calls it weak ("I don't speak English", "kein
+    Englisch", "my English is only basic", "mi inglés es básico")."""
     forms = "|".join(LANGUAGES.get(language, (language.lower(),)))
-    return bool(re.search(_NEGATED.format(forms=forms), folded(question)))
+    text = folded(question)
+    return bool(
+        re.search(_NEGATED.format(forms=forms), text) or re.search(_WEAK.format(forms=forms), text)
+    )
 
 
 def languages_named(question: str) -> tuple[str, ...]:

@@ -20,6 +20,8 @@ from bot.knowledge.base import KnowledgeBase
 from bot.texts import LeadTexts, lead_texts, phrases
 
 TOPIC = "eligibility"
+STEM = 6  # "cultur", "enviro": a shared word start makes two fields the same subject
+_GENERIC = {"science", "sciences", "studies", "management", "field", "degree", "master"}
 MAX_CHECKED = 6  # with more postings, a self-check needs the posting named
 # Years of experience or a degree with a field make a self-check only when the candidate
 # speaks of themselves or asks whether it is enough ("Are two years of experience
@@ -111,15 +113,31 @@ def _degree(
         return
     if not profile.fields:
         unknown.append(words.missing.format(what=words.missing_field))
-    elif not any(_fits(field, fact.fields) for field in profile.fields):
+    elif not any(_fits(f, fact.fields, _glossary(kb)) for f in profile.fields):
         fields = words.join_or.join(fact.fields)
         unknown.append(words.reason_field.format(fields=fields, field=profile.fields[-1]))
 
 
-def _fits(field: str, wanted: tuple[str, ...]) -> bool:
-    """The candidate's field names one the posting lists (or the other way round)."""
-    mine = cues.folded(field)
-    return any(cues.folded(w) in mine or mine in cues.folded(w) for w in wanted)
+def _fits(field: str, wanted: tuple[str, ...], glossary: dict[str, str]) -> bool:
+    """The candidate's field shares a word with one the posting lists ("cultural policy" and
+    "cultural policies", "Umweltmanagement" via the glossary's "environmental management")."""
+    return bool(_stems(field, glossary) & {s for w in wanted for s in _stems(w, glossary)})
+
+
+def _glossary(kb: KnowledgeBase) -> dict[str, str]:
+    return {cues.folded(k): v for k, v in kb.catalogue.glossary.items()}
+
+
+def _stems(text: str, glossary: dict[str, str]) -> set[str]:
+    words = set(re.findall(r"[a-z]+", cues.folded(text)))
+    for word in list(words):
+        # A glossary word, or one that opens a German compound ("Umwelt|management").
+        found = [
+            v for k, v in glossary.items() if word == k or (len(k) >= 5 and word.startswith(k))
+        ]
+        for translated in found:
+            words |= set(re.findall(r"[a-z]+", cues.folded(translated)))
+    return {w[:STEM] for w in words if len(w) >= STEM and w not in _GENERIC}
 
 
 def _experience(
@@ -151,7 +169,8 @@ def _languages(
     if not profile.languages:
         return  # the candidate said nothing about languages: nothing to check
     for fact in kb.postings[posting].facts.languages:
-        if fact.level == "asset" or fact.language in profile.languages:
+        spoken = fact.language in profile.languages and fact.language not in profile.weak
+        if fact.level == "asset" or spoken:
             continue
         template = getattr(words, f"level_{fact.level}")
         no.append(template.format(language=words.name(fact.language)))

@@ -161,6 +161,13 @@ def _languages_lead(facts: Facts, question: str, yes_no: bool, words: LeadTexts)
     asked = cues.languages_named(question)
     if not yes_no or not asked or summary is None:
         return _answer(None, summary, words)
+    weak = [
+        f
+        for f in facts.languages
+        if f.level in _STRONG_LEVELS and cues.negated_language(question, f.language)
+    ]
+    if weak and not cues.asks_if_problem(question):  # "hardly any English, can I apply?"
+        return _answer(words.no, summary, words)
     if cues.asks_if_problem(question):
         # "I speak only English, is that a problem?": no, when every required language is spoken.
         needed = [f.language for f in facts.languages if f.level in _STRONG_LEVELS]

@@ -25,7 +25,8 @@ _MONTHS = re.compile(_NUMBER + r"\s*(?:months?|monate?n?|mois|meses?)\b")
 _SINCE = re.compile(r"\b(?:since|seit|depuis|desde)\s+((?:19|20)\d\d)\b")
 _EXPERIENCE = re.compile(
     r"(experience|worked|working|work|berufserfahrung|erfahrung|gearbeitet|arbeite|"
-    r"experience|travaille|experiencia|trabajo|trabajado|seit|since|depuis|desde|ngo)"
+    r"experience|travaille|experiencia|trabajo|trabajado|seit|since|depuis|desde|ngo|"
+    r"after|nach|apres|despues)"
 )
 _AFTER_FIRST = re.compile(
     r"\b(after (?:my |the |obtaining (?:my |the )?)?(?:first degree|bachelor|bsc|ba|graduat)|"
@@ -65,6 +66,7 @@ class Profile:
     years: float | None = None  # of work experience
     after_first_degree: bool | None = None  # True: after it, False: before studying
     languages: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()  # languages the candidate denies or calls weak
 
     @property
     def stated(self) -> int:
@@ -83,6 +85,9 @@ def read_profile(question: str, this_year: int) -> Profile:
         years=years,
         after_first_degree=after,
         languages=cues.languages_named(question),
+        weak=tuple(
+            lang for lang in cues.languages_named(question) if cues.negated_language(question, lang)
+        ),
     )
 
 
