@@ -77,6 +77,7 @@ _BEFORE = re.compile(r"\b(before|prior to|vor dem|vor der|vor meinem|vor meiner|
 _COMPARE = re.compile(
     r"\b(which one|which of|which posting|which job|which position|which post|both|the two|"
     r"difference|differ|compare|comparison|versus|vs|beide|beiden|welche der|welcher der|"
+    r"welche stelle|welcher job|quel poste|que puesto|cual puesto|"
     r"unterschied|vergleich|les deux|lequel|laquelle|difference entre|comparer|los dos|"
     r"las dos|ambos|ambas|cual de|diferencia|comparar)\b"
 )
