@@ -72,6 +72,15 @@ DEGREES: dict[str, tuple[str, ...]] = {
         "grado",
     ),
 }
+# German compounds count too ("Spanischkenntnisse", "Englischniveau"): long forms may open a word.
+_LANGUAGE_PATTERNS = {
+    name: re.compile(r"\b(?:" + "|".join(f if len(f) >= 7 else f + r"\b" for f in forms) + ")")
+    for name, forms in LANGUAGES.items()
+}
+_DEGREE_PATTERNS = {
+    level: re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(f) for f in forms) + r")(?:'?s)?\b")
+    for level, forms in DEGREES.items()
+}
 _EXTENSION = re.compile(r"\b(extend|extension|extended|renew|verlanger|prolong|prorrog|prorroga)")
 _BEFORE = re.compile(r"\b(before|prior to|vor dem|vor der|vor meinem|vor meiner|avant|antes)\b")
 _COMPARE = re.compile(
@@ -131,22 +140,16 @@ def negated_language(question: str, language: str) -> bool:
 
 def languages_named(question: str) -> tuple[str, ...]:
     """The languages a question names, by their English names, in catalogue order."""
-    words = set(re.findall(r"[a-z]+", folded(question)))
-    return tuple(
-        name
-        for name, forms in LANGUAGES.items()
-        # German compounds: "Spanischkenntnisse", "Englischniveau".
-        if words & set(forms) or any(w.startswith(f) for w in words for f in forms if len(f) >= 7)
-    )
+    text = folded(question)
+    return tuple(name for name, pattern in _LANGUAGE_PATTERNS.items() if pattern.search(text))
 
 
 def degree_named(question: str) -> str | None:
     """The highest degree level a question names ('master', 'bachelor', 'doctorate')."""
     text = folded(question)
-    for level, forms in DEGREES.items():
-        if any(re.search(rf"(?<![\w.]){re.escape(f)}(?:'?s)?\b", text) for f in forms):
-            return level
-    return None
+    return next(
+        (level for level, pattern in _DEGREE_PATTERNS.items() if pattern.search(text)), None
+    )
 
 
 def asks_requirements(question: str) -> bool:

@@ -44,9 +44,10 @@ class Verdict:
 
 def is_self_check(question: str, this_year: int) -> bool:
     """The message describes the candidate: years of experience, or a degree with its field."""
+    if _ABOUT_ME.search(cues.folded(question)) is None:
+        return False  # checked first: most questions are not about the candidate
     profile = read_profile(question, this_year)
-    stated = profile.years is not None or (profile.degree is not None and bool(profile.fields))
-    return stated and _ABOUT_ME.search(cues.folded(question)) is not None
+    return profile.years is not None or (profile.degree is not None and bool(profile.fields))
 
 
 def check_reply(
