@@ -100,4 +100,6 @@ def test_ask_lang_is_only_the_starting_point() -> None:
     )
     result = json.loads(done.stdout)
     assert result["lang"] == "de"
-    assert result["answer"].startswith("UNEP – Kingston, Jamaika — Sprachen")
+    # The direct answer (the lead) comes first, then the section under its German heading.
+    assert result["answer"].startswith(result["lead"])
+    assert "\n\nUNEP – Kingston, Jamaika — Sprachen\n" in result["answer"]

@@ -16,9 +16,11 @@ and the chat itself switches by `language.choose`'s rule. The chat's starting la
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
-from bot.engine import followup, language, multipart, replies, smalltalk
+from bot.engine import concise, cues, followup, language, leads, multipart, replies, smalltalk
 from bot.engine.answers import Action, Reply, SelectPosting, ShowTopic
+from bot.engine.compare import compare_reply
 from bot.engine.decision import (
     STRONG_EVIDENCE,
     Decision,
@@ -31,6 +33,7 @@ from bot.engine.decision import (
     decide,
     show_topic,
 )
+from bot.engine.eligibility import MAX_CHECKED, check_reply, is_self_check
 from bot.engine.matching import Analysis, FaqKey, KnowledgeIndex
 from bot.engine.state import ChatState
 from bot.knowledge.base import KnowledgeBase
@@ -119,6 +122,10 @@ class Assistant:
         if cut:
             decision = decision.with_note(TooLong())
         reply = self._build(decision, lang)
+        asset = self._asset(text, analysis, reply)
+        reply = leads.with_lead(self.kb, decision, reply, text, lang, asset)  # the lead
+        reply = self._from_facts(text, analysis, named, state, lang, reply)
+        reply = concise.shorten(self.kb, reply, lang, self._telling(analysis, reply))
         if reply.status == "clarify" and reply.topic is not None and not reply.posting:
             remembered = replace(state, pending_question=text, topics=(reply.topic,), postings=())
             return Turn(reply, remembered)
@@ -211,6 +218,44 @@ class Assistant:
         pick = SmallTalkPick(kind, state.posting)
         reply = self._build(Decision(pick, "smalltalk"), lang)
         return Turn(reply, replace(state, pending_question=None))
+
+    def _asset(self, text: str, analysis: Analysis, reply: Reply) -> str | None:
+        """The answering posting's best bullet for a yes/no question, if it calls it an asset."""
+        if (
+            reply.posting is None
+            or not cues.is_yes_no(text)
+            or not leads.passage_topic(self.kb, reply.topic)
+        ):
+            return None
+        return leads.asset_passage(self.index.search_passages(analysis, (reply.posting,)))
+
+    def _telling(self, analysis: Analysis, reply: Reply) -> frozenset[str]:
+        """The answer's points that name the question's telling words (kept when shortening)."""
+        if reply.posting is None or concise.fits(reply.answer):
+            return frozenset()
+        hits = self.index.search_passages(analysis, (reply.posting,))
+        return frozenset(h.passage.text for h in hits if h.telling)
+
+    def _from_facts(
+        self,
+        text: str,
+        analysis: Analysis,
+        named: tuple[str, ...],
+        state: ChatState,
+        lang: Lang,
+        reply: Reply,
+    ) -> Reply:
+        """A comparison or an eligibility self-check, built from the typed facts, where asked."""
+        if cues.is_comparison(text) and len(named) != 1:
+            compared = compare_reply(self.kb, self.index, analysis, text, reply, lang, named)
+            return compared or reply
+        this_year = date.today().year
+        postings = named or ((state.posting,) if state.posting else ())
+        if len(postings or self.kb.postings) > MAX_CHECKED:
+            return reply
+        if is_self_check(text, this_year):
+            return check_reply(self.kb, text, postings, lang, this_year)
+        return reply
 
     def _build(self, decision: Decision, lang: Lang) -> Reply:
         return replies.build(self.kb, decision, lang)

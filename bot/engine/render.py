@@ -16,17 +16,25 @@ BULLET = "•"
 
 def render_plain(answer: Answer) -> str:
     """The answer as plain text, exactly as a user reads it without markup."""
-    return _render(answer, bold=lambda s: s, italic=lambda s: s, text=lambda s: s)
+    body = _render(answer, bold=lambda s: s, italic=lambda s: s, text=lambda s: s)
+    return f"{answer.lead}\n\n{body}" if answer.lead else body
 
 
 def render_html(answer: Answer) -> str:
-    """The answer as Telegram HTML (parse_mode=HTML), every dynamic text escaped."""
-    return _render(
+    """The answer as Telegram HTML (parse_mode=HTML), every dynamic text escaped.
+
+    With a lead, the lead stays in view and the quoted source below it unfolds on demand
+    (`<blockquote expandable>`, Bot API 7.4+).
+    """
+    body = _render(
         answer,
         bold=lambda s: f"<b>{escape(s, quote=False)}</b>",
         italic=lambda s: f"<i>{escape(s, quote=False)}</i>",
         text=lambda s: escape(s, quote=False),
     )
+    if not answer.lead:
+        return body
+    return f"<b>{escape(answer.lead, quote=False)}</b>\n<blockquote expandable>{body}</blockquote>"
 
 
 def _render(

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.checks import CATALOGUE_FILE, Loaded, cross_check, normalise_alias, refs
+from bot.knowledge.fact_checks import fact_problems
 from bot.knowledge.limits import MAX_DEPTH, MAX_POSTINGS, MAX_PROBLEMS_PER_FILE
 from bot.knowledge.problems import KnowledgeError, Loc, Problem, did_you_mean, error_message
 from bot.knowledge.schema import Catalogue, Posting, Programme
@@ -189,6 +190,8 @@ class _Run:
         except ValidationError as error:
             unworded = self._report_validation(source, model, error, file_problems)
             validated = None
+        if validated is not None:
+            file_problems.extend(fact_problems(validated, source))
         self.problems.extend(_capped(file_problems, unworded, source))
         return Loaded(source, refs(parsed, model), validated)
 

@@ -181,6 +181,126 @@ class Faq(_Strict):
         return self
 
 
+class _Fact(_Strict):
+    """A fact the posting decides; `quote` is the sentence of the content it comes from."""
+
+    quote: str = Field(
+        min_length=1,
+        description="The sentence (or clause) of this file's content the fact comes from, "
+        "word for word; `jpo-bot validate` checks that it is there and agrees with the fact.",
+    )
+
+
+class DurationFact(_Fact):
+    """How long the assignment lasts."""
+
+    years: float = Field(gt=0, description="The assignment's length in years.")
+    extension_years: float | None = Field(
+        default=None, gt=0, description="A possible extension in years; leave out if none is named."
+    )
+
+
+class DutyStationFact(_Fact):
+    """Where the JPO works."""
+
+    city: str = Field(min_length=1)
+    country: str = Field(min_length=1)
+
+
+LanguageLevel = Literal["required", "essential", "asset"]
+
+
+class LanguageFact(_Fact):
+    """One language the posting names and how much it counts."""
+
+    language: str = Field(
+        min_length=1,
+        description="The language as the posting names it, in English ('Spanish', or "
+        "'another official language of UNESCO').",
+    )
+    level: LanguageLevel = Field(
+        description="`required`: asked for; `essential`: called essential; `asset`: an advantage."
+    )
+
+
+DegreeLevel = Literal["bachelor", "master", "doctorate"]
+
+
+class DegreeFact(_Fact):
+    """The university degree the posting asks for."""
+
+    level: DegreeLevel
+    fields: tuple[str, ...] = Field(
+        min_length=1, description="The fields as the posting names them."
+    )
+    related_fields: bool = Field(
+        default=False, description="The posting also accepts a related or similar field."
+    )
+
+
+class ExperienceFact(_Fact):
+    """The work experience the posting (or the programme) asks for."""
+
+    min_years: float = Field(gt=0)
+
+
+class CountedAfterFact(_Fact):
+    """The programme rule on which experience counts."""
+
+    degree: Literal["first_degree"] = Field(
+        description="Experience is counted after this degree (`first_degree`: the first "
+        "university degree, usually a bachelor's)."
+    )
+
+
+class SupervisionFact(_Fact):
+    """Whom the JPO reports to."""
+
+    supervisor: str = Field(min_length=1, description="As the posting names it ('the Director').")
+
+
+class TravelFact(_Fact):
+    """Whether the assignment involves travel (missions, meetings elsewhere)."""
+
+    travel: bool
+    what: str = Field(min_length=1, description="What the travel is for, in the posting's words.")
+
+
+FactName = Literal[
+    "duration", "duty_station", "languages", "degree", "work_experience", "supervision", "travel"
+]
+
+
+class Facts(_Strict):
+    """What a posting decides, as typed fields next to its quoted content."""
+
+    duration: DurationFact | None = None
+    duty_station: DutyStationFact | None = None
+    languages: tuple[LanguageFact, ...] = ()
+    degree: DegreeFact | None = None
+    work_experience: ExperienceFact | None = None
+    supervision: SupervisionFact | None = None
+    travel: TravelFact | None = None
+    not_stated: tuple[FactName, ...] = Field(
+        default=(),
+        description="Facts the posting is silent on (the bot then answers 'not stated').",
+    )
+
+    @model_validator(mode="after")
+    def _stated_or_not(self) -> Facts:
+        for name in self.not_stated:
+            if getattr(self, name):
+                raise ValueError(f"`{name}` is filled in and also listed in `not_stated`")
+        return self
+
+
+class ProgrammeRules(_Strict):
+    """The programme's eligibility rules, exactly as BFIO publishes them with the postings."""
+
+    work_experience: ExperienceFact | None = None
+    experience_counted_after: CountedAfterFact | None = None
+
+
 class Programme(_Strict):
     """The file `programme.yaml`: BFIO programme information, valid for every posting."""
 
@@ -188,6 +308,9 @@ class Programme(_Strict):
     contact: Texts = Field(description="Who answers what the postings do not say.")
     topics: dict[str, Content] = Field(default_factory=dict)
     faq: tuple[Faq, ...] = ()
+    rules: ProgrammeRules = Field(
+        default_factory=ProgrammeRules, description="Eligibility rules as typed facts."
+    )
 
 
 class Posting(_Strict):
@@ -210,6 +333,7 @@ class Posting(_Strict):
     )
     topics: dict[str, Content] = Field(min_length=1)
     faq: tuple[Faq, ...] = ()
+    facts: Facts = Field(default_factory=Facts, description="What the posting decides, typed.")
 
     @field_validator("aliases")
     @classmethod

@@ -15,6 +15,7 @@ from bot.texts import de, en, es, fr
 from bot.texts.catalogue import (
     CommandTexts,
     ForgetTexts,
+    LeadTexts,
     Phrases,
     TerminalTexts,
     Texts,
@@ -44,6 +45,14 @@ def ui_texts(lang: str | None) -> UiTexts:
     return texts_for(lang).ui
 
 
+LEADS: dict[str, LeadTexts] = {"en": en.LEADS, "de": de.LEADS, "fr": fr.LEADS, "es": es.LEADS}
+
+
+def lead_texts(lang: str | None) -> LeadTexts:
+    """The direct-answer phrases of a language, English where it is not supported."""
+    return LEADS.get(lang or "en", LEADS["en"])
+
+
 def forget_texts(lang: str | None) -> ForgetTexts:
     """The /forget texts of a language."""
     return texts_for(lang).forget
@@ -53,14 +62,17 @@ __all__ = [
     "CATALOGUE",
     "LANGS",
     "LANGUAGE_NAMES",
+    "LEADS",
     "CommandTexts",
     "ForgetTexts",
+    "LeadTexts",
     "Phrases",
     "TerminalTexts",
     "Texts",
     "UiTexts",
     "fill",
     "forget_texts",
+    "lead_texts",
     "phrases",
     "texts_for",
     "ui_texts",

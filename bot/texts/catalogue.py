@@ -128,3 +128,73 @@ def fill(template: str, **values: object) -> str:
     return template.format(
         **{key: escape(str(value), quote=False) for key, value in values.items()}
     )
+
+
+@dataclass(frozen=True, slots=True)
+class LeadTexts:
+    """The direct answers built from the postings' typed facts (`bot.engine.leads`).
+
+    Fact values (languages, countries, degree levels) are stored in English; `names`
+    gives each its word in this language (missing ones stay in English).
+    """
+
+    yes: str
+    no: str
+    not_stated: str
+    yes_no: str
+    ask_bfio: str
+    join_or: str
+    join_and: str
+    level_required: str
+    level_essential: str
+    level_asset: str
+    lang_not_asked: str
+    duration: str
+    duration_extension: str
+    one_year: str
+    years: str
+    duty_station: str
+    degree: str
+    degree_related: str
+    bachelor: str
+    master: str
+    doctorate: str
+    degree_asked: str
+    experience_min: str
+    experience_rule: str
+    experience_before: str
+    supervision: str
+    travel: str
+    mentioned: str
+    asset_only: str
+    compare_line: str
+    neither: str
+    both: str
+    only: str
+    a_degree: str
+    field_named: str
+    mentions_only: str
+    mentions_all: str
+    mentions_none: str
+    eligible_yes: str
+    eligible_not_yet: str
+    eligible_cant_tell: str
+    reason_experience: str
+    reason_degree_level: str
+    reason_field: str
+    reason_english: str
+    none_after: str
+    check_heading: str
+    more_points: str
+    asks_heading: str
+    missing: str
+    missing_degree: str
+    missing_experience: str
+    missing_after_degree: str
+    missing_field: str
+    bfio_decides: str
+    names: tuple[tuple[str, str], ...]
+
+    def name(self, english: str) -> str:
+        """A fact value's word in this language (English where the catalogue has none)."""
+        return dict(self.names).get(english, english)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.texts.catalogue import (
     CommandTexts,
     ForgetTexts,
+    LeadTexts,
     Phrases,
     SmallTalkTexts,
     TerminalTexts,
@@ -163,5 +164,84 @@ TEXTS = Texts(
             "Voraussetzungen, Sprachen, Dauer, Dienstort oder Bewerbung. Zum Beispiel: "
             "„Welche Sprachen brauche ich?“"
         ),
+    ),
+)
+
+# The direct answers built from the postings' typed facts (bot.engine.leads).
+LEADS = LeadTexts(
+    yes="Ja",
+    no="Nein",
+    not_stated="Nicht angegeben",
+    yes_no="{answer} – {detail}",
+    ask_bfio="die Ausschreibung sagt dazu nichts; {contact} kann Auskunft geben",
+    join_or=" oder ",
+    join_and=" und ",
+    level_required="{language} wird verlangt",
+    level_essential="{language} ist unerlässlich",
+    level_asset="{language} ist von Vorteil",
+    lang_not_asked="die Ausschreibung verlangt kein {language}",
+    duration="{years}",
+    duration_extension="{years}, Verlängerung um {extension} möglich",
+    one_year="ein Jahr",
+    years="{n} Jahre",
+    duty_station="{city}, {country}",
+    degree="einen {level} in {fields}",
+    degree_related="{degree} oder einem verwandten Fach",
+    bachelor="Bachelorabschluss",
+    master="Masterabschluss",
+    doctorate="Doktorat",
+    degree_asked="die Ausschreibung verlangt {degree}",
+    experience_min="mindestens {years} Berufserfahrung",
+    experience_rule=(
+        "das Programm zählt Berufserfahrung nach dem ersten Hochschulabschluss (meist Bachelor)"
+    ),
+    experience_before=(
+        "nur Berufserfahrung nach dem ersten Hochschulabschluss (meist Bachelor) zählt"
+    ),
+    supervision="Vorgesetzte/r: {supervisor}",
+    travel="die Ausschreibung nennt Teilnahme an: {what}",
+    mentioned="die Ausschreibung nennt das",
+    asset_only="die Ausschreibung nennt das als Vorteil, nicht als Voraussetzung",
+    compare_line="{posting}: {detail}",
+    neither="Keine der beiden Stellen verlangt {what}",
+    both="Beide Stellen verlangen {what}",
+    only="Nur {posting} verlangt {what}",
+    a_degree="einen {level}",
+    field_named="{posting} nennt Ihr Fach ({field})",
+    mentions_only="Nur {posting} erwähnt das",
+    mentions_all="Beide Stellen erwähnen das",
+    mentions_none="Keine der beiden Stellen erwähnt das ausdrücklich",
+    eligible_yes="Ja, soweit die Ausschreibung es sagt",
+    eligible_not_yet="Noch nicht",
+    eligible_cant_tell="Noch nicht zu sagen",
+    reason_experience=(
+        "das Programm verlangt {years} Berufserfahrung nach dem ersten Abschluss; Sie nennen {have}"
+    ),
+    reason_degree_level="die Ausschreibung verlangt {degree}; Sie nennen einen {have}",
+    reason_field=(
+        "die Ausschreibung verlangt {fields} oder ein verwandtes Fach; ob {field} "
+        "zählt, hängt von der Prüfung durch BFIO ab"
+    ),
+    reason_english="{level}",
+    none_after="keine Erfahrung nach dem ersten Abschluss",
+    more_points="{n} weitere Punkte im ganzen Abschnitt.",
+    check_heading="Eignungs-Check",
+    asks_heading="Was Ausschreibung und Programm verlangen",
+    missing="Sie nennen nicht {what}",
+    missing_degree="Ihren Abschluss",
+    missing_experience="Ihre Jahre an Berufserfahrung",
+    missing_after_degree="ob Ihre Erfahrung nach dem ersten Abschluss liegt (nur diese zählt)",
+    missing_field="Ihr Studienfach",
+    bfio_decides=(
+        "Über die Eignung entscheidet BFIO: fragen Sie {contact} oder senden Sie dort "
+        "Ihre Bewerbung ein."
+    ),
+    names=(
+        ("English", "Englisch"),
+        ("Spanish", "Spanisch"),
+        ("French", "Französisch"),
+        ("German", "Deutsch"),
+        ("Jamaica", "Jamaika"),
+        ("another official language of UNESCO", "eine weitere Amtssprache der UNESCO"),
     ),
 )

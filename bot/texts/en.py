@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.texts.catalogue import (
     CommandTexts,
     ForgetTexts,
+    LeadTexts,
     Phrases,
     SmallTalkTexts,
     TerminalTexts,
@@ -152,4 +153,74 @@ TEXTS = Texts(
             "need?”"
         ),
     ),
+)
+
+# The direct answers built from the postings' typed facts (bot.engine.leads).
+LEADS = LeadTexts(
+    yes="Yes",
+    no="No",
+    not_stated="Not stated",
+    yes_no="{answer} — {detail}",
+    ask_bfio="the posting does not say; {contact} can tell you",
+    join_or=" or ",
+    join_and=" and ",
+    level_required="{language} is required",
+    level_essential="{language} is essential",
+    level_asset="{language} is an asset",
+    lang_not_asked="the posting does not ask for {language}",
+    duration="{years}",
+    duration_extension="{years}, with a possible extension by {extension}",
+    one_year="one year",
+    years="{n} years",
+    duty_station="{city}, {country}",
+    degree="a {level} in {fields}",
+    degree_related="{degree} or a related field",
+    bachelor="Bachelor's degree",
+    master="Master's degree",
+    doctorate="doctorate",
+    degree_asked="the posting asks for {degree}",
+    experience_min="at least {years} of work experience",
+    experience_rule=(
+        "the programme counts experience after the first university degree (usually a bachelor's)"
+    ),
+    experience_before=(
+        "only experience after the first university degree (usually a bachelor's) counts"
+    ),
+    supervision="the JPO reports to {supervisor}",
+    travel="the JPO will take part in {what}",
+    mentioned="the posting names it",
+    asset_only="the posting calls it an asset, not a requirement",
+    compare_line="{posting}: {detail}",
+    neither="Neither posting requires {what}",
+    both="Both postings require {what}",
+    only="Only {posting} requires {what}",
+    a_degree="a {level}",
+    field_named="{posting} names your field ({field})",
+    mentions_only="Only {posting} mentions it",
+    mentions_all="Both postings mention it",
+    mentions_none="Neither posting mentions it by name",
+    eligible_yes="Yes, as far as the posting says",
+    eligible_not_yet="Not yet",
+    eligible_cant_tell="Can't tell yet",
+    reason_experience=(
+        "the programme asks for {years} of work experience after your first degree; you "
+        "mention {have}"
+    ),
+    reason_degree_level="the posting asks for {degree}; you mention a {have}",
+    reason_field=(
+        "the posting asks for {fields} or a related field; whether {field} counts "
+        "depends on BFIO's review"
+    ),
+    reason_english="{level}",
+    none_after="no experience after your first degree",
+    more_points="{n} more points in the full section.",
+    check_heading="Eligibility check",
+    asks_heading="What the posting and the programme ask",
+    missing="you do not mention {what}",
+    missing_degree="your degree",
+    missing_experience="your years of work experience",
+    missing_after_degree="whether your experience came after your first degree (only that counts)",
+    missing_field="your field of study",
+    bfio_decides="BFIO decides on eligibility: ask {contact} or send them your application.",
+    names=(),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.texts.catalogue import (
     CommandTexts,
     ForgetTexts,
+    LeadTexts,
     Phrases,
     SmallTalkTexts,
     TerminalTexts,
@@ -153,5 +154,82 @@ TEXTS = Texts(
             "idiomas, duración, lugar de destino o solicitud. Por ejemplo: «¿Qué idiomas "
             "necesito?»"
         ),
+    ),
+)
+
+# The direct answers built from the postings' typed facts (bot.engine.leads).
+LEADS = LeadTexts(
+    yes="Sí",
+    no="No",
+    not_stated="No se indica",
+    yes_no="{answer}: {detail}",
+    ask_bfio="la oferta no lo indica; {contact} puede informarle",
+    join_or=" o ",
+    join_and=" y ",
+    level_required="se requiere {language}",
+    level_essential="{language} es esencial",
+    level_asset="{language} es una ventaja",
+    lang_not_asked="la oferta no exige {language}",
+    duration="{years}",
+    duration_extension="{years}, con posible prórroga de {extension}",
+    one_year="un año",
+    years="{n} años",
+    duty_station="{city}, {country}",
+    degree="un {level} en {fields}",
+    degree_related="{degree} o un campo afín",
+    bachelor="título de grado",
+    master="máster",
+    doctorate="doctorado",
+    degree_asked="la oferta pide {degree}",
+    experience_min="al menos {years} de experiencia laboral",
+    experience_rule=(
+        "el programa cuenta la experiencia adquirida después del primer título "
+        "universitario (normalmente el grado)"
+    ),
+    experience_before=(
+        "solo cuenta la experiencia adquirida después del primer título universitario "
+        "(normalmente el grado)"
+    ),
+    supervision="el JPO trabaja bajo la supervisión de: {supervisor}",
+    travel="el JPO participará en: {what}",
+    mentioned="la oferta lo menciona",
+    asset_only="la oferta lo considera una ventaja, no un requisito",
+    compare_line="{posting}: {detail}",
+    neither="Ninguno de los dos puestos exige {what}",
+    both="Ambos puestos exigen {what}",
+    only="Solo {posting} exige {what}",
+    a_degree="un {level}",
+    field_named="{posting} menciona su campo ({field})",
+    mentions_only="Solo {posting} lo menciona",
+    mentions_all="Ambos puestos lo mencionan",
+    mentions_none="Ninguno de los dos puestos lo menciona expresamente",
+    eligible_yes="Sí, según lo que dice la oferta",
+    eligible_not_yet="Todavía no",
+    eligible_cant_tell="No se puede saber aún",
+    reason_experience=(
+        "el programa pide {years} de experiencia laboral después del primer título; "
+        "usted indica {have}"
+    ),
+    reason_degree_level="la oferta pide {degree}; usted indica un {have}",
+    reason_field=(
+        "la oferta pide {fields} o un campo afín; si {field} cuenta depende de la revisión de BFIO"
+    ),
+    reason_english="{level}",
+    none_after="ninguna experiencia después de su primer título",
+    more_points="{n} puntos más en la sección completa.",
+    check_heading="Comprobación de requisitos",
+    asks_heading="Lo que piden la oferta y el programa",
+    missing="no indica {what}",
+    missing_degree="su título",
+    missing_experience="sus años de experiencia laboral",
+    missing_after_degree="si su experiencia es posterior a su primer título (solo esa cuenta)",
+    missing_field="su campo de estudio",
+    bfio_decides="La elegibilidad la decide BFIO: pregunte a {contact} o envíele su candidatura.",
+    names=(
+        ("English", "inglés"),
+        ("Spanish", "español"),
+        ("French", "francés"),
+        ("German", "alemán"),
+        ("another official language of UNESCO", "otro idioma oficial de la UNESCO"),
     ),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.texts.catalogue import (
     CommandTexts,
     ForgetTexts,
+    LeadTexts,
     Phrases,
     SmallTalkTexts,
     TerminalTexts,
@@ -164,5 +165,89 @@ TEXTS = Texts(
             "conditions, langues, durée, lieu d'affectation ou candidature. Par exemple : « "
             "Quelles langues faut-il ? »"
         ),
+    ),
+)
+
+# The direct answers built from the postings' typed facts (bot.engine.leads).
+LEADS = LeadTexts(
+    yes="Oui",
+    no="Non",
+    not_stated="Non précisé",
+    yes_no="{answer} — {detail}",
+    ask_bfio="l'offre ne le précise pas ; {contact} peut vous renseigner",
+    join_or=" ou ",
+    join_and=" et ",
+    level_required="{language} est exigé",
+    level_essential="{language} est essentiel",
+    level_asset="{language} est un atout",
+    lang_not_asked="l'offre n'exige pas {language}",
+    duration="{years}",
+    duration_extension="{years}, prolongation possible d'{extension}",
+    one_year="un an",
+    years="{n} ans",
+    duty_station="{city}, {country}",
+    degree="un {level} en {fields}",
+    degree_related="{degree} ou un domaine apparenté",
+    bachelor="diplôme de licence",
+    master="master",
+    doctorate="doctorat",
+    degree_asked="l'offre demande {degree}",
+    experience_min="au moins {years} d'expérience professionnelle",
+    experience_rule=(
+        "le programme compte l'expérience acquise après le premier diplôme "
+        "universitaire (en général la licence)"
+    ),
+    experience_before=(
+        "seule l'expérience acquise après le premier diplôme universitaire (en général "
+        "la licence) compte"
+    ),
+    supervision="le JPO est placé sous la supervision de : {supervisor}",
+    travel="le JPO participera à : {what}",
+    mentioned="l'offre le mentionne",
+    asset_only="l'offre le présente comme un atout, pas comme une exigence",
+    compare_line="{posting} : {detail}",
+    neither="Aucun des deux postes n'exige {what}",
+    both="Les deux postes exigent {what}",
+    only="Seul {posting} exige {what}",
+    a_degree="un {level}",
+    field_named="{posting} cite votre domaine ({field})",
+    mentions_only="Seul {posting} le mentionne",
+    mentions_all="Les deux postes le mentionnent",
+    mentions_none="Aucun des deux postes ne le mentionne explicitement",
+    eligible_yes="Oui, d'après l'offre",
+    eligible_not_yet="Pas encore",
+    eligible_cant_tell="Impossible à dire pour l'instant",
+    reason_experience=(
+        "le programme demande {years} d'expérience professionnelle après le premier "
+        "diplôme ; vous en indiquez {have}"
+    ),
+    reason_degree_level="l'offre demande {degree} ; vous indiquez un {have}",
+    reason_field=(
+        "l'offre demande {fields} ou un domaine apparenté ; la prise en compte de "
+        "{field} dépend de l'examen du BFIO"
+    ),
+    reason_english="{level}",
+    none_after="aucune expérience après votre premier diplôme",
+    more_points="{n} autres points dans la section complète.",
+    check_heading="Vérification de l'éligibilité",
+    asks_heading="Ce que demandent l'offre et le programme",
+    missing="vous n'indiquez pas {what}",
+    missing_degree="votre diplôme",
+    missing_experience="vos années d'expérience professionnelle",
+    missing_after_degree=(
+        "si votre expérience date d'après votre premier diplôme (seule celle-ci compte)"
+    ),
+    missing_field="votre domaine d'études",
+    bfio_decides=(
+        "C'est le BFIO qui décide de l'éligibilité : posez votre question à {contact} "
+        "ou envoyez-lui votre candidature."
+    ),
+    names=(
+        ("English", "l'anglais"),
+        ("Spanish", "l'espagnol"),
+        ("French", "le français"),
+        ("German", "l'allemand"),
+        ("Jamaica", "Jamaïque"),
+        ("another official language of UNESCO", "une autre langue officielle de l'UNESCO"),
     ),
 )

@@ -1,0 +1,215 @@
+"""Comparisons: "Which of the two needs Spanish?", "Do both require a Master's?", "beide".
+
+One reply goes posting by posting (the fact, the bullets that name the detail, or "not
+stated"), led by a one-line verdict built from the typed facts ("Neither posting requires
+Spanish.", "Yes — both postings require a Master's degree.", "Only UNEP – Kingston mentions
+it."). Where the facts give no verdict, the lead lists each posting's fact instead, or
+there is none. `Reply.postings` lists every posting compared.
+"""
+
+from __future__ import annotations
+
+from bot.engine import cues
+from bot.engine.answers import Answer, Block, Reply, ShowTopic, Suggestion
+from bot.engine.facts import DEGREE_RANK, TOPIC_FACTS, fact_words, known, language_fact, sentence
+from bot.engine.matching import Analysis, KnowledgeIndex
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.schema import Content
+from bot.texts import LeadTexts, lead_texts, phrases
+
+MAX_COMPARED = 6  # beyond this, a comparison needs the postings named
+PASSAGE_STRONG = 2.0  # as in `decision`: a passage sharing the question's telling words
+MAX_POINTS = 3
+TOPIC_THRESHOLD = 50.0
+
+
+def compare_reply(
+    kb: KnowledgeBase,
+    index: KnowledgeIndex,
+    analysis: Analysis,
+    question: str,
+    reply: Reply,
+    lang: str,
+    named: tuple[str, ...] = (),
+) -> Reply | None:
+    """The comparison of the named postings (all, when there are only a few) on the question's
+    topic; None when there is nothing to compare."""
+    postings = named if len(named) >= 2 else tuple(kb.postings)
+    if not 2 <= len(postings) <= MAX_COMPARED:
+        return None
+    topic = reply.topic if reply.topic and reply.score >= TOPIC_THRESHOLD else None
+    topic = topic or kb.catalogue.overview_topic
+    if topic is None:
+        return None
+    words = lead_texts(lang)
+    hits = _passages(index, analysis, postings)
+    blocks = tuple(
+        Block(kb.postings[p].name.get(lang), _points(kb, p, topic, hits[p], lang)) for p in postings
+    )
+    catalogue_topic = kb.topic(topic)
+    title = catalogue_topic.title.get(lang) if catalogue_topic else topic
+    lead = _verdict(kb, postings, topic, question, hits, words, lang)
+    return Reply(
+        status="answered",
+        answer=Answer(heading=title, blocks=blocks, lead=lead),
+        topic=topic,
+        score=reply.score,
+        postings=postings,
+        topics=(topic,),
+        suggestions=tuple(
+            Suggestion(f"{kb.postings[p].name.get(lang)}: {title}", ShowTopic(p, topic))
+            for p in postings
+        ),
+    )
+
+
+def _passages(
+    index: KnowledgeIndex, analysis: Analysis, postings: tuple[str, ...]
+) -> dict[str, tuple[str, ...]]:
+    """Each posting's bullets that name the question's telling words ("social media").
+
+    Only postings naming as many of those words as the best one count: "media" alone
+    does not make a posting about "social media".
+    """
+    found = {p: index.search_passages(analysis, (p,)) for p in postings}
+    strong = {
+        p: [h for h in hits if h.score >= PASSAGE_STRONG and h.telling] for p, hits in found.items()
+    }
+    best = max((h.telling for hits in strong.values() for h in hits), default=0)
+    return {
+        p: tuple(h.passage.text for h in hits if h.telling == best)[:MAX_POINTS]
+        for p, hits in strong.items()
+    }
+
+
+def _points(
+    kb: KnowledgeBase, posting: str, topic: str, hits: tuple[str, ...], lang: str
+) -> tuple[str, ...]:
+    name = TOPIC_FACTS.get(topic)
+    words = lead_texts(lang)
+    if name is not None:
+        fact = fact_words(kb, posting, name, words)
+        if fact:
+            return (sentence(fact),)
+        if known(kb.postings[posting].facts, name) == "not_stated":
+            return (phrases(lang).not_stated_short,)
+    if hits:
+        return hits
+    content = kb.content(posting, topic)
+    if content is None:
+        return (phrases(lang).not_stated_short,)
+    return _first_points(content)
+
+
+def _first_points(content: Content) -> tuple[str, ...]:
+    points = ((content.text,) if content.text else ()) + content.points
+    points += tuple(p for s in content.sections for p in s.points)
+    return points[:MAX_POINTS]
+
+
+def _verdict(
+    kb: KnowledgeBase,
+    postings: tuple[str, ...],
+    topic: str,
+    question: str,
+    hits: dict[str, tuple[str, ...]],
+    words: LeadTexts,
+    lang: str,
+) -> str | None:
+    name = TOPIC_FACTS.get(topic)
+    named = cues.languages_named(question)
+    if name == "languages" and named and cues.asks_asset(question):
+        valued = [p for p in postings if language_fact(kb.postings[p].facts, named[0])]
+        return _mentions(kb, postings, valued, question, words, lang)
+    if name == "languages" and named:
+        meets = [p for p in postings if _strong_language(kb, p, named[0])]
+        return _split(kb, postings, meets, words.name(named[0]), question, words, lang)
+    if name == "degree" and (fits := _fields_named(kb, postings, question)):
+        lines = [
+            words.field_named.format(posting=kb.postings[p].name.get(lang), field=f)
+            for p, f in fits
+        ]
+        return sentence("; ".join(lines))
+    level = cues.degree_named(question)
+    if name == "degree" and level:
+        meets = [p for p in postings if _degree_level(kb, p) == DEGREE_RANK[level]]
+        what = words.a_degree.format(level=getattr(words, level))
+        return _split(kb, postings, meets, what, question, words, lang)
+    if name is not None:
+        lines = []
+        for p in postings:
+            detail = fact_words(kb, p, name, words) or phrases(lang).not_stated_short.rstrip(".")
+            lines.append(
+                words.compare_line.format(posting=kb.postings[p].name.get(lang), detail=detail)
+            )
+        return sentence("; ".join(lines))
+    mentioning = [p for p in postings if hits[p]]
+    return _mentions(kb, postings, mentioning, question, words, lang) if mentioning else None
+
+
+def _mentions(
+    kb: KnowledgeBase,
+    postings: tuple[str, ...],
+    mentioning: list[str],
+    question: str,
+    words: LeadTexts,
+    lang: str,
+) -> str:
+    """'Only X mentions it' / 'Both postings mention it' (with a Yes for a yes/no question)."""
+    if len(mentioning) < len(postings):
+        return sentence(words.mentions_only.format(posting=_names(kb, mentioning, words, lang)))
+    if cues.is_yes_no(question):
+        text = words.mentions_all
+        return sentence(words.yes_no.format(answer=words.yes, detail=text[0].lower() + text[1:]))
+    return sentence(words.mentions_all)
+
+
+def _names(kb: KnowledgeBase, postings: list[str], words: LeadTexts, lang: str) -> str:
+    return words.join_and.join(kb.postings[p].name.get(lang) for p in postings)
+
+
+def _split(
+    kb: KnowledgeBase,
+    compared: tuple[str, ...],
+    meets: list[str],
+    what: str,
+    question: str,
+    words: LeadTexts,
+    lang: str,
+) -> str:
+    """'Neither … / Both … / Only X …', with a Yes or No in front for a yes/no question."""
+    if not meets:
+        text, answer = words.neither.format(what=what), words.no
+    elif len(meets) == len(compared):
+        text, answer = words.both.format(what=what), words.yes
+    else:
+        text = words.only.format(posting=_names(kb, meets, words, lang), what=what)
+        answer = None
+    if answer and cues.is_yes_no(question):
+        return sentence(words.yes_no.format(answer=answer, detail=text[0].lower() + text[1:]))
+    return sentence(text)
+
+
+def _fields_named(
+    kb: KnowledgeBase, postings: tuple[str, ...], question: str
+) -> list[tuple[str, str]]:
+    """The postings whose degree fields the question names ("a Master's in International
+    Relations"), each with the field."""
+    text = cues.folded(question)
+    found = []
+    for posting in postings:
+        degree = kb.postings[posting].facts.degree
+        named = [f for f in degree.fields if cues.folded(f) in text] if degree else []
+        if named:
+            found.append((posting, named[0]))
+    return found
+
+
+def _strong_language(kb: KnowledgeBase, posting: str, language: str) -> bool:
+    fact = language_fact(kb.postings[posting].facts, language)
+    return fact is not None and fact.level in ("required", "essential")
+
+
+def _degree_level(kb: KnowledgeBase, posting: str) -> int:
+    degree = kb.postings[posting].facts.degree
+    return DEGREE_RANK[degree.level] if degree else 0

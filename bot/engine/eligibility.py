@@ -1,0 +1,204 @@
+"""The eligibility self-check: a candidate's own profile against each posting's typed facts.
+
+Per posting the verdict is "yes, as far as the posting says", "not yet" (with the reason) or
+"can't tell" (with what is missing), using only rules the texts state: the posting's degree
+(level, fields, "or a related field"), the programme's two years of experience counted after
+the first university degree, and the languages the posting calls required or essential.
+Every check ends with "BFIO decides" and how to reach them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.engine import cues
+from bot.engine.answers import Answer, Block, Reply, ShowTopic, Suggestion
+from bot.engine.facts import DEGREE_RANK, degree_words, experience_words, sentence, years_words
+from bot.engine.profile import Profile, read_profile
+from bot.knowledge.base import KnowledgeBase
+from bot.texts import LeadTexts, lead_texts, phrases
+
+TOPIC = "eligibility"
+STEM = 6  # "cultur", "enviro": a shared word start makes two fields the same subject
+_GENERIC = {"science", "sciences", "studies", "management", "field", "degree", "master"}
+MAX_CHECKED = 6  # with more postings, a self-check needs the posting named
+# Years of experience or a degree with a field make a self-check only when the candidate
+# speaks of themselves or asks whether it is enough ("Are two years of experience
+# mandatory?" and "Which field should my Master's be in?" are not one).
+_ABOUT_ME = re.compile(
+    r"\b(i have|i've|i hold|i studied|i did|i worked|i work|am i|ich habe|ich hab|habe ich|"
+    r"ich arbeite|bin ich|j'ai|je suis|suis-je|tengo|trabaje|he trabajado|soy|"
+    r"hice|estudie|qualif\w*|eligib\w*|can i apply|enough|sufficient|reicht|reichen|bewerben|"
+    r"suffisant|postuler|suficiente|elegible|postular|cumplo)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One posting's result: 'yes', 'no' or 'unknown', with the reasons in words."""
+
+    outcome: str
+    reasons: tuple[str, ...]
+
+
+def is_self_check(question: str, this_year: int) -> bool:
+    """The message describes the candidate: years of experience, or a degree with its field."""
+    if _ABOUT_ME.search(cues.folded(question)) is None:
+        return False  # checked first: most questions are not about the candidate
+    profile = read_profile(question, this_year)
+    return profile.years is not None or (profile.degree is not None and bool(profile.fields))
+
+
+def check_reply(
+    kb: KnowledgeBase, question: str, postings: tuple[str, ...], lang: str, this_year: int
+) -> Reply:
+    """The self-check for these postings (all postings when none is given)."""
+    postings = postings or tuple(kb.postings)
+    words = lead_texts(lang)
+    profile = read_profile(question, this_year)
+    verdicts = {p: check(kb, p, profile, words) for p in postings}
+    blocks = tuple(_block(kb, p, words, lang) for p in postings)
+    contact = kb.programme.contact.get(lang)
+    return Reply(
+        status="answered",
+        answer=Answer(
+            heading=words.check_heading,
+            blocks=blocks,
+            note=words.bfio_decides.format(contact=contact),
+            lead=_lead(kb, verdicts, words, lang),
+        ),
+        posting=postings[0] if len(postings) == 1 else None,
+        topic=TOPIC,
+        score=100.0,
+        postings=postings,
+        topics=(TOPIC,),
+        suggestions=tuple(
+            Suggestion(kb.postings[p].name.get(lang), ShowTopic(p, "qualifications"))
+            for p in postings
+            if kb.content(p, "qualifications")
+        ),
+    )
+
+
+def check(kb: KnowledgeBase, posting: str, profile: Profile, words: LeadTexts) -> Verdict:
+    """The candidate against one posting; a "no" reason outweighs any missing information."""
+    no: list[str] = []
+    unknown: list[str] = []
+    _degree(kb, posting, profile, words, no, unknown)
+    _experience(kb, posting, profile, words, no, unknown)
+    _languages(kb, posting, profile, words, no)
+    if no:
+        return Verdict("no", tuple(no))
+    return Verdict("unknown" if unknown else "yes", tuple(unknown))
+
+
+def _degree(
+    kb: KnowledgeBase,
+    posting: str,
+    profile: Profile,
+    words: LeadTexts,
+    no: list[str],
+    unknown: list[str],
+) -> None:
+    fact = kb.postings[posting].facts.degree
+    if fact is None:
+        return
+    asked = degree_words(fact, words)
+    if profile.degree is None:
+        unknown.append(words.missing.format(what=words.missing_degree))
+    elif DEGREE_RANK[profile.degree] < DEGREE_RANK[fact.level]:
+        no.append(
+            words.reason_degree_level.format(degree=asked, have=getattr(words, profile.degree))
+        )
+        return
+    if not profile.fields:
+        unknown.append(words.missing.format(what=words.missing_field))
+    elif not any(_fits(f, fact.fields, _glossary(kb)) for f in profile.fields):
+        fields = words.join_or.join(fact.fields)
+        unknown.append(words.reason_field.format(fields=fields, field=profile.fields[-1]))
+
+
+def _fits(field: str, wanted: tuple[str, ...], glossary: dict[str, str]) -> bool:
+    """The candidate's field shares a word with one the posting lists ("cultural policy" and
+    "cultural policies", "Umweltmanagement" via the glossary's "environmental management")."""
+    return bool(_stems(field, glossary) & {s for w in wanted for s in _stems(w, glossary)})
+
+
+def _glossary(kb: KnowledgeBase) -> dict[str, str]:
+    return {cues.folded(k): v for k, v in kb.catalogue.glossary.items()}
+
+
+def _stems(text: str, glossary: dict[str, str]) -> set[str]:
+    words = set(re.findall(r"[a-z]+", cues.folded(text)))
+    for word in list(words):
+        # A glossary word, or one that opens a German compound ("Umwelt|management").
+        found = [
+            v for k, v in glossary.items() if word == k or (len(k) >= 5 and word.startswith(k))
+        ]
+        for translated in found:
+            words |= set(re.findall(r"[a-z]+", cues.folded(translated)))
+    return {w[:STEM] for w in words if len(w) >= STEM and w not in _GENERIC}
+
+
+def _experience(
+    kb: KnowledgeBase,
+    posting: str,
+    profile: Profile,
+    words: LeadTexts,
+    no: list[str],
+    unknown: list[str],
+) -> None:
+    rule = kb.postings[posting].facts.work_experience or kb.programme.rules.work_experience
+    if rule is None:
+        return
+    needed = years_words(rule.min_years, words)
+    if profile.years is None:
+        unknown.append(words.missing.format(what=words.missing_experience))
+    elif profile.after_first_degree is False:
+        no.append(words.reason_experience.format(years=needed, have=words.none_after))
+    elif profile.years < rule.min_years:
+        have = years_words(profile.years, words)
+        no.append(words.reason_experience.format(years=needed, have=have))
+    elif profile.after_first_degree is None and kb.programme.rules.experience_counted_after:
+        unknown.append(words.missing.format(what=words.missing_after_degree))
+
+
+def _languages(
+    kb: KnowledgeBase, posting: str, profile: Profile, words: LeadTexts, no: list[str]
+) -> None:
+    if not profile.languages:
+        return  # the candidate said nothing about languages: nothing to check
+    for fact in kb.postings[posting].facts.languages:
+        spoken = fact.language in profile.languages and fact.language not in profile.weak
+        if fact.level == "asset" or spoken:
+            continue
+        template = getattr(words, f"level_{fact.level}")
+        no.append(template.format(language=words.name(fact.language)))
+
+
+def _lead(kb: KnowledgeBase, verdicts: dict[str, Verdict], words: LeadTexts, lang: str) -> str:
+    labels = {"yes": words.eligible_yes, "no": words.eligible_not_yet}
+    lines = []
+    for posting, verdict in verdicts.items():
+        label = labels.get(verdict.outcome, words.eligible_cant_tell)
+        line = f"{label}: {'; '.join(verdict.reasons)}" if verdict.reasons else label
+        if len(verdicts) > 1:
+            line = words.compare_line.format(
+                posting=kb.postings[posting].name.get(lang), detail=line
+            )
+        lines.append(sentence(line))
+    return " ".join(lines)
+
+
+def _block(kb: KnowledgeBase, posting: str, words: LeadTexts, lang: str) -> Block:
+    """What the posting and the programme ask, as the reasons' source."""
+    facts = kb.postings[posting].facts
+    points = []
+    if facts.degree:
+        points.append(sentence(words.degree_asked.format(degree=degree_words(facts.degree, words))))
+    experience = experience_words(facts.work_experience, kb.programme.rules, words)
+    if experience:
+        points.append(sentence(experience))
+    title = f"{kb.postings[posting].name.get(lang)} — {words.asks_heading}"
+    return Block(title, tuple(points) or (phrases(lang).not_stated_short,))

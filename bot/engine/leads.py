@@ -1,0 +1,235 @@
+"""The direct answer (`Answer.lead`): the one or two sentences that answer the question.
+
+Built only from typed facts (`bot.engine.facts`) and the question's cues (`bot.engine.cues`):
+"No — English is essential; Spanish or French is an asset.", "2 years, with a possible
+extension by one year.", "Not stated — the posting does not say; BFIO can tell you."
+A yes/no question gets Yes / No / Not stated in the reply language, and only when the facts
+decide it; otherwise the lead is just the fact, or there is none. Never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from bot.engine import cues
+from bot.engine.answers import Reply
+from bot.engine.decision import PASSAGE_STRONG, Decision, FaqPick, PassagePick
+from bot.engine.facts import (
+    DEGREE_RANK,
+    TOPIC_FACTS,
+    experience_words,
+    fact_words,
+    known,
+    language_fact,
+    languages_words,
+    sentence,
+)
+from bot.engine.passages import PassageHit
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.schema import Facts
+from bot.texts import LeadTexts, lead_texts
+
+# A passage that calls the detail an asset answers "is it required?" with a no.
+_ASSET = re.compile(r"\b(asset|advantage)\b", re.IGNORECASE)
+_REQUIRED = re.compile(
+    r"\b(require|required|requirement|need|needed|mandatory|must|necessary|obligatory|"
+    r"pflicht|muss|brauche|erforderlich|notwendig|voraussetzung|obligatoire|exige|requis|"
+    r"necesario|obligatorio|requiere|necesito|imprescindible)",
+)
+_STRONG_LEVELS = ("required", "essential")
+# Facts that name someone or somewhere: a yes/no question on their topic ("Is there coaching
+# by the supervisor?") is answered from the bullets instead.
+NO_YES_NO = ("supervision", "duty_station")
+# Topics a "what are the requirements?" question lands on; its lead sums up all of them.
+REQUIREMENT_TOPICS = ("qualifications", "work_experience", "languages", "skills", "eligibility")
+
+
+def with_lead(
+    kb: KnowledgeBase,
+    decision: Decision,
+    reply: Reply,
+    question: str,
+    lang: str,
+    asset: str | None = None,
+) -> Reply:
+    """The reply with its direct answer in front, when the facts decide one.
+
+    `asset` is the posting's bullet that best matches a yes/no question on a topic without
+    facts: when it calls the detail an asset ("… would be an asset"), "is it required?" gets
+    "No"; otherwise the posting names what was asked and the answer is "Yes", quoting it.
+    """
+    if reply.status not in ("answered", "not_stated") or reply.answer.lead:
+        return reply
+    lead = lead_for(kb, decision, reply, question, lang)
+    if not lead and asset and cues.is_yes_no(question):
+        words = lead_texts(lang)
+        if _REQUIRED.search(cues.folded(question)) and _ASSET.search(asset):
+            lead = _answer(words.no, f"{words.asset_only}: “{asset}”", words)
+        elif not _ASSET.search(asset) or cues.asks_asset(question):
+            lead = _answer(words.yes, f"{words.mentioned}: “{asset}”", words)
+    if not lead:
+        return reply
+    return replace(reply, answer=replace(reply.answer, lead=lead))
+
+
+def passage_topic(kb: KnowledgeBase, topic: str | None) -> bool:
+    """A posting topic without typed facts, where a quoted bullet may answer yes or no."""
+    found = kb.topic(topic) if topic else None
+    fact = TOPIC_FACTS.get(topic or "")
+    return found is not None and found.scope == "posting" and fact in (None, *NO_YES_NO)
+
+
+def asset_passage(hits: list[PassageHit]) -> str | None:
+    """The best-matching bullet, if it names the question's telling words strongly."""
+    best = hits[0] if hits else None
+    if best is None or best.score < PASSAGE_STRONG or not best.telling:
+        return None
+    return best.passage.text
+
+
+def lead_for(
+    kb: KnowledgeBase, decision: Decision, reply: Reply, question: str, lang: str
+) -> str | None:
+    words = lead_texts(lang)
+    yes_no = cues.is_yes_no(question)
+    if isinstance(decision.pick, PassagePick):
+        return _passage_lead(decision.pick, question, yes_no, words)
+    if isinstance(decision.pick, FaqPick) and yes_no and decision.pick.faq.answer.startswith("Yes"):
+        return _answer(words.yes, words.mentioned, words)  # an FAQ that answers "Yes. …"
+    if reply.posting and not yes_no and cues.asks_requirements(question):
+        return _requirements_lead(kb, reply.posting, reply.topic, words)
+    name = TOPIC_FACTS.get(reply.topic or "")
+    if name is None:
+        return None
+    if reply.posting is None:
+        return _programme_lead(kb, name, question, yes_no, words)
+    facts = kb.postings[reply.posting].facts
+    state = known(facts, name)
+    if state == "unknown" and name != "work_experience":
+        return None
+    if state == "not_stated" and name != "work_experience":
+        detail = words.ask_bfio.format(contact=kb.programme.contact.get(lang))
+        return _answer(words.not_stated if yes_no else None, detail, words)
+    if yes_no and name in NO_YES_NO:
+        return None
+    match name:
+        case "languages":
+            return _languages_lead(facts, question, yes_no, words)
+        case "duration" if yes_no and cues.asks_extension(question):
+            assert facts.duration is not None
+            answer = words.yes if facts.duration.extension_years else words.not_stated
+            return _answer(answer, fact_words(kb, reply.posting, name, words), words)
+        case "duration" if yes_no and cues.numbers(question):
+            assert facts.duration is not None
+            answer = words.yes if facts.duration.years in cues.numbers(question) else words.no
+            return _answer(answer, fact_words(kb, reply.posting, name, words), words)
+        case "degree" if yes_no:
+            return _degree_lead(facts, kb, reply.posting, question, words)
+        case "work_experience":
+            return _experience_lead(kb, facts, question, yes_no, words)
+        case "travel" if yes_no:
+            assert facts.travel is not None
+            answer = words.yes if facts.travel.travel else words.no
+            return _answer(answer, fact_words(kb, reply.posting, name, words), words)
+    return _answer(None, fact_words(kb, reply.posting, name, words), words)
+
+
+def _requirements_lead(
+    kb: KnowledgeBase, posting: str, topic: str | None, words: LeadTexts
+) -> str | None:
+    """Degree, work experience and languages in one go."""
+    if topic not in REQUIREMENT_TOPICS:
+        return None
+    parts = [fact_words(kb, posting, name, words) for name in ("degree", "work_experience")]
+    parts.append(fact_words(kb, posting, "languages", words))
+    found = [sentence(p) for p in parts if p]
+    return " ".join(found) or None
+
+
+def _answer(answer: str | None, detail: str | None, words: LeadTexts) -> str | None:
+    """'No — English is essential …' or just the detail as a sentence."""
+    if not detail:
+        return None
+    if answer is None:
+        return sentence(detail)
+    return sentence(words.yes_no.format(answer=answer, detail=detail))
+
+
+def _languages_lead(facts: Facts, question: str, yes_no: bool, words: LeadTexts) -> str | None:
+    summary = languages_words(facts, words)
+    asked = cues.languages_named(question)
+    if not yes_no or not asked or summary is None:
+        return _answer(None, summary, words)
+    weak = [
+        f
+        for f in facts.languages
+        if f.level in _STRONG_LEVELS and cues.negated_language(question, f.language)
+    ]
+    if weak and not cues.asks_if_problem(question):  # "hardly any English, can I apply?"
+        return _answer(words.no, summary, words)
+    if cues.asks_if_problem(question):
+        # "I speak only English, is that a problem?": no, when every required language is spoken.
+        needed = [f.language for f in facts.languages if f.level in _STRONG_LEVELS]
+        lacking = [
+            lang for lang in needed if lang not in asked or cues.negated_language(question, lang)
+        ]
+        return _answer(words.yes if lacking else words.no, summary, words)
+    levels = [(lang, language_fact(facts, lang)) for lang in asked]
+    if cues.asks_asset(question):  # "Is Spanish an asset?": yes when the posting values it
+        valued = all(fact is not None for _, fact in levels)
+        return _answer(words.yes if valued else words.no, summary, words)
+    strong = [fact for _, fact in levels if fact and fact.level in _STRONG_LEVELS]
+    if len(strong) == len(levels):
+        return _answer(words.yes, summary, words)
+    if strong:
+        return _answer(None, summary, words)  # some asked languages count, others not
+    missing = [words.name(lang) for lang, fact in levels if fact is None]
+    if missing and not any(
+        f.level == "asset" and f.language not in cues.LANGUAGES for f in facts.languages
+    ):
+        summary = words.lang_not_asked.format(language=words.join_or.join(missing)) + "; " + summary
+    return _answer(words.no, summary, words)
+
+
+def _degree_lead(
+    facts: Facts, kb: KnowledgeBase, posting: str, question: str, words: LeadTexts
+) -> str | None:
+    assert facts.degree is not None
+    detail = words.degree_asked.format(degree=fact_words(kb, posting, "degree", words))
+    asked = cues.degree_named(question)
+    if asked is None:
+        return _answer(None, detail, words)
+    answer = words.yes if DEGREE_RANK[asked] == DEGREE_RANK[facts.degree.level] else words.no
+    return _answer(answer, detail, words)
+
+
+def _experience_lead(
+    kb: KnowledgeBase, facts: Facts, question: str, yes_no: bool, words: LeadTexts
+) -> str | None:
+    rules = kb.programme.rules
+    if yes_no and cues.asks_before_degree(question) and rules.experience_counted_after:
+        return _answer(words.no, words.experience_before, words)
+    detail = experience_words(facts.work_experience, rules, words)
+    minimum = facts.work_experience or rules.work_experience
+    if yes_no and minimum and minimum.min_years in cues.numbers(question):
+        return _answer(words.yes, detail, words)  # "Are two years mandatory?"
+    return _answer(None, detail, words)
+
+
+def _programme_lead(
+    kb: KnowledgeBase, name: str, question: str, yes_no: bool, words: LeadTexts
+) -> str | None:
+    if name != "work_experience":
+        return None
+    return _experience_lead(kb, Facts(), question, yes_no, words)
+
+
+def _passage_lead(pick: PassagePick, question: str, yes_no: bool, words: LeadTexts) -> str | None:
+    """A yes/no question answered by a bullet that names the detail: the posting mentions it."""
+    if not yes_no:
+        return None
+    text = " ".join(p.text for p in pick.passages[:1])
+    if _ASSET.search(text) and _REQUIRED.search(cues.folded(question)):
+        return _answer(words.no, words.asset_only, words)
+    return _answer(words.yes, words.mentioned, words)

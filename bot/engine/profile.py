@@ -1,0 +1,118 @@
+"""What a candidate says about themselves: degree, field, years of experience, languages.
+
+"I have a Master's in cultural management and 1 year of work experience", "Bachelor 2019,
+seit 2020 bei einer Umwelt-NGO", "18 mois d'expérience après ma licence". Only what the
+message states is kept; anything it does not state stays None, so the eligibility check
+can say what is missing instead of assuming.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.engine import cues
+
+_NUMBER_WORDS = {
+    "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "ein": 1, "einem": 1, "einen": 1, "eineinhalb": 1.5, "zwei": 2, "drei": 3, "vier": 4,
+    "funf": 5, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5,
+    "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5,
+}  # fmt: skip
+_NUMBER = r"(\d+(?:[.,]\d+)?|" + "|".join(_NUMBER_WORDS) + r")"
+_YEARS = re.compile(_NUMBER + r"\s*(?:years?|yrs?|jahre?n?|ans?|annees?|anos?)\b")
+_MONTHS = re.compile(_NUMBER + r"\s*(?:months?|monate?n?|mois|meses?)\b")
+_SINCE = re.compile(r"\b(?:since|seit|depuis|desde)\s+((?:19|20)\d\d)\b")
+_EXPERIENCE = re.compile(
+    r"(experience|worked|working|work|berufserfahrung|erfahrung|gearbeitet|arbeite|"
+    r"experience|travaille|experiencia|trabajo|trabajado|seit|since|depuis|desde|ngo|"
+    r"after|nach|apres|despues)"
+)
+_AFTER_FIRST = re.compile(
+    r"\b(after (?:my |the |obtaining (?:my |the )?)?(?:first degree|bachelor|bsc|ba|graduat)|"
+    r"nach (?:dem|meinem) (?:ersten )?(?:abschluss|bachelor|studium)|"
+    r"apres (?:ma|mon|la|le) (?:licence|premier diplome|bachelor)|"
+    r"despues (?:de mi|del) (?:grado|primer titulo|licenciatura|bachelor))"
+)
+_BEFORE_STUDY = re.compile(
+    r"\b(before (?:going to |starting |my |i went to )?(?:university|college|studies|studying|"
+    r"my degree|my bachelor)|vor (?:dem|meinem) studium|avant (?:mes|l') ?etudes|"
+    r"antes de (?:la universidad|mis estudios|estudiar))"
+)
+_DEGREE_YEAR = re.compile(
+    r"\b(bachelor|bsc|b\.sc|ba|licence|licenciatura)\S*\s+(?:[a-z]+\s+){0,3}((?:19|20)\d\d)\b"
+)
+# Words that end (or cannot start) a field of study named after a degree.
+_FIELD_STOP = (
+    r"(?:and|und|et|y|with|mit|avec|con|from|for|fur|pour|para|qualify|qualifies|count|counts|"
+    r"at|bei|enough|reicht|last|this|is|ist|est|es|degree|degrees|abschluss|diplome|titulo|"
+    r"\d+)\b"
+)
+_FIELD = re.compile(
+    r"\b(?:master|masters|msc|m\.sc|magister|maitrise|maestria|bachelor|bachelors|bsc|b\.sc|"
+    r"licence|licenciatura|degree|abschluss|diplome|titulo)(?:'s)?\s+"
+    r"(?:(?:in|en|de|im|in der)\s+)?(?!" + _FIELD_STOP + r")([a-z' -]+?)"
+    r"(?=\s+" + _FIELD_STOP + r"|[,.;?!]|$)"
+)
+_NOT_A_FIELD = {"and", "from", "in", "of", "last", "this", "the", "a", "is", "s"}
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What the candidate stated; None where the message says nothing."""
+
+    degree: str | None = None  # 'bachelor' | 'master' | 'doctorate'
+    fields: tuple[str, ...] = ()
+    years: float | None = None  # of work experience
+    after_first_degree: bool | None = None  # True: after it, False: before studying
+    languages: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()  # languages the candidate denies or calls weak
+
+    @property
+    def stated(self) -> int:
+        return sum(x is not None for x in (self.degree, self.years)) + bool(self.fields)
+
+
+def read_profile(question: str, this_year: int) -> Profile:
+    """The candidate's profile as far as the message states it."""
+    text = cues.folded(question)
+    years, after = _experience(text, this_year)
+    if _BEFORE_STUDY.search(text):
+        after = False
+    return Profile(
+        degree=cues.degree_named(question),
+        fields=_fields(text),
+        years=years,
+        after_first_degree=after,
+        languages=cues.languages_named(question),
+        weak=tuple(
+            lang for lang in cues.languages_named(question) if cues.negated_language(question, lang)
+        ),
+    )
+
+
+def _experience(text: str, this_year: int) -> tuple[float | None, bool | None]:
+    """Years of work experience and whether they are said to follow the first degree."""
+    after = True if _AFTER_FIRST.search(text) else None
+    if since := _SINCE.search(text):
+        start = int(since.group(1))
+        degree = _DEGREE_YEAR.search(text)
+        if degree is not None:
+            after = start >= int(degree.group(2))
+        return float(max(this_year - start, 0)), after
+    if not _EXPERIENCE.search(text):
+        return None, after
+    for pattern, per_year in ((_YEARS, 1.0), (_MONTHS, 12.0)):
+        if found := pattern.search(text):
+            return _number(found.group(1)) / per_year, after
+    return None, after
+
+
+def _number(word: str) -> float:
+    return float(_NUMBER_WORDS.get(word, 0)) or float(word.replace(",", "."))
+
+
+def _fields(text: str) -> tuple[str, ...]:
+    """Every field of study named after a degree ("MSc Environmental Management")."""
+    found = (f.group(1).strip(" '-") for f in _FIELD.finditer(text))
+    return tuple(f for f in found if f and f not in _NOT_A_FIELD and not f.startswith("s "))

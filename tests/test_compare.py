@@ -1,0 +1,66 @@
+"""Comparisons: one reply, posting by posting, led by a verdict from the typed facts."""
+
+from __future__ import annotations
+
+from bot.engine.conversation import Assistant
+from bot.engine.render import render_plain
+from bot.engine.state import ChatState
+
+UNEP = "unep-car-rcu"
+UNESCO = "unesco-clt"
+
+
+def ask(assistant: Assistant, question: str, lang: str = "en"):
+    return assistant.ask(question, ChatState(lang=lang)).reply
+
+
+def test_which_of_the_two_needs_spanish_is_neither(assistant: Assistant) -> None:
+    reply = ask(assistant, "Which of the two postings needs Spanish?")
+    assert reply.status == "answered"
+    assert set(reply.postings) == {UNEP, UNESCO}
+    assert reply.answer.lead == "Neither posting requires Spanish."
+    text = render_plain(reply.answer)
+    assert "Spanish or French is an asset" in text
+    assert "another official language of UNESCO is an asset" in text
+
+
+def test_both_require_a_masters_answers_yes_in_french_and_english(assistant: Assistant) -> None:
+    assert ask(assistant, "Do both jobs require a Master's?").answer.lead == (
+        "Yes — both postings require a Master's degree."
+    )
+    lead = ask(assistant, "Les deux postes exigent-ils l'anglais ?", "fr").answer.lead or ""
+    assert lead.startswith("Oui — les deux postes exigent l'anglais")
+
+
+def test_a_posting_that_is_silent_says_not_stated(assistant: Assistant) -> None:
+    reply = ask(assistant, "Which of the two assignments lasts longer?")
+    assert set(reply.postings) == {UNEP, UNESCO}
+    lead = reply.answer.lead or ""
+    assert "2 years, with a possible extension by one year" in lead
+    assert "UNESCO – Culture Sector: The posting does not say" in lead
+    assert "The posting does not say." in render_plain(reply.answer)
+
+
+def test_a_detail_only_one_posting_names_is_credited_to_it(assistant: Assistant) -> None:
+    reply = ask(assistant, "Which posting involves social media?")
+    assert reply.answer.lead == "Only UNEP – Kingston, Jamaica mentions it."
+    assert "Facebook" in render_plain(reply.answer)
+
+
+def test_a_named_field_points_to_the_posting_that_lists_it(assistant: Assistant) -> None:
+    reply = ask(assistant, "I have a Master's in International Relations. Which job fits?")
+    assert (
+        reply.answer.lead == "UNESCO – Culture Sector names your field (international relations)."
+    )
+
+
+def test_the_difference_between_the_two_jobs_shows_each_overview(assistant: Assistant) -> None:
+    reply = ask(assistant, "What's the difference between the two jobs?")
+    assert set(reply.postings) == {UNEP, UNESCO}
+    text = render_plain(reply.answer)
+    assert "Cartagena" in text and "Culture" in text
+
+
+def test_which_posting_values_a_language_as_an_asset(assistant: Assistant) -> None:
+    reply = ask(assistant, "Bei welcher der beiden Stellen ist Spanisch von Vorteil?", "de")
+    assert reply.answer.lead == "Nur UNEP – Kingston, Jamaika erwähnt das."

@@ -1,0 +1,101 @@
+"""The eligibility self-check: the candidate's own words against each posting's facts."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine.conversation import Assistant
+from bot.engine.eligibility import check_reply, is_self_check
+from bot.engine.profile import read_profile
+from bot.engine.render import render_plain
+from bot.engine.state import ChatState
+from bot.knowledge.base import KnowledgeBase
+
+UNEP = "unep-car-rcu"
+UNESCO = "unesco-clt"
+YEAR = 2026
+
+
+def lead(kb: KnowledgeBase, question: str, postings: tuple[str, ...], lang: str = "en") -> str:
+    return check_reply(kb, question, postings, lang, YEAR).answer.lead or ""
+
+
+def test_one_year_of_experience_is_not_yet_with_the_programme_reason(kb: KnowledgeBase) -> None:
+    text = lead(kb, "I have a Master's in cultural management and 1 year of experience.", (UNESCO,))
+    assert text == (
+        "Not yet: the programme asks for 2 years of work experience after your first degree; "
+        "you mention one year."
+    )
+
+
+def test_a_bachelor_is_not_enough_where_a_masters_is_asked(kb: KnowledgeBase) -> None:
+    text = lead(kb, "Bachelor 2019, seit 2020 bei einer Umwelt-NGO – reicht das?", (UNEP,), "de")
+    assert text.startswith("Noch nicht: die Ausschreibung verlangt einen Masterabschluss")
+    assert "Sie nennen einen Bachelorabschluss" in text
+
+
+def test_experience_before_university_does_not_count(kb: KnowledgeBase) -> None:
+    question = (
+        "I worked 4 years before going to university and finished my Master's in natural "
+        "sciences last month."
+    )
+    assert read_profile(question, YEAR).after_first_degree is False
+    text = lead(kb, question, (UNEP,))
+    assert text.startswith("Not yet: the programme asks for 2 years")
+    assert "no experience after your first degree" in text
+
+
+def test_a_fitting_profile_is_yes_as_far_as_the_posting_says(kb: KnowledgeBase) -> None:
+    question = "BSc Biology 2019, MSc Environmental Management 2021, working since 2019."
+    assert lead(kb, question, (UNEP,)) == "Yes, as far as the posting says."
+
+
+def test_what_is_not_stated_is_named_as_missing_never_assumed(kb: KnowledgeBase) -> None:
+    text = lead(kb, "I have a Master's in economics. Can I apply?", (UNESCO,))
+    assert text.startswith("Can't tell yet:")
+    assert "whether economics counts depends on BFIO's review" in text
+    assert "you do not mention your years of work experience" in text
+
+
+def test_three_years_without_saying_when_cannot_be_judged(kb: KnowledgeBase) -> None:
+    text = lead(
+        kb, "Master in International Relations, drei Jahre Berufserfahrung.", (UNESCO,), "de"
+    )
+    assert text.startswith("Noch nicht zu sagen:")
+    assert "ob Ihre Erfahrung nach dem ersten Abschluss liegt" in text
+
+
+def test_a_missing_required_language_is_a_reason(kb: KnowledgeBase) -> None:
+    question = "MSc Natural Sciences, 3 years after my bachelor, I speak Spanish and French."
+    text = lead(kb, question, (UNEP,))
+    assert text == "Not yet: English is essential."
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "es"])
+def test_every_check_ends_with_bfio_decides(assistant: Assistant, lang: str) -> None:
+    question = (
+        "I have a Master's in international relations and 3 years of experience. Can I apply?"
+    )
+    reply = assistant.ask(question, ChatState(lang=lang)).reply
+    assert set(reply.postings) == {UNEP, UNESCO}
+    text = render_plain(reply.answer)
+    assert text.rstrip().endswith(reply.answer.note or "")
+    assert "BFIO" in (reply.answer.note or "")
+
+
+def test_a_plain_question_is_not_a_self_check() -> None:
+    assert not is_self_check("Do I need a Master's degree for the UNESCO position?", YEAR)
+    assert not is_self_check("Does experience from before my bachelor's count?", YEAR)
+    assert is_self_check("J'ai 18 mois d'expérience après ma licence. Est-ce suffisant ?", YEAR)
+
+
+def test_a_field_named_in_other_words_or_languages_still_fits(kb: KnowledgeBase) -> None:
+    question = "Master in Umweltmanagement, drei Jahre Berufserfahrung nach dem Bachelor."
+    assert lead(kb, question, (UNEP,), "de") == "Ja, soweit die Ausschreibung es sagt."
+    question = "Master's in cultural policy, 2.5 years after my bachelor's."
+    assert lead(kb, question, (UNESCO,)) == "Yes, as far as the posting says."
+
+
+def test_weak_english_is_not_yet_where_english_is_essential(kb: KnowledgeBase) -> None:
+    question = "MSc Natural Sciences, 3 years after my bachelor, but my English is only basic."
+    assert lead(kb, question, (UNEP,)) == "Not yet: English is essential."

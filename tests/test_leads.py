@@ -1,0 +1,155 @@
+"""Direct answers: the lead a candidate reads first, built from the postings' typed facts."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from html.parser import HTMLParser
+from string import Formatter
+
+import pytest
+
+from bot.engine.conversation import Assistant
+from bot.engine.render import render_html, render_plain
+from bot.engine.state import ChatState
+from bot.knowledge.schema import LANGS
+from bot.texts import LEADS
+
+UNEP = "unep-car-rcu"
+UNESCO = "unesco-clt"
+
+
+def lead(assistant: Assistant, question: str, lang: str = "en") -> str:
+    reply = assistant.ask(question, ChatState(lang=lang)).reply
+    return reply.answer.lead or ""
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "expected"),
+    [
+        # yes / no in all four languages
+        ("Is Spanish required for the Jamaica job?", "en", "No — "),
+        ("Do I need a Master's degree for the UNESCO position?", "en", "Yes — "),
+        ("Will I have to travel in the Jamaica job?", "en", "Yes — "),
+        ("Kann ich die Stelle in Kingston verlängern?", "de", "Ja – "),
+        ("Muss ich für die Stelle in Kingston Spanisch können?", "de", "Nein – "),
+        ("Reicht ein Bachelor für die UNEP-Stelle?", "de", "Nein – "),
+        ("Le poste UNESCO exige-t-il le français ?", "fr", "Non — "),
+        ("¿Se requiere francés para el puesto de la UNESCO?", "es", "No: "),
+        ("¿Es obligatorio el inglés para el puesto en Jamaica?", "es", "Sí: "),
+    ],
+)
+def test_a_yes_no_question_starts_with_yes_or_no_in_the_users_language(
+    assistant: Assistant, question: str, lang: str, expected: str
+) -> None:
+    assert lead(assistant, question, lang).startswith(expected)
+
+
+def test_the_language_lead_names_each_language_with_its_level(assistant: Assistant) -> None:
+    assert lead(assistant, "Is Spanish required for the Jamaica job?") == (
+        "No — English is essential; Spanish or French is an asset."
+    )
+    assert lead(assistant, "Muss ich für die Stelle in Kingston Spanisch können?", "de") == (
+        "Nein – Englisch ist unerlässlich; Spanisch oder Französisch ist von Vorteil."
+    )
+
+
+def test_duration_is_answered_from_its_fact(assistant: Assistant) -> None:
+    assert lead(assistant, "How long is the assignment in Kingston?") == (
+        "2 years, with a possible extension by one year."
+    )
+
+
+def test_a_fact_the_posting_is_silent_on_is_not_stated_never_guessed(
+    assistant: Assistant,
+) -> None:
+    text = lead(assistant, "Will I have to travel for the UNESCO job?")
+    assert text.startswith("Not stated — the posting does not say;")
+    assert "BFIO" in text
+    assert lead(assistant, "How long is the UNESCO assignment?").startswith(
+        "The posting does not say"
+    )
+
+
+def test_experience_before_the_first_degree_does_not_count(assistant: Assistant) -> None:
+    text = lead(assistant, "Does work experience from before my bachelor's count for the JPO?")
+    assert text.startswith("No — only experience after the first university degree")
+
+
+def test_a_detail_the_posting_calls_an_asset_is_not_a_requirement(assistant: Assistant) -> None:
+    text = lead(assistant, "Is post graduate training in Proposal Writing required for UNEP?")
+    assert text.startswith("No — the posting calls it an asset")
+
+
+def test_a_topic_without_facts_gets_no_lead(assistant: Assistant) -> None:
+    assert lead(assistant, "What are the living conditions in Kingston?") == ""
+
+
+def test_the_lead_comes_first_and_the_quote_unfolds_in_telegram(assistant: Assistant) -> None:
+    answer = assistant.ask("Is Spanish required for the Jamaica job?", ChatState()).reply.answer
+    plain = render_plain(answer)
+    assert plain.startswith("No — English is essential")
+    assert "Working knowledge of Spanish and/or French is an asset" in plain
+    html = render_html(answer)
+    assert html.startswith("<b>No — English is essential")
+    assert "<blockquote expandable>" in html and html.endswith("</blockquote>")
+    _assert_balanced(html)
+
+
+def _assert_balanced(html: str) -> None:
+    """Every tag Telegram's HTML parser sees is closed in order."""
+    stack: list[str] = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            stack.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            assert stack.pop() == tag
+
+    Parser().feed(html)
+    assert stack == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_lead_phrase_is_written_with_the_placeholders_of_english(lang: str) -> None:
+    english, texts = LEADS["en"], LEADS[lang]
+    for field in dataclasses.fields(english):
+        if field.name == "names":
+            continue
+        value, reference = getattr(texts, field.name), getattr(english, field.name)
+        assert isinstance(value, str) and value.strip(), field.name
+        assert _fields(value) == _fields(reference), field.name
+    assert not re.search(
+        r"[<>]", " ".join(str(getattr(texts, f.name)) for f in dataclasses.fields(texts))
+    )
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "expected"),
+    [
+        ("Sind Spanischkenntnisse bei der UNEP-Stelle von Vorteil?", "de", "Ja – "),
+        ("Dauert der UNEP-Einsatz in Kingston zwei Jahre?", "de", "Ja – "),
+        ("Does the Kingston assignment last three years?", "en", "No — "),
+        ("Are two years of work experience mandatory for JPO applicants?", "en", "Yes — "),
+    ],
+)
+def test_a_yes_no_question_checked_against_a_fact(
+    assistant: Assistant, question: str, lang: str, expected: str
+) -> None:
+    assert lead(assistant, question, lang).startswith(expected)
+
+
+def test_a_detail_the_posting_names_is_a_yes_with_its_quote(assistant: Assistant) -> None:
+    text = lead(assistant, "Is there a mid-term performance report in the Jamaica position?")
+    assert text.startswith("Yes — the posting names it: “")
+    assert "mid-term" in text
+
+
+def test_hardly_any_english_is_a_no_where_english_is_required(assistant: Assistant) -> None:
+    text = lead(assistant, "I speak French but hardly any English. Could I apply for UNESCO?")
+    assert text.startswith("No — English is required")
