@@ -1009,3 +1009,16 @@ async def test_a_long_section_is_one_message_with_the_full_text_behind_a_button(
     assert duties is not None
     assert all(point in full.text for point in duties.points)
     assert len(full.text) > len(message.text)
+
+
+async def test_check_in_a_group_points_to_the_private_chat_and_stores_nothing(
+    api: FakeBotApi, bot: Application, store: Store
+) -> None:
+    group = api.group(-5201)
+    ana = api.user(1206, "Ana", "en")
+    api.send_text(ana, f"/check@{BOT_USERNAME}", chat=group)
+    [reply] = await api.wait_messages(group.id, 1)
+    assert reply.text == "The eligibility check works in your private chat with the bot."
+    assert not reply.button_labels()
+    saved = await store.load_chat_state(group.id)
+    assert saved is None or ChatState.from_json(saved).check == ()

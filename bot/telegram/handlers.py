@@ -48,7 +48,7 @@ from bot.telegram.chat_states import STATE_CACHE_SIZE, ChatStates
 from bot.telegram.keyboards import language_keyboard, suggestions_keyboard
 from bot.telegram.menu import UI_LANGS, help_text
 from bot.telegram.messages import answer_callback, edit_text, send_reply
-from bot.texts import LANGUAGE_NAMES, fill, ui_texts
+from bot.texts import LANGUAGE_NAMES, fill, texts_for, ui_texts
 
 logger = logging.getLogger(__name__)
 
@@ -178,11 +178,15 @@ class BotHandlers:
             await send_reply(message.get_bot(), message.chat_id, text_html)
 
     async def check(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Starts the guided eligibility check: its first question, with buttons."""
+        """Starts the guided eligibility check: its first question, with buttons. Private
+        chats only: in a group, one member's answers would be everyone's to see and change."""
         message, chat = _message_and_chat(update)
         if message is None or chat is None:
             return
         state = await self._state(update)
+        if chat.type != ChatType.PRIVATE:
+            await message.reply_text(texts_for(state.lang).check.private, parse_mode=None)
+            return
         turn = self.knowledge.current.start_check(state)
         await self._reply(message, turn.reply)
         # Not logged: the check's answers are kept in the chat state only (see /privacy).

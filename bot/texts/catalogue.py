@@ -94,6 +94,7 @@ class CheckTexts:
     working: str
     basic: str
     other_field: str
+    private: str
     your_answers: str
     apply_heading: str
 

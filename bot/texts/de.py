@@ -191,6 +191,7 @@ TEXTS = Texts(
         working="Gute Kenntnisse",
         basic="Grundkenntnisse",
         other_field="Ein anderes Fach",
+        private="Der Eignungscheck funktioniert im privaten Chat mit dem Bot.",
         your_answers="Ihre Antworten: {answers}.",
         apply_heading="Bewerbung",
     ),

@@ -179,6 +179,7 @@ TEXTS = Texts(
         working="Working knowledge",
         basic="Basic",
         other_field="Another field",
+        private="The eligibility check works in your private chat with the bot.",
         your_answers="Your answers: {answers}.",
         apply_heading="How to apply",
     ),

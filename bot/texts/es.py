@@ -181,6 +181,7 @@ TEXTS = Texts(
         working="Buen nivel",
         basic="Básico",
         other_field="Otro campo",
+        private="La comprobación de elegibilidad funciona en su chat privado con el bot.",
         your_answers="Sus respuestas: {answers}.",
         apply_heading="Cómo postular",
     ),

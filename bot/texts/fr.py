@@ -193,6 +193,9 @@ TEXTS = Texts(
         working="Bonne connaissance",
         basic="Notions",
         other_field="Un autre domaine",
+        private=(
+            "La vérification de l'éligibilité se fait dans votre conversation privée avec le bot."
+        ),
         your_answers="Vos réponses : {answers}.",
         apply_heading="Comment postuler",
     ),
