@@ -6,7 +6,9 @@ Between two inputs the chat checks the knowledge folder: an edit that validates 
 answered from the next question on, as in the running bot; one that does not is
 refused with its problems logged, and the last good knowledge keeps answering.
 When the question log is configured (LOG_HASH_SECRET and LOG_ENCRYPTION_KEY), every
-question and answer-producing choice is logged with channel "terminal", like Telegram's.
+question and answer-producing choice is logged with channel "terminal", like Telegram's;
+the guided eligibility check (`/check`, numbered choices) is not: its answers stay in the
+chat state only.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
 from bot.config import Settings, settings_or_exit
-from bot.engine.answers import Reply, Suggestion
+from bot.engine.answers import AnswerCheck, Reply, Suggestion
 from bot.engine.conversation import Assistant, Turn
 from bot.engine.render import render_plain
 from bot.engine.state import ChatState, language_of
@@ -83,6 +85,8 @@ class TerminalChat:
             self._show(self.assistant.postings_menu(self.state))
         elif text == "/topics":
             self._show(self.assistant.topics_menu(self.state))
+        elif text == "/check":
+            self._take(text, "check", lambda: self.assistant.start_check(self.state), log=False)
         elif text.startswith("/lang"):
             self.state = ChatState(self.state.posting, language_of(text[5:].strip()))
             print(self._texts.language_set.format(lang=self.state.lang), file=self.out)
@@ -92,7 +96,10 @@ class TerminalChat:
                 self._show(self.assistant.postings_menu(self.state))  # removed by a reload
                 return True
             self._take(
-                picked.label, "button", lambda: self.assistant.act(picked.action, self.state)
+                picked.label,
+                "button",
+                lambda: self.assistant.act(picked.action, self.state),
+                log=not isinstance(picked.action, AnswerCheck),
             )
         else:
             self._take(text, "question", lambda: self.assistant.ask(text, self.state))
@@ -106,14 +113,14 @@ class TerminalChat:
         if self.state.posting not in (None, *self.assistant.posting_ids()):
             self.state = self.state.with_posting(None)
 
-    def _take(self, said: str, kind: str, step: Callable[[], Turn]) -> None:
+    def _take(self, said: str, kind: str, step: Callable[[], Turn], *, log: bool = True) -> None:
         started = time.perf_counter()
         turn = step()
         elapsed_ms = (time.perf_counter() - started) * 1000
         self.state = turn.state
         self.reply_lang = turn.lang
         self._show(turn.reply)
-        if self.on_turn is not None:
+        if log and self.on_turn is not None:
             self.on_turn(said, kind, turn.reply, elapsed_ms)
 
     def _show(self, reply: Reply) -> None:

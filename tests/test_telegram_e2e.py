@@ -32,6 +32,7 @@ from bot.engine import conversation
 from bot.engine.matching import KnowledgeIndex
 from bot.engine.state import ChatState
 from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.loader import load_knowledge
 from bot.questionlog.keys import new_encryption_key, new_hash_secret
 from bot.questionlog.records import MissingSecretError, StoreError, WrongKeyError
 from bot.questionlog.startup import open_question_log
@@ -923,3 +924,101 @@ async def test_1000_questions_from_100_chats_give_exactly_1000_log_rows(
     assert len(rows) == 1000
     assert {row.question for row in rows} == {question for _, question in questions}
     assert not api.errors()
+
+
+# --- the guided eligibility check and direct answers (issue 11) ---
+
+
+async def test_check_asks_four_questions_answers_per_posting_and_forget_erases_the_answers(
+    api: FakeBotApi, bot: Application, store: Store
+) -> None:
+    ana = api.user(1201, "Ana", "en")
+    degree = await ask(api, ana, "/check")
+    assert "1/4" in degree.text
+    assert degree.button_labels() == ["Bachelor", "Master or higher", "None yet"]
+    years = await press(api, ana, degree, "Master or higher")
+    assert "2/4" in years.text and "2 years" in years.text  # worded from the programme rule
+    assert years.button_labels() == ["None", "One year", "2 years", "3 or more"]
+    english = await press(api, ana, years, "One year")
+    assert english.button_labels() == ["Fluent", "Working knowledge", "Basic"]
+    field = await press(api, ana, english, "Fluent")
+    assert field.button_labels()[0] == "Environmental Management"
+    assert field.button_labels()[-1] == "Another field"
+    result = await press(api, ana, field, "Environmental Management")
+    assert result.text.startswith(f"{UNEP_BUTTON}: Not yet: the programme asks for 2 years")
+    assert f"{UNESCO_BUTTON}: Not yet" in result.text
+    assert "How to apply" in result.text and "BFIO decides" in result.text
+    # The answers are in the chat state only: no record of the check's buttons.
+    saved = await store.load_chat_state(ana.chat_id)
+    assert saved is not None
+    assert ChatState.from_json(saved).check == ("master", "1", "fluent", "Environmental Management")
+    assert await log_rows(store) == []
+    confirm = await ask(api, ana, "/forget")
+    api.press(ana, confirm.last, "Yes, delete")
+    await api.wait_for(
+        lambda: api.messages[(ana.chat_id, confirm.last.message_id)].text.startswith("Done")
+    )
+    assert await store.load_chat_state(ana.chat_id) is None
+
+
+async def test_check_buttons_carry_short_versioned_data_and_a_forged_answer_starts_over(
+    api: FakeBotApi, bot: Application
+) -> None:
+    ana = api.user(1202, "Ana", "en")
+    degree = await ask(api, ana, "/check")
+    assert all(b["callback_data"].startswith("v1:c:degree:") for b in degree.last.buttons())
+    before = len(api.messages_to(ana.chat_id))
+    api.press(ana, degree.last, data="v1:c:field:99")
+    await api.wait_messages(ana.chat_id, before + 1)
+    await settle(api, ana)
+    [again] = api.messages_to(ana.chat_id)[before:]
+    assert "1/4" in again.text and again.button_labels() == degree.button_labels()
+
+
+async def test_a_comparison_names_both_postings(api: FakeBotApi, bot: Application) -> None:
+    ana = api.user(1203, "Ana", "en")
+    reply = await ask(api, ana, "Which of the two requires Spanish?")
+    assert reply.text.startswith("Neither posting requires Spanish.")
+    assert UNEP_BUTTON in reply.text and UNESCO_BUTTON in reply.text
+
+
+async def test_a_yes_no_reply_leads_and_its_expandable_quote_is_valid_telegram_html(
+    api: FakeBotApi, bot: Application
+) -> None:
+    ana = api.user(1204, "Ana", "en")
+    reply = await ask(api, ana, "Is Spanish required for the Kingston job?")
+    [message] = reply.parts
+    assert message.text.startswith("No — English is essential; Spanish or French is an asset.")
+    assert message.html.startswith("<b>No — English is essential")
+    assert "<blockquote expandable>" in message.html and message.html.endswith("</blockquote>")
+    # The fake parses the HTML as Telegram does; `running_bot` asserts it rejected nothing.
+
+
+async def test_a_long_section_is_one_message_with_the_full_text_behind_a_button(
+    api: FakeBotApi, bot: Application, live_knowledge: Path
+) -> None:
+    ana = api.user(1205, "Ana", "en")
+    short = await ask(api, ana, "What are the duties in Kingston?")
+    [message] = short.parts
+    assert message.text.startswith("UNEP – Kingston, Jamaica — Duties")
+    assert len(message.text) < 4096
+    full_label = "All of “Duties and responsibilities”"
+    assert short.button_labels()[0] == full_label
+    full = await press(api, ana, short, full_label)
+    duties = load_knowledge(live_knowledge).content(UNEP, "duties")
+    assert duties is not None
+    assert all(point in full.text for point in duties.points)
+    assert len(full.text) > len(message.text)
+
+
+async def test_check_in_a_group_points_to_the_private_chat_and_stores_nothing(
+    api: FakeBotApi, bot: Application, store: Store
+) -> None:
+    group = api.group(-5201)
+    ana = api.user(1206, "Ana", "en")
+    api.send_text(ana, f"/check@{BOT_USERNAME}", chat=group)
+    [reply] = await api.wait_messages(group.id, 1)
+    assert reply.text == "The eligibility check works in your private chat with the bot."
+    assert not reply.button_labels()
+    saved = await store.load_chat_state(group.id)
+    assert saved is None or ChatState.from_json(saved).check == ()

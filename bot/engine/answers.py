@@ -36,7 +36,15 @@ class SelectPosting:
     posting: str
 
 
-Action = ShowTopic | ShowFaq | SelectPosting
+@dataclass(frozen=True, slots=True)
+class AnswerCheck:
+    """One answer to a question of the guided eligibility check (`bot.engine.guided`)."""
+
+    step: str  # 'degree' | 'years' | 'english' | 'field'
+    choice: str  # the choice's key: 'master', '2', 'fluent', a field's index, 'other'
+
+
+Action = ShowTopic | ShowFaq | SelectPosting | AnswerCheck
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.engine import concise, cues, followup, language, leads, multipart, replies, smalltalk
-from bot.engine.answers import Action, Reply, SelectPosting, ShowTopic
+from bot.engine import (
+    concise,
+    cues,
+    followup,
+    guided,
+    language,
+    leads,
+    multipart,
+    replies,
+    smalltalk,
+)
+from bot.engine.answers import Action, AnswerCheck, Reply, SelectPosting, ShowTopic
 from bot.engine.compare import compare_reply
 from bot.engine.decision import (
     STRONG_EVIDENCE,
@@ -187,6 +197,8 @@ class Assistant:
         state = self._known(state)
         if isinstance(action, SelectPosting):
             return self._select(action.posting, state)
+        if isinstance(action, AnswerCheck):
+            return Turn(*guided.answer(self.kb, state, action))
         state = replace(state, pending_question=None)
         if action.posting is not None and action.posting not in self.kb.postings:
             return Turn(self.postings_menu(state), state)
@@ -201,6 +213,10 @@ class Assistant:
         if faq is None:
             return Turn(self.topics_menu(state), state)
         return self._finish(self._build(Decision(FaqPick(key, faq), "answered"), state.lang), state)
+
+    def start_check(self, state: ChatState) -> Turn:
+        """The guided eligibility check's first question (/check); earlier answers dropped."""
+        return Turn(*guided.start(self.kb, self._known(state)))
 
     def postings_menu(self, state: ChatState) -> Reply:
         """All postings, each a choice."""

@@ -22,6 +22,7 @@ from bot.texts import LeadTexts, lead_texts, phrases
 TOPIC = "eligibility"
 STEM = 6  # "cultur", "enviro": a shared word start makes two fields the same subject
 _GENERIC = {"science", "sciences", "studies", "management", "field", "degree", "master"}
+NO_DEGREE = "none"  # a candidate without a university degree yet (/check's answer)
 MAX_CHECKED = 6  # with more postings, a self-check needs the posting named
 # Years of experience or a degree with a field make a self-check only when the candidate
 # speaks of themselves or asks whether it is enough ("Are two years of experience
@@ -54,9 +55,15 @@ def check_reply(
     kb: KnowledgeBase, question: str, postings: tuple[str, ...], lang: str, this_year: int
 ) -> Reply:
     """The self-check for these postings (all postings when none is given)."""
+    return profile_reply(kb, read_profile(question, this_year), postings, lang)
+
+
+def profile_reply(
+    kb: KnowledgeBase, profile: Profile, postings: tuple[str, ...], lang: str
+) -> Reply:
+    """The check of a stated profile (free text or /check's answers) for these postings."""
     postings = postings or tuple(kb.postings)
     words = lead_texts(lang)
-    profile = read_profile(question, this_year)
     verdicts = {p: check(kb, p, profile, words) for p in postings}
     blocks = tuple(_block(kb, p, words, lang) for p in postings)
     contact = kb.programme.contact.get(lang)
@@ -107,6 +114,9 @@ def _degree(
     asked = degree_words(fact, words)
     if profile.degree is None:
         unknown.append(words.missing.format(what=words.missing_degree))
+    elif profile.degree == NO_DEGREE:
+        no.append(words.reason_no_degree.format(degree=asked))
+        return
     elif DEGREE_RANK[profile.degree] < DEGREE_RANK[fact.level]:
         no.append(
             words.reason_degree_level.format(degree=asked, have=getattr(words, profile.degree))

@@ -61,7 +61,7 @@ _NOT_A_FIELD = {"and", "from", "in", "of", "last", "this", "the", "a", "is", "s"
 class Profile:
     """What the candidate stated; None where the message says nothing."""
 
-    degree: str | None = None  # 'bachelor' | 'master' | 'doctorate'
+    degree: str | None = None  # 'bachelor' | 'master' | 'doctorate' | 'none' (none yet)
     fields: tuple[str, ...] = ()
     years: float | None = None  # of work experience
     after_first_degree: bool | None = None  # True: after it, False: before studying

@@ -25,6 +25,9 @@ class ChatState:
     # The topics and postings the last answer was about, for follow-ups ("and for UNESCO?").
     topics: tuple[str, ...] = ()
     postings: tuple[str, ...] = ()
+    # The answers given so far in the guided eligibility check (/check), in question order;
+    # kept only here, so /forget deletes them with the rest of the state.
+    check: tuple[str, ...] = ()
 
     def with_posting(self, posting: str | None) -> ChatState:
         return replace(self, posting=posting, pending_question=None)
@@ -57,6 +60,7 @@ class ChatState:
             recent_langs=tuple(r if r in LANGS else None for r in recent)[-RECENT_LANGS:],
             topics=tuple(t for t in _list(data.get("topics")) if isinstance(t, str)),
             postings=tuple(p for p in _list(data.get("postings")) if isinstance(p, str)),
+            check=tuple(c for c in _list(data.get("check")) if isinstance(c, str)),
         )
 
 

@@ -7,6 +7,7 @@ Formats (version `v1`; `-` stands for "no posting", i.e. the programme):
     v1:p:<posting>              select a posting
     v1:l:<lang>                 switch the chat language
     v1:forget:<yes|no>          answer the /forget confirmation
+    v1:c:<step>:<choice>        answer a question of the guided eligibility check (/check)
 
 Buttons live for months in old chats, and anyone can send any callback data, so `decode`
 treats its input as untrusted: anything unknown, from another version or malformed
@@ -20,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.engine.answers import Action, SelectPosting, ShowFaq, ShowTopic
+from bot.engine.answers import Action, AnswerCheck, SelectPosting, ShowFaq, ShowTopic
 
 VERSION = "v1"
 MAX_CALLBACK_BYTES = 64  # Telegram's limit on callback_data, in UTF-8 bytes
@@ -31,6 +32,7 @@ SEPARATOR = ":"
 _POSTING_ID = re.compile(r"[a-z][a-z0-9-]*")
 _KEY_ID = re.compile(r"[a-z][a-z0-9_]*")
 _LANG = re.compile(r"[a-z]{2}")
+_CHOICE = re.compile(r"[a-z0-9]{1,12}")  # which choices a step has is the engine's check
 
 
 FORGET = "forget"
@@ -70,6 +72,8 @@ def encode(action: ButtonAction) -> str:
             parts = ("p", posting)
         case ChooseLanguage(lang=lang):
             parts = ("l", lang)
+        case AnswerCheck(step=step, choice=choice):
+            parts = ("c", step, choice)
         case ConfirmForget(delete=delete):
             # The long kind predates this codec: buttons in old chats still carry it.
             parts = (FORGET, "yes" if delete else "no")
@@ -96,6 +100,8 @@ def decode(data: object) -> ButtonAction | None:
             return ShowFaq(_posting(posting), faq)
         case "p", [posting] if _POSTING_ID.fullmatch(posting):
             return SelectPosting(posting)
+        case "c", [step, choice] if _KEY_ID.fullmatch(step) and _CHOICE.fullmatch(choice):
+            return AnswerCheck(step, choice)
         case "l", [lang] if _LANG.fullmatch(lang):
             return ChooseLanguage(lang)
         case "forget", [answer] if answer in _FORGET_ANSWERS:

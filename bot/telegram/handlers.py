@@ -36,7 +36,7 @@ from telegram.constants import ChatType
 from telegram.error import Forbidden, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ContextTypes, filters
 
-from bot.engine.answers import Action, Reply, SelectPosting
+from bot.engine.answers import Action, AnswerCheck, Reply, SelectPosting
 from bot.engine.conversation import Assistant, Turn
 from bot.engine.render import render_html
 from bot.engine.state import ChatState, language_of
@@ -48,7 +48,7 @@ from bot.telegram.chat_states import STATE_CACHE_SIZE, ChatStates
 from bot.telegram.keyboards import language_keyboard, suggestions_keyboard
 from bot.telegram.menu import UI_LANGS, help_text
 from bot.telegram.messages import answer_callback, edit_text, send_reply
-from bot.texts import LANGUAGE_NAMES, fill, ui_texts
+from bot.texts import LANGUAGE_NAMES, fill, texts_for, ui_texts
 
 logger = logging.getLogger(__name__)
 
@@ -177,6 +177,21 @@ class BotHandlers:
             text_html = fill(ui_texts(state.lang).privacy, days=self.retention_days)
             await send_reply(message.get_bot(), message.chat_id, text_html)
 
+    async def check(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Starts the guided eligibility check: its first question, with buttons. Private
+        chats only: in a group, one member's answers would be everyone's to see and change."""
+        message, chat = _message_and_chat(update)
+        if message is None or chat is None:
+            return
+        state = await self._state(update)
+        if chat.type != ChatType.PRIVATE:
+            await message.reply_text(texts_for(state.lang).check.private, parse_mode=None)
+            return
+        turn = self.knowledge.current.start_check(state)
+        await self._reply(message, turn.reply)
+        # Not logged: the check's answers are kept in the chat state only (see /privacy).
+        await self.states.put(chat.id, turn.state)
+
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Says the command is unknown and points to /help."""
         message, chat = _message_and_chat(update)
@@ -243,9 +258,10 @@ class BotHandlers:
         turn = assistant.act(action, state)
         label = _pressed_label(query) or query.data or ""
         await self._reply_in(chat.id, query.get_bot(), turn.reply)
-        self._log(
-            chat.id, state.lang, label, "button", turn.reply, assistant.version, started, update
-        )
+        if not isinstance(action, AnswerCheck):  # /check's answers stay in the chat state only
+            self._log(
+                chat.id, state.lang, label, "button", turn.reply, assistant.version, started, update
+            )
         await self.states.put(chat.id, turn.state)
 
     async def _choose_language(

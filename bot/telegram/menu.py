@@ -29,7 +29,7 @@ class Command:
 # Order matters: it is the order of the command menu and of the list in /help.
 COMMANDS: tuple[Command, ...] = tuple(
     Command(name)
-    for name in ("start", "postings", "topics", "language", "privacy", "forget", "help")
+    for name in ("start", "postings", "topics", "check", "language", "privacy", "forget", "help")
 )
 
 

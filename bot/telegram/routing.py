@@ -51,6 +51,7 @@ def add_handlers(app: Application[Any, Any, Any, Any, Any, Any], bot: TelegramHa
         "start": candidate.start,
         "postings": candidate.postings,
         "topics": candidate.topics,
+        "check": candidate.check,
         "help": candidate.help,
         "language": candidate.language,
         "privacy": candidate.privacy,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from bot.knowledge.schema import LANGS
 from bot.texts import de, en, es, fr
 from bot.texts.catalogue import (
+    CheckTexts,
     CommandTexts,
     ForgetTexts,
     LeadTexts,
@@ -63,6 +64,7 @@ __all__ = [
     "LANGS",
     "LANGUAGE_NAMES",
     "LEADS",
+    "CheckTexts",
     "CommandTexts",
     "ForgetTexts",
     "LeadTexts",

@@ -77,12 +77,36 @@ class ForgetTexts:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckTexts:
+    """The guided eligibility check (/check): its questions and choices (plain text)."""
+
+    intro: str
+    ask_degree: str
+    ask_years: str
+    ask_english: str
+    ask_field: str
+    bachelor: str
+    master: str
+    no_degree: str
+    no_years: str
+    more_years: str
+    fluent: str
+    working: str
+    basic: str
+    other_field: str
+    private: str
+    your_answers: str
+    apply_heading: str
+
+
+@dataclass(frozen=True, slots=True)
 class CommandTexts:
     """The description of each candidate command, for /help and the command menu."""
 
     start: str
     postings: str
     topics: str
+    check: str
     language: str
     privacy: str
     forget: str
@@ -121,6 +145,7 @@ class Texts:
     commands: CommandTexts
     terminal: TerminalTexts
     smalltalk: SmallTalkTexts
+    check: CheckTexts
 
 
 def fill(template: str, **values: object) -> str:
@@ -183,6 +208,7 @@ class LeadTexts:
     reason_degree_level: str
     reason_field: str
     reason_english: str
+    reason_no_degree: str
     none_after: str
     check_heading: str
     more_points: str

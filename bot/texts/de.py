@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.texts.catalogue import (
+    CheckTexts,
     CommandTexts,
     ForgetTexts,
     LeadTexts,
@@ -88,7 +89,9 @@ TEXTS = Texts(
             "Wissensstands. Die Antworten selbst werden nicht gespeichert. Zu diesem "
             "Chat, damit ich ihn mir merke: die gewählte Stelle und Sprache, die Sprachen "
             "Ihrer letzten drei Nachrichten, Themen und Stellen der letzten Antwort und eine "
-            "Frage, die auf die Wahl einer Stelle wartet (verschlüsselt). Alles steht "
+            "Frage, die auf die Wahl einer Stelle wartet (verschlüsselt), sowie Ihre Antworten "
+            "auf die Fragen von /check (Abschluss, Jahre Berufserfahrung, Englischniveau, "
+            "Fachrichtung), die nur hier stehen, nicht in den Einträgen zu Fragen. Alles steht "
             "unter einem pseudonymen Schlüssel dieses Chats, nie unter Ihrer "
             "Telegram-ID oder Ihrem Namen.\n"
             "<b>Wie lange:</b> Die Einträge zu Fragen und Schaltflächen werden nach "
@@ -137,6 +140,7 @@ TEXTS = Texts(
         start="Starten und eine Stelle wählen",
         postings="Die Stellen anzeigen",
         topics="Themen der gewählten Stelle",
+        check="Meine Eignung prüfen, vier kurze Fragen",
         language="Sprache ändern",
         privacy="Was gespeichert wird, wie man es löscht",
         forget="Meine gespeicherten Daten löschen",
@@ -145,6 +149,7 @@ TEXTS = Texts(
     terminal=TerminalTexts(
         help=(
             "Befehle: /postings  /topics  /lang en|de|fr|es  /help  /quit\n"
+            "/check: vier Fragen zu Ihrer Eignung\n"
             "Tippen Sie eine Frage oder die Nummer eines Vorschlags."
         ),
         language_set="Sprache: {lang}",
@@ -164,6 +169,31 @@ TEXTS = Texts(
             "Voraussetzungen, Sprachen, Dauer, Dienstort oder Bewerbung. Zum Beispiel: "
             "„Welche Sprachen brauche ich?“"
         ),
+    ),
+    check=CheckTexts(
+        intro=(
+            "Vier kurze Fragen, dann vergleiche ich Ihre Antworten mit jeder Stelle. "
+            "Sie bleiben im Zustand dieses Chats, bis Sie /forget senden."
+        ),
+        ask_degree="1/4 Welchen Hochschulabschluss haben Sie?",
+        ask_years=(
+            "2/4 Wie viele Jahre Berufserfahrung haben Sie nach Ihrem ersten "
+            "Hochschulabschluss? Das Programm verlangt {years}, gezählt ab dem ersten Abschluss."
+        ),
+        ask_english="3/4 Wie gut ist Ihr Englisch?",
+        ask_field="4/4 In welchem Fach ist Ihr Abschluss?",
+        bachelor="Bachelor",
+        master="Master oder höher",
+        no_degree="Noch keinen",
+        no_years="Keine",
+        more_years="3 oder mehr",
+        fluent="Fließend",
+        working="Gute Kenntnisse",
+        basic="Grundkenntnisse",
+        other_field="Ein anderes Fach",
+        private="Der Eignungscheck funktioniert im privaten Chat mit dem Bot.",
+        your_answers="Ihre Antworten: {answers}.",
+        apply_heading="Bewerbung",
     ),
 )
 
@@ -223,6 +253,9 @@ LEADS = LeadTexts(
         "zählt, hängt von der Prüfung durch BFIO ab"
     ),
     reason_english="{level}",
+    reason_no_degree=(
+        "die Ausschreibung verlangt {degree}; Sie haben noch keinen Hochschulabschluss"
+    ),
     none_after="keine Erfahrung nach dem ersten Abschluss",
     more_points="{n} weitere Punkte im ganzen Abschnitt.",
     check_heading="Eignungs-Check",

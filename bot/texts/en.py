@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.texts.catalogue import (
+    CheckTexts,
     CommandTexts,
     ForgetTexts,
     LeadTexts,
@@ -84,7 +85,9 @@ TEXTS = Texts(
             "knowledge version. The answers themselves are not stored. For this chat, "
             "so that I remember it: the selected posting and language, the languages of "
             "your last three messages, the topics and postings of the last answer, and a "
-            "question waiting for you to choose a posting (encrypted). All of it is filed under "
+            "question waiting for you to choose a posting (encrypted), and your answers to the "
+            "/check questions (degree, years of experience, English level, field), which are "
+            "kept only here, not in the records of questions. All of it is filed under "
             "a pseudonymous key of this chat, never your Telegram id or name.\n"
             "<b>For how long:</b> the records of questions and buttons are deleted "
             "after {days} days, the chat's posting and language after {days} days "
@@ -125,6 +128,7 @@ TEXTS = Texts(
         start="Start and choose a posting",
         postings="Show the postings",
         topics="Topics of the chosen posting",
+        check="Check my eligibility, four short questions",
         language="Change the language",
         privacy="What is stored and how to delete it",
         forget="Delete my stored data",
@@ -133,6 +137,7 @@ TEXTS = Texts(
     terminal=TerminalTexts(
         help=(
             "Commands: /postings  /topics  /lang en|de|fr|es  /help  /quit\n"
+            "/check: four questions on your eligibility\n"
             "Type a question, or the number of a suggestion."
         ),
         language_set="language: {lang}",
@@ -152,6 +157,31 @@ TEXTS = Texts(
             "duration, duty station or how to apply. For example: “Which languages do I "
             "need?”"
         ),
+    ),
+    check=CheckTexts(
+        intro=(
+            "Four short questions, then I compare your answers with each posting. "
+            "They stay in this chat's state until you send /forget."
+        ),
+        ask_degree="1/4 Which university degree do you have?",
+        ask_years=(
+            "2/4 How many years of work experience do you have after your first university "
+            "degree? The programme asks for {years}, counted after the first degree."
+        ),
+        ask_english="3/4 How good is your English?",
+        ask_field="4/4 In which field is your degree?",
+        bachelor="Bachelor",
+        master="Master or higher",
+        no_degree="None yet",
+        no_years="None",
+        more_years="3 or more",
+        fluent="Fluent",
+        working="Working knowledge",
+        basic="Basic",
+        other_field="Another field",
+        private="The eligibility check works in your private chat with the bot.",
+        your_answers="Your answers: {answers}.",
+        apply_heading="How to apply",
     ),
 )
 
@@ -212,6 +242,7 @@ LEADS = LeadTexts(
         "depends on BFIO's review"
     ),
     reason_english="{level}",
+    reason_no_degree="the posting asks for {degree}; you have no university degree yet",
     none_after="no experience after your first degree",
     more_points="{n} more points in the full section.",
     check_heading="Eligibility check",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.texts.catalogue import (
+    CheckTexts,
     CommandTexts,
     ForgetTexts,
     LeadTexts,
@@ -83,7 +84,9 @@ TEXTS = Texts(
             "tardó la respuesta y la versión de los conocimientos. Las respuestas en sí "
             "no se guardan. De este chat, para recordarlo: el puesto y el idioma "
             "elegidos, los idiomas de sus tres últimos mensajes, los temas y puestos de la "
-            "última respuesta, y una pregunta que espera a que elija un puesto (cifrada). Todo "
+            "última respuesta, una pregunta que espera a que elija un puesto (cifrada), y sus "
+            "respuestas a las preguntas de /check (título, años de experiencia, nivel de inglés, "
+            "campo), guardadas solo aquí, no en los registros de preguntas. Todo "
             "se guarda bajo una clave seudónima de este chat, nunca bajo su ID de "
             "Telegram ni su nombre.\n"
             "<b>Durante cuánto tiempo:</b> los registros de preguntas y botones se "
@@ -127,6 +130,7 @@ TEXTS = Texts(
         start="Empezar y elegir un puesto",
         postings="Mostrar los puestos",
         topics="Temas del puesto elegido",
+        check="Comprobar mi elegibilidad, cuatro preguntas breves",
         language="Cambiar el idioma",
         privacy="Qué se guarda y cómo borrarlo",
         forget="Borrar mis datos guardados",
@@ -135,6 +139,7 @@ TEXTS = Texts(
     terminal=TerminalTexts(
         help=(
             "Comandos: /postings  /topics  /lang en|de|fr|es  /help  /quit\n"
+            "/check: cuatro preguntas sobre su elegibilidad\n"
             "Escriba una pregunta o el número de una sugerencia."
         ),
         language_set="idioma: {lang}",
@@ -154,6 +159,31 @@ TEXTS = Texts(
             "idiomas, duración, lugar de destino o solicitud. Por ejemplo: «¿Qué idiomas "
             "necesito?»"
         ),
+    ),
+    check=CheckTexts(
+        intro=(
+            "Cuatro preguntas breves; luego comparo sus respuestas con cada puesto. "
+            "Quedan en el estado de este chat hasta que envíe /forget."
+        ),
+        ask_degree="1/4 ¿Qué título universitario tiene?",
+        ask_years=(
+            "2/4 ¿Cuántos años de experiencia laboral tiene después de su primer título "
+            "universitario? El programa pide {years}, contados después del primer título."
+        ),
+        ask_english="3/4 ¿Qué nivel de inglés tiene?",
+        ask_field="4/4 ¿En qué campo es su título?",
+        bachelor="Grado / bachelor",
+        master="Máster o superior",
+        no_degree="Aún ninguno",
+        no_years="Ninguno",
+        more_years="3 o más",
+        fluent="Fluido",
+        working="Buen nivel",
+        basic="Básico",
+        other_field="Otro campo",
+        private="La comprobación de elegibilidad funciona en su chat privado con el bot.",
+        your_answers="Sus respuestas: {answers}.",
+        apply_heading="Cómo postular",
     ),
 )
 
@@ -215,6 +245,7 @@ LEADS = LeadTexts(
         "la oferta pide {fields} o un campo afín; si {field} cuenta depende de la revisión de BFIO"
     ),
     reason_english="{level}",
+    reason_no_degree="la oferta pide {degree}; aún no tiene un título universitario",
     none_after="ninguna experiencia después de su primer título",
     more_points="{n} puntos más en la sección completa.",
     check_heading="Comprobación de requisitos",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.texts.catalogue import (
+    CheckTexts,
     CommandTexts,
     ForgetTexts,
     LeadTexts,
@@ -89,7 +90,9 @@ TEXTS = Texts(
             "réponses elles-mêmes ne sont pas enregistrées. Pour cette conversation, "
             "afin que je m'en souvienne : le poste et la langue choisis, les langues de vos "
             "trois derniers messages, les sujets et postes de la dernière réponse, et une "
-            "question en attente du choix d'un poste (chiffrée). Le tout est classé "
+            "question en attente du choix d'un poste (chiffrée), ainsi que vos réponses aux "
+            "questions de /check (diplôme, années d'expérience, niveau d'anglais, domaine), "
+            "gardées seulement ici, pas dans les enregistrements des questions. Le tout est classé "
             "sous une clé pseudonyme de cette conversation, jamais sous votre "
             "identifiant Telegram ni votre nom.\n"
             "<b>Pendant combien de temps :</b> les enregistrements des questions et des "
@@ -135,6 +138,7 @@ TEXTS = Texts(
         start="Démarrer et choisir un poste",
         postings="Afficher les postes",
         topics="Thèmes du poste choisi",
+        check="Vérifier mon éligibilité, quatre questions courtes",
         language="Changer de langue",
         privacy="Ce qui est enregistré et comment le supprimer",
         forget="Supprimer mes données enregistrées",
@@ -143,6 +147,7 @@ TEXTS = Texts(
     terminal=TerminalTexts(
         help=(
             "Commandes : /postings  /topics  /lang en|de|fr|es  /help  /quit\n"
+            "/check : quatre questions sur votre éligibilité\n"
             "Tapez une question, ou le numéro d'une suggestion."
         ),
         language_set="langue : {lang}",
@@ -165,6 +170,34 @@ TEXTS = Texts(
             "conditions, langues, durée, lieu d'affectation ou candidature. Par exemple : « "
             "Quelles langues faut-il ? »"
         ),
+    ),
+    check=CheckTexts(
+        intro=(
+            "Quatre questions courtes, puis je compare vos réponses à chaque poste. "
+            "Elles restent dans l'état de cette conversation jusqu'à ce que vous envoyiez /forget."
+        ),
+        ask_degree="1/4 Quel diplôme universitaire avez-vous ?",
+        ask_years=(
+            "2/4 Combien d'années d'expérience professionnelle avez-vous après votre premier "
+            "diplôme universitaire ? Le programme demande {years}, comptées après le premier "
+            "diplôme."
+        ),
+        ask_english="3/4 Quel est votre niveau d'anglais ?",
+        ask_field="4/4 Dans quel domaine est votre diplôme ?",
+        bachelor="Licence / bachelor",
+        master="Master ou plus",
+        no_degree="Pas encore",
+        no_years="Aucune",
+        more_years="3 ou plus",
+        fluent="Courant",
+        working="Bonne connaissance",
+        basic="Notions",
+        other_field="Un autre domaine",
+        private=(
+            "La vérification de l'éligibilité se fait dans votre conversation privée avec le bot."
+        ),
+        your_answers="Vos réponses : {answers}.",
+        apply_heading="Comment postuler",
     ),
 )
 
@@ -227,6 +260,7 @@ LEADS = LeadTexts(
         "{field} dépend de l'examen du BFIO"
     ),
     reason_english="{level}",
+    reason_no_degree="l'offre demande {degree} ; vous n'avez pas encore de diplôme universitaire",
     none_after="aucune expérience après votre premier diplôme",
     more_points="{n} autres points dans la section complète.",
     check_heading="Vérification de l'éligibilité",
