@@ -18,6 +18,11 @@ from bot.engine.state import ChatState
         ("Who supervises the UNEP JPO?", "unep-car-rcu", "supervision"),
         ("Qui supervise le JPO à l'UNESCO ?", "unesco-clt", "supervision"),
         ("¿Quién supervisa al JPO de la UNESCO?", "unesco-clt", "supervision"),
+        (
+            "¿Qué titulación se necesita para el puesto de la UNESCO?",
+            "unesco-clt",
+            "qualifications",
+        ),
     ],
 )
 def test_the_topic_asked_for_is_answered(
