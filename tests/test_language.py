@@ -141,3 +141,10 @@ def test_a_conversation_switches_after_two_german_messages() -> None:
         chat, recent = choice.chat, [*recent, detected]
     assert replies == ["en", "de", "en", "de", "de"]
     assert chat == "de"
+
+
+def test_the_vocabulary_corrects_a_few_words_the_model_misreads() -> None:
+    # fastText reads these four German words as English; only German has all of them.
+    found = guess("was kostet das so")
+    assert found is not None and (found.lang, found.clear) == ("de", True)
+    assert detect("how long does it last") == "en"

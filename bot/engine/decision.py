@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.engine.answers import Status
+from bot.engine.confidence import calibrated
 from bot.engine.matching import Analysis, FaqKey, KnowledgeIndex
 from bot.engine.passages import Passage, PassageHit
 from bot.engine.smalltalk import Kind as SmallTalkKind
@@ -28,6 +29,7 @@ from bot.knowledge.schema import Faq
 TOPIC_THRESHOLD = 50.0
 FAQ_THRESHOLD = 62.0
 FAQ_INFERENCE = 70.0  # an FAQ that alone decides the posting must fit better
+FAQ_OUTWEIGHED = 12.0  # a strong topic this far ahead of an FAQ of another topic wins
 PASSAGE_STRONG = 2.0
 PASSAGE_DOMINANT = 4.0
 NEAR_TIE = 2.5
@@ -196,8 +198,9 @@ def decide(
     state: ChatState,
     named: tuple[str, ...],
 ) -> Decision:
-    """Decides how to answer one analysed question in the chat's state."""
-    return _Decider(kb, index, analysis, state, named).decide()
+    """Decides how to answer one analysed question in the chat's state; the score it
+    reports is calibrated (`bot.engine.confidence`)."""
+    return calibrated(_Decider(kb, index, analysis, state, named).decide(), analysis, kb)
 
 
 class _Decider:
@@ -221,6 +224,8 @@ class _Decider:
     def decide(self) -> Decision:
         topic_id, topic_score = self._best_topic()
         faq = self._faq()
+        if faq is not None and self._topic_outweighs(faq, topic_id, topic_score):
+            faq = None
         if faq is not None and not self._off_topic(self.analysis.evidence_words, faq[1]):
             return self._faq_decision(*faq)
         passages = self._passages()
@@ -271,6 +276,16 @@ class _Decider:
             own = [t for t in tied if (topic := self.kb.topic(t[0])) and topic.scope == "posting"]
             best = own[0] if own else best
         return best
+
+    def _topic_outweighs(
+        self, faq: tuple[FaqKey, float], topic_id: str | None, topic_score: float
+    ) -> bool:
+        """A topic asked for plainly ("which competences?") beats an FAQ of another topic
+        that only a loose word brought up (French "demandées" read as "queries")."""
+        if topic_id is None or topic_score < STRONG_EVIDENCE:
+            return False
+        key, score = faq
+        return self.index.faqs[key].topic != topic_id and topic_score - score >= FAQ_OUTWEIGHED
 
     def _faq_decision(self, key: FaqKey, score: float) -> Decision:
         faq = self.index.faqs[key]
@@ -358,9 +373,15 @@ class _Decider:
         return best.telling >= 2 or score < STRONG_EVIDENCE
 
     def _off_topic(self, evidence: int, score: float) -> bool:
-        """Words we do not know outweigh weak evidence: 'football results in Kingston'."""
+        """Words we do not know outweigh weak evidence: 'football results in Kingston';
+        or, in a short question, English content words the knowledge never uses are as
+        many as the topic's words, however strong those are ('who won the tennis final
+        last year'); a long one tells a story around what it asks."""
         unknown = len(self.analysis.unknown_words)
-        return unknown >= 2 and unknown > evidence and score < STRONG_EVIDENCE
+        if unknown < 2 or unknown <= evidence:
+            return False
+        foreign = len(self.analysis.foreign_words) if self.analysis.short else 0
+        return score < STRONG_EVIDENCE or foreign >= max(2, evidence)
 
     def _topic(self, topic_id: str, score: float) -> Decision:
         topic = self.kb.topic(topic_id)

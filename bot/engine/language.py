@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.engine.text import fold
+from bot.engine.words import real_words
 from bot.knowledge.schema import LANGS, Lang
 
 # Calibrated on tests/fixtures/language_samples.yaml: the model's probability of the best
@@ -115,7 +116,23 @@ def guess(text: str) -> Guess | None:
     scores = {label.removeprefix("__label__"): float(p) for label, p in pairs}
     best = max(LANGS, key=lambda lang: scores.get(lang, 0.0))
     found = Guess(best, scores.get(best, 0.0), len(words))
+    found = _by_vocabulary(found, words)
     return found if found.clear else _by_markers(words) or found
+
+
+def _by_vocabulary(found: Guess, words: list[str]) -> Guess:
+    """The one language whose ordinary vocabulary holds every word, when the model's pick
+    does not: on a few words the model can misread ("was lernt man da so" as English)."""
+    if len(words) < 2:
+        return found
+    vocabulary = real_words()
+    known = [vocabulary.languages(word) for word in words]
+    if all(found.lang in langs for langs in known):
+        return found
+    covering = [lang for lang in LANGS if all(lang in langs for langs in known)]
+    if len(covering) != 1:
+        return found
+    return Guess(covering[0], max(found.confidence, THRESHOLD), len(words))
 
 
 def _by_markers(words: list[str]) -> Guess | None:

@@ -67,6 +67,8 @@ class Analysis:
     # Unknown words that are English content words ("deep", "recipe"): the question
     # asks about something the knowledge never mentions.
     foreign_words: tuple[str, ...] = ()
+    # At most SHORT_QUESTION content words: every word counts, nothing is story-telling.
+    short: bool = False
 
 
 def evidence_score(evidence: float) -> float:
@@ -207,7 +209,11 @@ class KnowledgeIndex:
             hits, question_tokens, alias_positions, len(foreign) if short else 0
         )
         scope = set(named) or ({context} if context else None)
-        faq_scores = self._score_faqs(hits, question_tokens, alias_positions, scope)
+        asked = self._asks_topic(hits, alias_positions)
+        faq_hits = [h for h in hits if not alias_positions.intersection(range(h.start, h.end))]
+        faq_scores = self._score_faqs(
+            faq_hits if asked else hits, question_tokens, alias_positions, scope
+        )
         faq_details = frozenset(
             key
             for hit in hits
@@ -229,7 +235,19 @@ class KnowledgeIndex:
             faq_scores=faq_scores,
             unknown_words=unknown,
             foreign_words=foreign,
+            short=short,
             query_words=self._query_words(question_tokens, hits, alias_positions),
+        )
+
+    def _asks_topic(self, hits: list[Hit], alias_positions: set[int]) -> bool:
+        """Whether a topic word outside the words naming a posting says what is asked.
+        Then the posting's names and subjects ("the plastics job") only pick the posting
+        and step aside: an FAQ about plastics does not answer "who is my supervisor".
+        Otherwise a subject may be what is asked ("does it deal with plastics?")."""
+        return any(
+            hit.term in self._topic_terms
+            and not alias_positions.intersection(range(hit.start, hit.end))
+            for hit in hits
         )
 
     def _is_known(self, token: str) -> bool:
