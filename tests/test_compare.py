@@ -64,3 +64,16 @@ def test_the_difference_between_the_two_jobs_shows_each_overview(assistant: Assi
 def test_which_posting_values_a_language_as_an_asset(assistant: Assistant) -> None:
     reply = ask(assistant, "Bei welcher der beiden Stellen ist Spanisch von Vorteil?", "de")
     assert reply.answer.lead == "Nur UNEP – Kingston, Jamaika erwähnt das."
+
+
+def test_compare_and_each_of_the_two_in_any_form_ask_for_a_comparison(
+    assistant: Assistant,
+) -> None:
+    for question, lang in (
+        ("Comparez les exigences linguistiques des deux postes, s'il vous plaît.", "fr"),
+        ("Quelles compétences informatiques pour chacun des deux postes ?", "fr"),
+        ("Vergleiche bitte die Sprachanforderungen der Stellen.", "de"),
+    ):
+        reply = assistant.ask(question, ChatState(lang=lang)).reply
+        assert reply.status == "answered", question
+        assert set(reply.postings) == {"unep-car-rcu", "unesco-clt"}, question

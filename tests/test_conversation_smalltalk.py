@@ -112,3 +112,13 @@ def test_small_talk_before_an_out_of_scope_question_gets_the_out_of_scope_answer
 def test_gibberish_is_still_out_of_scope(fixture_assistant: Assistant) -> None:
     turn = fixture_assistant.ask("what is the weather in Berlin", ChatState())
     assert turn.reply.status == "fallback"
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Wer bist du eigentlich?", "who are you exactly?", "qui es-tu au juste ?", "¿quién eres tú?"],
+)
+def test_a_filler_word_after_who_are_you_is_still_small_talk(
+    fixture_assistant: Assistant, message: str
+) -> None:
+    assert fixture_assistant.ask(message, ChatState()).reply.status == "smalltalk"

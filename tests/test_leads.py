@@ -153,3 +153,20 @@ def test_a_detail_the_posting_names_is_a_yes_with_its_quote(assistant: Assistant
 def test_hardly_any_english_is_a_no_where_english_is_required(assistant: Assistant) -> None:
     text = lead(assistant, "I speak French but hardly any English. Could I apply for UNESCO?")
     assert text.startswith("No — English is required")
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "starts"),
+    [
+        ("Can I work remotely for the UNESCO job?", "en", "Not stated — the posting does not say"),
+        ("Gibt es bei der UNEP-Stelle einen Umzugszuschuss?", "de", "Nicht angegeben"),
+        ("What is the salary at UNESCO?", "en", "The posting does not say"),
+    ],
+)
+def test_a_topic_without_facts_that_the_posting_leaves_unsaid_still_leads_with_not_stated(
+    assistant: Assistant, question: str, lang: str, starts: str
+) -> None:
+    reply = assistant.ask(question, ChatState(lang=lang)).reply
+    assert reply.status == "not_stated"
+    assert reply.answer.lead is not None and reply.answer.lead.startswith(starts)
+    assert "BFIO" in reply.answer.lead

@@ -85,10 +85,10 @@ _EXTENSION = re.compile(r"\b(extend|extension|extended|renew|verlanger|prolong|p
 _BEFORE = re.compile(r"\b(before|prior to|vor dem|vor der|vor meinem|vor meiner|avant|antes)\b")
 _COMPARE = re.compile(
     r"\b(which one|which of|which posting|which job|which position|which post|both|the two|"
-    r"difference|differ|compare|comparison|versus|vs|beide|beiden|welche der|welcher der|"
-    r"welche stelle|welcher job|quel poste|que puesto|cual puesto|"
-    r"unterschied|vergleich|les deux|lequel|laquelle|difference entre|comparer|los dos|"
-    r"las dos|ambos|ambas|cual de|diferencia|comparar)\b"
+    r"each of the|difference|differ|compar\w*|versus|vs|beide|beiden|welche der|welcher der|"
+    r"welche stelle|welcher job|jeweils|quel poste|que puesto|cual puesto|"
+    r"unterschied|vergleich\w*|les deux|des deux|chacun des|chacune des|lequel|laquelle|"
+    r"difference entre|los dos|las dos|ambos|ambas|cual de|diferencia)\b"
 )
 _REQUIREMENTS = re.compile(
     r"\b(requirements?|required|prerequisites?|criteria|what do i need|voraussetzungen|"

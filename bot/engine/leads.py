@@ -68,9 +68,19 @@ def with_lead(
             lead = _answer(words.no, f"{words.asset_only}: “{asset}”", words)
         elif not _ASSET.search(asset) or cues.asks_asset(question):
             lead = _answer(words.yes, f"{words.mentioned}: “{asset}”", words)
+    if not lead and reply.status == "not_stated":
+        lead = _not_stated_lead(kb, question, lang)  # no facts for the topic: it is still unsaid
     if not lead:
         return reply
     return replace(reply, answer=replace(reply.answer, lead=lead))
+
+
+def _not_stated_lead(kb: KnowledgeBase, question: str, lang: str) -> str | None:
+    """'Not stated — the posting does not say; BFIO … can tell you.' ('Not stated' only when
+    the question asks yes or no)."""
+    words = lead_texts(lang)
+    detail = words.ask_bfio.format(contact=kb.programme.contact.get(lang))
+    return _answer(words.not_stated if cues.is_yes_no(question) else None, detail, words)
 
 
 def passage_topic(kb: KnowledgeBase, topic: str | None) -> bool:
@@ -109,8 +119,7 @@ def lead_for(
     if state == "unknown" and name != "work_experience":
         return None
     if state == "not_stated" and name != "work_experience":
-        detail = words.ask_bfio.format(contact=kb.programme.contact.get(lang))
-        return _answer(words.not_stated if yes_no else None, detail, words)
+        return _not_stated_lead(kb, question, lang)
     if yes_no and name in NO_YES_NO:
         return None
     match name:

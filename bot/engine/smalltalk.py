@@ -171,9 +171,16 @@ _EDGE = r"[\s,;:.!?¡¿\-–—…()\"'«»„“”]*"
 _WHOLE_ONLY: frozenset[Kind] = frozenset({"who", "bot"})
 
 
+# Words people add to a question about the assistant without changing it ("Wer bist du
+# eigentlich?", "who are you exactly?", "¿quién eres tú?").
+_TRAIL = (
+    r"(?: (?:eigentlich|denn|genau|exactly|actually|really|au juste|exactement|vraiment|"
+    r"exactamente|realmente|tú|tu|usted))*"
+)
+
 _BY_KIND: dict[Kind, list[str]] = {
-    "bot": _BOT,
-    "who": _WHO,
+    "bot": [pattern + _TRAIL for pattern in _BOT],
+    "who": [pattern + _TRAIL for pattern in _WHO],
     "goodbye": _GOODBYE,
     "thanks": _THANKS,
     "ack": _ACK,
