@@ -535,3 +535,11 @@ def test_empty_text_gives_a_parsable_skeleton_with_todos() -> None:
     assert document["id"] == "empty-one"
     assert document["title"] == ""
     assert "`title` is empty" in skeleton
+
+
+def test_a_short_competency_label_in_duties_stays_in_duties() -> None:
+    text = "Duties\n\nCommunication: press releases\n"
+
+    topics = topics_of(import_posting(text, "water"))
+
+    assert topics == {"duties": {"text": "Communication: press releases"}}

@@ -59,6 +59,8 @@ _COMPETENCY_LINE = re.compile(
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|;\s+(?=[A-Z])")
 
+_MIN_COMPETENCY_TEXT = 60
+
 # The share of a list's lines that must point to one topic for the list to go there.
 _MAJORITY = 0.6
 
@@ -104,7 +106,8 @@ def rerouted(topic: str, point: str) -> str:
 def competency(line: str) -> tuple[str, list[str]] | None:
     """`Professionalism: Ability to …. Shows …` as its title and its sentences."""
     match = _COMPETENCY_LINE.match(" ".join(line.split()))
-    if match is None:
+    # A competency is described in sentences; `Communication: media team` is a label.
+    if match is None or len(match["text"]) < _MIN_COMPETENCY_TEXT:
         return None
     sentences = [s.strip().rstrip(".;").strip() for s in _SENTENCE_END.split(match["text"])]
     return match["name"].strip(), [s for s in sentences if s]

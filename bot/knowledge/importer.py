@@ -200,13 +200,15 @@ class _Reader:
             return
         if self.mode in ("preamble", "general"):
             self._general(block)
-        elif self._competencies(block):
-            pass
-        elif self.mode == "unsorted" and not self._placed_list(block):
-            self._to_unsorted(block.lines)
-        elif self.mode == "unsorted":
+            return
+        if self._competencies(block):
+            return
+        lost_heading = self.mode == "unsorted" or (
+            self.last == "bullets" and block.blank_before >= 2
+        )
+        if lost_heading and self._placed_list(block):
             self._content(block.lines)
-        elif self.last == "bullets" and block.blank_before >= 2 and not self._placed_list(block):
+        elif lost_heading:
             # A list after a wider gap has lost its heading; only a clear list is placed.
             self._to_unsorted(block.lines, mode="unsorted")
         elif self._is_section_title(block, following):
