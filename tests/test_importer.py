@@ -543,3 +543,13 @@ def test_a_short_competency_label_in_duties_stays_in_duties() -> None:
     topics = topics_of(import_posting(text, "water"))
 
     assert topics == {"duties": {"text": "Communication: press releases"}}
+
+
+def test_a_duration_it_cannot_read_is_left_to_staff_not_called_not_stated() -> None:
+    text = "General Information\n\nDuration of assignment: 18 months\nCountry: Nairobi, Kenya\n"
+
+    facts = facts_of(import_posting(text, "water"))
+
+    assert "duration" not in facts
+    assert "duration" not in facts["not_stated"]
+    assert facts["duty_station"]["city"] == "Nairobi"

@@ -27,6 +27,11 @@ FACT_ORDER = (
     "travel",
 )
 
+# Topics that answer a fact on their own: when the fact cannot be read from such a topic
+# ("18 months"), staff fill it in; it is not proposed as `not_stated`. The experience and
+# supervision topics say more than the fact, so a missing number or name there is silence.
+_ANSWERED_BY = {"degree": "qualifications", "work_experience": "", "supervision": ""}
+
 _NUMBER = r"(\d+(?:\.\d+)?|one|two|three|four|five|six)"
 _WORDS = {"one": 1, "another": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _YEARS = re.compile(_NUMBER + r"[\s-]+years?\b", re.IGNORECASE)
@@ -69,7 +74,11 @@ def propose_facts(fields: dict[str, str], topics: dict[str, dict[str, Any]]) -> 
         "travel": _travel(topics.get("travel", {})),
     }
     facts = {name: value for name, value in proposals.items() if value}
-    missing = [name for name in FACT_ORDER if name not in facts]
+    missing = [
+        name
+        for name in FACT_ORDER
+        if name not in facts and _ANSWERED_BY.get(name, name) not in topics
+    ]
     if facts and missing:
         facts["not_stated"] = missing
     return facts
