@@ -4,7 +4,10 @@ The texts come from BFIO's job board: a few "Label: value" lines of general
 information, then headed parts ("Duties and Responsibilities", "Learning Elements", …)
 holding paragraphs and bullet lists. Known headings become catalogue topics, bullets
 become `points`, paragraphs `text`, short titles above a list `sections`. Whatever the
-importer cannot place goes into a `# UNSORTED — review:` comment, so nothing is lost.
+importer cannot place goes into a `# UNSORTED — review:` comment, so nothing is lost;
+parts whose heading got lost (a language list, `Professionalism: …` competencies) are
+placed by what they say (`import_sections`). The typed facts the content supports are
+proposed for staff to confirm (`import_facts`).
 
 The skeleton is a starting point, not a finished file: it is valid YAML and follows the
 `Posting` schema as far as the text allows; `jpo-bot validate` shows what is left to do.
@@ -18,6 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
+from bot.knowledge.import_facts import propose_facts, render_facts
+from bot.knowledge.import_sections import competency, list_topic, rerouted
 
 SCHEMA_HEADER = "# yaml-language-server: $schema=../schema/posting.schema.json"
 UNSORTED_HEADER = "# UNSORTED — review:"
@@ -69,6 +75,8 @@ _LABEL_LINE = re.compile(r"^(?P<label>[A-Za-z][A-Za-z &/()-]{0,40}?)\s*:\s*(?P<v
 _ORGANISATION_LINE = re.compile(r"^[A-Z][A-Z/&]{1,11}\s+[-–—]\s+\S.*$")
 _ACRONYM_DEFINED = re.compile(r"\b([A-Z]{3,})\s*\((?:[Tt]he\s+)?([A-Z][^()]{5,})\)")
 
+_NOTE_ON_EXPERIENCE = re.compile(r"\bwork experience\b", re.IGNORECASE)
+
 _MAX_HEADING_WORDS = 12
 _MAX_SECTION_WORDS = 6
 
@@ -87,9 +95,11 @@ class _Draft:
             content["text"] = "\n\n".join(self.paragraphs)
         if self.points:
             content["points"] = list(self.points)
-        if self.sections:
+        if any(points for _, points in self.sections):
             content["sections"] = [
-                {"title": title, "points": list(points)} for title, points in self.sections
+                {"title": title, "points": list(points)}
+                for title, points in self.sections
+                if points  # a title whose points all went to another topic
             ]
         return content
 
@@ -190,10 +200,16 @@ class _Reader:
             return
         if self.mode in ("preamble", "general"):
             self._general(block)
-        elif self.mode == "unsorted":
-            self._to_unsorted(block.lines)
-        elif self.last == "bullets" and block.blank_before >= 2:
-            # A list after a wider gap has lost its heading in the text: don't guess.
+            return
+        if self._competencies(block):
+            return
+        lost_heading = self.mode == "unsorted" or (
+            self.last == "bullets" and block.blank_before >= 2
+        )
+        if lost_heading and self._placed_list(block):
+            self._content(block.lines)
+        elif lost_heading:
+            # A list after a wider gap has lost its heading; only a clear list is placed.
             self._to_unsorted(block.lines, mode="unsorted")
         elif self._is_section_title(block, following):
             self._start_section(first)
@@ -229,6 +245,29 @@ class _Reader:
             return False
         return following is not None and bool(_BULLET.match(following.lines[0]))
 
+    def _placed_list(self, block: _Block) -> bool:
+        """Starts the topic of a headless list whose lines clearly name one (`languages`)."""
+        if not _BULLET.match(block.lines[0]):
+            return False
+        points = [_point(line) for line in block.lines if _BULLET.match(line)]
+        topic = list_topic(points)
+        if topic is None:
+            return False
+        self.mode, self.topic, self.section = "topic", topic, None
+        self.drafts.setdefault(topic, _Draft())
+        return True
+
+    def _competencies(self, block: _Block) -> bool:
+        """`Professionalism: Ability to …` paragraphs become sections of `skills`."""
+        found = [competency(line) for line in block.lines]
+        if not all(found):
+            return False
+        draft = self.drafts.setdefault("skills", _Draft())
+        for title, points in (item for item in found if item):
+            draft.sections.append((title, points))
+        self.mode, self.topic, self.section, self.last = "topic", "skills", None, "text"
+        return True
+
     def _content(self, lines: list[str]) -> None:
         assert self.topic is not None
         draft = self.drafts[self.topic]
@@ -236,7 +275,7 @@ class _Reader:
         target: list[str] | None = None
         for line in lines:
             if _BULLET.match(line):
-                target = self.section if self.section is not None else draft.points
+                target = self._points_for(line)
                 target.append(_point(line))
             elif target is not None:  # a bullet's text wrapped onto the next line
                 target[-1] = f"{target[-1]} {_point(line)}"
@@ -246,6 +285,15 @@ class _Reader:
             draft.paragraphs.append(_collapse(" ".join(paragraph)))
         self.last = "bullets" if target is not None else "text"
 
+    def _points_for(self, line: str) -> list[str]:
+        """The point list of the topic a requirement names: a degree listed under
+        "Required Skills and Experience" is a qualification."""
+        assert self.topic is not None
+        topic = rerouted(self.topic, _point(line))
+        if topic == self.topic and self.section is not None:
+            return self.section
+        return self.drafts.setdefault(topic, _Draft()).points
+
     def _general(self, block: _Block) -> None:
         leftover: list[str] = []
         for line in block.lines:
@@ -254,6 +302,10 @@ class _Reader:
                 self.fields.setdefault(*labelled)
             elif self.mode == "general" and _ORGANISATION_LINE.match(line):
                 self.fields.setdefault("organisation", _collapse(line))
+            elif self.mode == "general" and _is_prose(line) and _NOTE_ON_EXPERIENCE.search(line):
+                # The job board's note on the programme's experience rule.
+                draft = self.drafts.setdefault("work_experience", _Draft())
+                draft.paragraphs.append(_collapse(line))
             elif self.mode == "preamble" and _is_prose(line) and not self.drafts:
                 self.drafts.setdefault("overview", _Draft()).paragraphs.append(_collapse(line))
             else:
@@ -278,6 +330,11 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
+def dump_yaml(value: Any) -> str:
+    """`value` as YAML in the style of the curated files."""
+    return yaml.dump(value, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=80)
+
+
 def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
     style = ">" if len(text) > 80 or "\n" in text else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
@@ -300,9 +357,14 @@ def _render(posting_id: str, source: str, reader: _Reader) -> str:
     document["name"] = {"en": _short_name(organisation, fields.get("duty_station", ""))}
     document["source"] = source
     document["aliases"] = _aliases(organisation, fields.get("unit", ""), fields)
-    document["topics"] = topics
-    body = yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=80)
-    return "\n".join([*_header(source, document), body.rstrip("\n"), *_unsorted(reader)]) + "\n"
+    facts = propose_facts(fields, topics)
+    body = [
+        dump_yaml(document).rstrip("\n"),
+        *render_facts(facts, dump_yaml),
+        dump_yaml({"topics": topics}).rstrip("\n"),
+    ]
+    header = _header(source, document, bool(facts))
+    return "\n".join([*header, *body, *_unsorted(reader)]) + "\n"
 
 
 def _topics(reader: _Reader) -> dict[str, dict[str, Any]]:
@@ -366,7 +428,7 @@ def _split_outside_parentheses(text: str) -> list[str]:
     return [part.strip() for part in [*parts, current] if part.strip()]
 
 
-def _header(source: str, document: dict[str, Any]) -> list[str]:
+def _header(source: str, document: dict[str, Any], facts: bool) -> list[str]:
     todo = [f"`{key}` is empty" for key in ("title", "organisation") if not document[key]]
     if not document["name"]["en"]:
         todo.append("`name` is empty")
@@ -375,6 +437,8 @@ def _header(source: str, document: dict[str, Any]) -> list[str]:
         "candidates use (abbreviations, names in German/French/Spanish, subjects)"
     )
     todo.append("name: add `de`, `fr` and `es`")
+    if facts:
+        todo.append("facts: proposed from the text; confirm each against its quote")
     todo.append("compare each topic with the posting text and move the UNSORTED text below")
     lines = [
         SCHEMA_HEADER,
