@@ -21,9 +21,11 @@ def record_of_reply(
     latency_ms: float,
     knowledge_version: str,
     update_id: int | None = None,
+    reply_key: str | None = None,
 ) -> QuestionRecord:
     """The record of one reply: its status, posting, topic, score and suggestions
-    (and the Telegram update it answers, whose inbox row is marked done with it)."""
+    (and the Telegram update it answers, whose inbox row is marked done with it, and
+    the key its 👍/👎 buttons carry, if it was offered for rating)."""
     return QuestionRecord(
         channel=channel,
         chat_id=chat_id,
@@ -38,4 +40,5 @@ def record_of_reply(
         latency_ms=latency_ms,
         knowledge_version=knowledge_version,
         update_id=update_id,
+        reply_key=reply_key,
     )

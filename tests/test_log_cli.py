@@ -91,6 +91,43 @@ def test_log_stats_table_is_the_default(log_file: Path, capsys: pytest.CaptureFi
     assert "unep-car-rcu" in out
 
 
+def test_log_stats_and_unanswered_show_the_answer_ratings(
+    log_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def rate() -> None:
+        store = await Store.open(log_file, hash_secret=SECRET, encryption_key=KEY)
+        for chat_id, key, verdict in [(200, "rated-up-1", "up"), (201, "rated-down-1", "down")]:
+            store.log(
+                QuestionRecord(
+                    "telegram",
+                    chat_id,
+                    "en",
+                    f"Rated {verdict}",
+                    "question",
+                    "answered",
+                    None,
+                    "duration",
+                    100.0,
+                    (),
+                    2.0,
+                    "k1",
+                    reply_key=key,
+                )
+            )
+            assert await store.give_feedback(chat_id, key, verdict) == "recorded"
+        assert await store.give_feedback(200, "rated-up-1", "down") == "already_given"
+        assert await store.give_feedback(201, "rated-up-1", "down") == "unknown"
+        await store.close()
+
+    asyncio.run(rate())
+    code, out, _ = run(capsys, "log", "stats")
+    assert code == 0 and "Feedback: 👍 1 · 👎 1" in out
+    code, out, _ = run(capsys, "log", "stats", "--format", "json")
+    assert (json.loads(out)["helpful"], json.loads(out)["unhelpful"]) == (1, 1)
+    code, out, _ = run(capsys, "log", "unanswered")
+    assert "Rated down" in out and "Rated up" not in out
+
+
 def test_log_unanswered_groups_wordings_with_the_likely_posting(
     log_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -180,7 +180,9 @@ def _legacy_database(path: Path, version: int) -> None:
             db.execute("COMMIT")
         token = Fernet(KEY).encrypt(b"Written before named migrations")
         db.execute(
-            "INSERT INTO questions VALUES "
+            # Named columns: later migrations add more (NULL in older rows).
+            "INSERT INTO questions (id, asked_at, channel, chat_key, lang, kind, question, "
+            "status, posting, topic, score, suggestions, latency_ms, knowledge_version) VALUES "
             "(1, '2030-01-01 10:00:00.000', 'telegram', 'k', 'en', 'question', ?, "
             "'fallback', NULL, NULL, 0.0, '[]', 1.0, 'k0')",
             (token,),

@@ -351,3 +351,91 @@ async def test_the_retention_job_runs_daily_and_once_and_purges_old_records(bot:
     questions = [row.question for row in await bot.store.export_rows()]
     assert "From last year" not in questions
     assert len(questions) == 3
+
+
+# --- 👍 / 👎 under answers (bot.telegram.rating) ---
+
+
+def _rating_data(bot: Bot, chat_id: int) -> dict[str, str]:
+    """The callback data of the 👍 and 👎 buttons on the bot's latest message to a chat."""
+    [*_, message] = bot.api.messages_to(chat_id)
+    return {b["text"]: b["callback_data"] for b in message.buttons() if b["text"] in "👍👎"}
+
+
+async def test_an_answer_gets_a_rating_row_below_its_suggestions(bot: Bot) -> None:
+    await bot.send("How long is the contract?", CANDIDATE)
+    [*_, message] = bot.api.messages_to(CANDIDATE)
+    rows = message.reply_markup["inline_keyboard"] if message.reply_markup else []
+    assert [b["text"] for b in rows[-1]] == ["👍", "👎"]
+    assert "Duty station" in message.button_labels()  # the suggestions stay
+    assert all(len(b["callback_data"].encode()) <= 64 for row in rows for b in row)
+
+
+@pytest.mark.parametrize("text", ["hello", "What would I do?"])  # small talk, clarify
+async def test_small_talk_and_clarifying_questions_get_no_rating_row(bot: Bot, text: str) -> None:
+    await bot.send(text, CANDIDATE)
+    assert _rating_data(bot, CANDIDATE) == {}
+
+
+async def test_menus_get_no_rating_row(bot: Bot) -> None:
+    await bot.send("/postings", CANDIDATE)
+    assert _rating_data(bot, CANDIDATE) == {}
+
+
+async def test_a_thumbs_up_is_logged_and_replaced_by_thanks(bot: Bot) -> None:
+    await bot.send("How long is the contract?", CANDIDATE)
+    [*_, answer] = bot.api.messages_to(CANDIDATE)
+    await bot.press(_rating_data(bot, CANDIDATE)["👍"], CANDIDATE)
+    assert bot.api.callback_answers[bot.query_ids[-1]]["text"] == "Thanks for your feedback!"
+    edited = bot.api.messages[(CANDIDATE, answer.message_id)]
+    assert edited.text == answer.text  # the answer stays
+    assert edited.button_labels()[-1] == "Thanks for your feedback!"
+    assert "👍" not in edited.button_labels() and "👎" not in edited.button_labels()
+    assert "Duty station" in edited.button_labels()
+    rated = [row for row in await bot.store.export_rows() if row.feedback is not None]
+    assert [(row.question, row.feedback) for row in rated] == [("How long is the contract?", "up")]
+    await bot.send("/stats", ADMIN)
+    assert "Feedback: 👍 1 · 👎 0" in bot.texts()[-1]
+
+
+async def test_a_thumbs_down_puts_the_answered_question_into_unanswered(bot: Bot) -> None:
+    await bot.send("How long is the contract?", CANDIDATE)
+    await bot.press(_rating_data(bot, CANDIDATE)["👎"], CANDIDATE)
+    await bot.send("/unanswered", ADMIN)
+    assert "How long is the contract?" in bot.texts()[-1]
+    await bot.send("/stats", ADMIN)
+    assert "Feedback: 👍 0 · 👎 1" in bot.texts()[-1]
+
+
+async def test_a_second_press_on_the_same_answer_is_ignored_politely(bot: Bot) -> None:
+    await bot.send("How long is the contract?", CANDIDATE)
+    data = _rating_data(bot, CANDIDATE)
+    await bot.press(data["👍"], CANDIDATE)
+    await bot.press(data["👎"], CANDIDATE)  # a stale copy of the row, or a forged press
+    await bot.press(data["👍"], CANDIDATE)
+    answers = [bot.api.callback_answers[query]["text"] for query in bot.query_ids]
+    assert answers[1:] == ["You have already rated this answer. Thank you!"] * 2
+    rated = [row.feedback for row in await bot.store.export_rows() if row.feedback is not None]
+    assert rated == ["up"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["v1:r:u:AAAAAAAAAAAA", "v1:r:x:AAAAAAAAAAAA", "v1:r:u:bad key!", "v1:r:d:" + "A" * 60],
+)
+async def test_forged_rating_data_gets_a_polite_answer_and_stores_nothing(
+    bot: Bot, data: str
+) -> None:
+    await bot.send("How long is the contract?", CANDIDATE)
+    await bot.press(data, CANDIDATE)
+    assert bot.api.callback_answers[bot.query_ids[-1]]["text"] == "This button is out of date."
+    assert all(row.feedback is None for row in await bot.store.export_rows())
+
+
+async def test_another_chat_cannot_rate_an_answer(bot: Bot) -> None:
+    await bot.send("How long is the contract?", CANDIDATE)
+    data = _rating_data(bot, CANDIDATE)["👎"]
+    await bot.send("hello", ADMIN)
+    await bot.press(data, ADMIN)
+    assert bot.api.callback_answers[bot.query_ids[-1]]["text"] == "This button is out of date."
+    assert all(row.feedback is None for row in await bot.store.export_rows())

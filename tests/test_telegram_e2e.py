@@ -1022,3 +1022,31 @@ async def test_check_in_a_group_points_to_the_private_chat_and_stores_nothing(
     assert not reply.button_labels()
     saved = await store.load_chat_state(group.id)
     assert saved is None or ChatState.from_json(saved).check == ()
+
+
+async def test_a_thumbs_down_under_an_answer_is_logged_once_and_thanked(
+    api: FakeBotApi, bot: Application, store: Store
+) -> None:
+    ana = api.user(1090, "Ana", "en")
+    api.send_text(ana, f"/start {UNEP}")
+    await api.wait_messages(ana.chat_id, 1)
+    answer = await ask(api, ana, "What are the duties?")
+    assert answer.last.reply_markup is not None
+    assert [b["text"] for b in answer.last.reply_markup["inline_keyboard"][-1]] == ["👍", "👎"]
+    [down] = [b["callback_data"] for b in answer.last.buttons() if b["text"] == "👎"]
+    first = api.press(ana, answer.last, "👎")
+    await api.wait_for(lambda: first in api.callback_answers)
+    await api.wait_for(
+        lambda: "👎" not in api.messages[(ana.chat_id, answer.last.message_id)].button_labels()
+    )
+    edited = api.messages[(ana.chat_id, answer.last.message_id)]
+    assert edited.text == answer.last.text
+    assert edited.button_labels()[-1] == "Thanks for your feedback!"
+    second = api.press(ana, answer.last, data=down)
+    await api.wait_for(lambda: second in api.callback_answers)
+    assert api.callback_answers[second]["text"] == "You have already rated this answer. Thank you!"
+    await store.flush()
+    rated = [row for row in await store.export_rows() if row.feedback is not None]
+    assert [(row.question, row.feedback) for row in rated] == [("What are the duties?", "down")]
+    [group] = await store.unanswered(days=1)
+    assert group.example == "What are the duties?"

@@ -45,6 +45,8 @@ ACTIONS = [
     ChooseLanguage("de"),
     ConfirmForget(delete=True),
     ConfirmForget(delete=False),
+    callbacks.RateAnswer("AbC-12_xyz89", helpful=True),
+    callbacks.RateAnswer("AbC-12_xyz89", helpful=False),
 ]
 
 

@@ -82,3 +82,9 @@ def test_the_engine_keeps_its_accessor_and_unknown_languages_get_english() -> No
 
 def test_filled_values_are_escaped_the_template_is_not() -> None:
     assert fill("<b>{name}</b>", name="I <3 UNEP & co") == "<b>I &lt;3 UNEP &amp; co</b>"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_privacy_lists_the_answer_ratings_as_stored(lang: str) -> None:
+    privacy = fill(texts_for(lang).ui.privacy, days=90)
+    assert "👍" in privacy and "👎" in privacy

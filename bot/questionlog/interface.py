@@ -66,6 +66,11 @@ class QuestionLog(Protocol):
         """Keeps the chat's serialised state; the latest save wins."""
         ...
 
+    async def give_feedback(self, chat_id: int | str, key: str, verdict: str) -> str:
+        """Stores a 👍/👎 (HELPFUL / UNHELPFUL) on the chat's answer logged with `key`,
+        once; returns FEEDBACK_RECORDED, FEEDBACK_ALREADY_GIVEN or FEEDBACK_UNKNOWN."""
+        ...
+
     async def forget(self, chat_id: int | str) -> int:
         """Deletes the chat's records and state; returns how many items went."""
         ...

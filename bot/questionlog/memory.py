@@ -13,7 +13,7 @@ import asyncio
 import logging
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from bot.questionlog.grouping import counts_of, group_newest
@@ -21,7 +21,12 @@ from bot.questionlog.inbox import MemoryInbox
 from bot.questionlog.keys import chat_key, new_hash_secret
 from bot.questionlog.records import (
     ANSWERED,
+    FEEDBACK_ALREADY_GIVEN,
+    FEEDBACK_RECORDED,
+    FEEDBACK_UNKNOWN,
+    HELPFUL,
     LOW_SCORE,
+    UNHELPFUL,
     LoggedQuestion,
     LogHealth,
     LogStats,
@@ -127,6 +132,17 @@ class MemoryQuestionLog:
             self._states.popitem(last=False)
             self._dropped += 1
 
+    async def give_feedback(self, chat_id: int | str, key: str, verdict: str) -> str:
+        """Stores a 👍/👎 on the chat's answer logged with `key` (once); returns what it did."""
+        chat = self.chat_key(chat_id)
+        for index, record in enumerate(self._records):
+            if record.reply_key == key and record.chat_key == chat:
+                if record.feedback is not None:
+                    return FEEDBACK_ALREADY_GIVEN
+                self._records[index] = replace(record, feedback=verdict)
+                return FEEDBACK_RECORDED
+        return FEEDBACK_UNKNOWN
+
     async def forget(self, chat_id: int | str) -> int:
         """Deletes the chat's records and state; returns how many items went."""
         key = self.chat_key(chat_id)
@@ -164,13 +180,16 @@ class MemoryQuestionLog:
             by_posting=counts_of(record.posting for record in rows),
             by_topic=counts_of(record.topic for record in rows),
             by_lang=counts_of(record.lang for record in rows),
+            helpful=sum(record.feedback == HELPFUL for record in rows),
+            unhelpful=sum(record.feedback == UNHELPFUL for record in rows),
         )
 
     async def unanswered(
         self, days: int, low_score: float = LOW_SCORE
     ) -> tuple[UnansweredGroup, ...]:
         """Typed questions of the last `days` days that got a fallback, not_stated or
-        clarify reply or an answer scoring below `low_score`, grouped by similar wording."""
+        clarify reply, an answer scoring below `low_score` or one rated 👎, grouped by
+        similar wording."""
         return (await self.unanswered_grouping(days, low_score)).groups
 
     async def unanswered_grouping(
@@ -178,7 +197,11 @@ class MemoryQuestionLog:
     ) -> UnansweredGrouping:
         """`unanswered` with what its bounds left out; grouped off the event loop."""
         rows = self._since(days, lambda r: r.kind == "question")
-        wanted = [row for row in rows if row.status not in ANSWERED or row.score < low_score]
+        wanted = [
+            row
+            for row in rows
+            if row.status not in ANSWERED or row.score < low_score or row.feedback == UNHELPFUL
+        ]
         return await asyncio.to_thread(group_newest, wanted)
 
     async def recent(self, n: int) -> tuple[LoggedQuestion, ...]:
@@ -215,6 +238,7 @@ class MemoryQuestionLog:
             suggestions=tuple(str(label) for label in record.suggestions),
             latency_ms=float(record.latency_ms),
             knowledge_version=str(record.knowledge_version),
+            reply_key=None if record.reply_key is None else str(record.reply_key),
         )
 
 

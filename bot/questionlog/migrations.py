@@ -107,6 +107,15 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX inbox_pending ON inbox (done_at, update_id)",
         ),
     ),
+    Migration(
+        "add_answer_feedback",
+        (
+            # An answer's random key (its 👍/👎 buttons carry it) and the verdict given.
+            "ALTER TABLE questions ADD COLUMN reply_key TEXT",
+            "ALTER TABLE questions ADD COLUMN feedback TEXT",
+            "CREATE INDEX questions_by_reply_key ON questions (reply_key)",
+        ),
+    ),
 )
 
 _BOOKKEEPING = """CREATE TABLE IF NOT EXISTS schema_migrations (

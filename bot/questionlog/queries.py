@@ -35,7 +35,7 @@ from bot.questionlog.records import (
 logger = logging.getLogger(__name__)
 
 COLUMNS = """id, asked_at, channel, chat_key, lang, kind, question, status, posting, topic,
-    score, suggestions, latency_ms, knowledge_version"""
+    score, suggestions, latency_ms, knowledge_version, feedback, reply_key"""
 
 
 def timestamp(moment: datetime) -> str:
@@ -60,11 +60,12 @@ class LogQueries:
         totals = await self._fetch(
             """SELECT count(*), coalesce(sum(kind = 'question'), 0),
                 coalesce(sum(kind = 'button'), 0), coalesce(sum(status = 'answered'), 0),
-                coalesce(avg(latency_ms), 0.0)
+                coalesce(avg(latency_ms), 0.0), coalesce(sum(feedback = 'up'), 0),
+                coalesce(sum(feedback = 'down'), 0)
             FROM questions WHERE asked_at >= ?""",
             cutoff,
         )
-        total, questions, buttons, answered, latency = totals[0]
+        total, questions, buttons, answered, latency, helpful, unhelpful = totals[0]
 
         async def by(column: str) -> tuple[Count, ...]:
             rows = await self._fetch(
@@ -86,15 +87,16 @@ class LogQueries:
             by_posting=await by("posting"),
             by_topic=await by("topic"),
             by_lang=await by("lang"),
+            helpful=helpful,
+            unhelpful=unhelpful,
         )
 
     async def unanswered(
         self, days: int, low_score: float = LOW_SCORE
     ) -> tuple[UnansweredGroup, ...]:
         """Typed questions of the last `days` days that got a fallback, not_stated or
-        clarify reply or an answer scoring below `low_score` (small talk is no question left
-        unanswered), grouped by similar wording,
-        largest group first."""
+        clarify reply, an answer scoring below `low_score` or an answer rated 👎 (small talk
+        is no question left unanswered), grouped by similar wording, largest group first."""
         return (await self.unanswered_grouping(days, low_score)).groups
 
     async def unanswered_grouping(
@@ -103,7 +105,7 @@ class LogQueries:
         """`unanswered` over the newest `MAX_ROWS` such questions, with how many older
         ones were left out; decrypting and grouping run off the event loop."""
         where = """WHERE asked_at >= ? AND kind = 'question'
-              AND (status NOT IN ('answered', 'smalltalk') OR score < ?)"""
+              AND (status NOT IN ('answered', 'smalltalk') OR score < ? OR feedback = 'down')"""
         since = timestamp(datetime.now(UTC) - timedelta(days=days))
         rows = await self._fetch(
             f"SELECT {COLUMNS} FROM questions {where} ORDER BY asked_at DESC, id DESC LIMIT ?",
@@ -175,4 +177,6 @@ class LogQueries:
             suggestions=tuple(json.loads(row[11])),
             latency_ms=row[12],
             knowledge_version=row[13],
+            feedback=row[14],
+            reply_key=row[15],
         )

@@ -23,6 +23,16 @@ LOW_SCORE = 75.0
 ANSWERED = frozenset({"answered", "smalltalk"})
 """Statuses that leave no question open: an answer, or small talk answered in kind."""
 
+HELPFUL = "up"
+UNHELPFUL = "down"
+"""A candidate's one-tap verdict on an answer (👍 / 👎), as the log stores it."""
+
+FEEDBACK_RECORDED = "recorded"
+FEEDBACK_ALREADY_GIVEN = "already_given"
+FEEDBACK_UNKNOWN = "unknown"
+"""What `QuestionLog.give_feedback` did: kept it, kept an earlier one, or found no such
+answer of that chat (forged, forgotten or purged)."""
+
 
 class StoreError(Exception):
     """The store cannot do what was asked; the message is one line for a person."""
@@ -59,6 +69,8 @@ class QuestionRecord:
     asked_at: datetime | None = None  # None: now (UTC)
     # The Telegram update answered: its inbox row is marked done in the record's transaction.
     update_id: int | None = None
+    # A random key of an answer offered for 👍/👎 (its buttons carry it); None: not offered.
+    reply_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +91,8 @@ class LoggedQuestion:
     suggestions: tuple[str, ...]
     latency_ms: float
     knowledge_version: str
+    feedback: str | None = None  # HELPFUL, UNHELPFUL or None (none given)
+    reply_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +118,8 @@ class LogStats:
     by_posting: tuple[Count, ...]
     by_topic: tuple[Count, ...]
     by_lang: tuple[Count, ...]
+    helpful: int = 0  # answers rated 👍
+    unhelpful: int = 0  # answers rated 👎
 
     @property
     def answered_share(self) -> float:

@@ -22,8 +22,8 @@ _Item = TypeVar("_Item")
 ROWS_PER_STEP = 32
 
 INSERT_RECORD = """INSERT INTO questions (asked_at, channel, chat_key, lang, kind, question,
-    status, posting, topic, score, suggestions, latency_ms, knowledge_version)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+    status, posting, topic, score, suggestions, latency_ms, knowledge_version, reply_key)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 
 
 def record_row(
@@ -44,6 +44,7 @@ def record_row(
         json.dumps([str(label) for label in record.suggestions], ensure_ascii=False),
         float(record.latency_ms),
         str(record.knowledge_version),
+        None if record.reply_key is None else str(record.reply_key),
     )
 
 

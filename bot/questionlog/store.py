@@ -7,8 +7,8 @@ Opening and the admin queries are delegated: `opening` connects, checks the secr
 What is stored
     `questions`: one row per question or button press: time (UTC), channel, a
     pseudonymous chat key, language, kind, the question text, status, posting, topic,
-    score, suggestion labels, latency and knowledge version. `chat_states`: the
-    serialised conversation state of each chat (opaque here). `meta`: fingerprints of
+    score, suggestion labels, latency, knowledge version, rating key and 👍/👎 given.
+    `chat_states`: each chat's serialised conversation state (opaque here). `meta`: fingerprints of
     the two secrets. `schema_migrations`: the migrations applied, by name and checksum.
     `inbox`: Telegram updates received and not yet handled (`Store.inbox`, see
     `bot.questionlog.inbox`); a write batch marks a record's update done with it.
@@ -62,6 +62,7 @@ from typing import Any, NamedTuple
 import aiosqlite
 from cryptography.fernet import Fernet
 
+from bot.questionlog.feedback import give_feedback
 from bot.questionlog.inbox import SqliteInbox, mark_done
 from bot.questionlog.keys import chat_key, parse_secrets
 from bot.questionlog.opening import connect
@@ -419,6 +420,11 @@ class Store:
         except Exception:
             self._dropped += 1
             logger.exception("question log: could not queue a chat state; it was dropped")
+
+    async def give_feedback(self, chat_id: int | str, key: str, verdict: str) -> str:
+        """Stores a 👍/👎 on the chat's answer logged with `key`, once; returns what it did."""
+        await self.flush()  # its answer's record may still be queued
+        return await give_feedback(self._db, self._write_lock, self.chat_key(chat_id), key, verdict)
 
     # --- deletion ---------------------------------------------------------------------
 

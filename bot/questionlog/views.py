@@ -79,7 +79,8 @@ def _stats_heading(stats: LogStats) -> str:
         f"Records: {stats.total} ({stats.questions} questions, "
         f"{stats.button_presses} button presses)\n"
         f"Answered: {stats.answered} of {stats.total} ({_percent(stats.answered, stats.total)})"
-        f" · average latency {stats.avg_latency_ms:.1f} ms"
+        f" · average latency {stats.avg_latency_ms:.1f} ms\n"
+        f"Feedback: 👍 {stats.helpful} · 👎 {stats.unhelpful}"
     )
 
 
@@ -105,6 +106,8 @@ def _stats_dict(stats: LogStats) -> dict[str, Any]:
         "answered": stats.answered,
         "answered_share": round(stats.answered_share, 4),
         "avg_latency_ms": round(stats.avg_latency_ms, 3),
+        "helpful": stats.helpful,
+        "unhelpful": stats.unhelpful,
         "by_status": counts(stats.by_status),
         "by_posting": counts(stats.by_posting),
         "by_topic": counts(stats.by_topic),

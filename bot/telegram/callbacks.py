@@ -8,6 +8,7 @@ Formats (version `v1`; `-` stands for "no posting", i.e. the programme):
     v1:l:<lang>                 switch the chat language
     v1:forget:<yes|no>          answer the /forget confirmation
     v1:c:<step>:<choice>        answer a question of the guided eligibility check (/check)
+    v1:r:<u|d>:<reply key>      rate an answer 👍 (u) or 👎 (d) (its log record's `reply_key`)
 
 Buttons live for months in old chats, and anyone can send any callback data, so `decode`
 treats its input as untrusted: anything unknown, from another version or malformed
@@ -33,6 +34,8 @@ _POSTING_ID = re.compile(r"[a-z][a-z0-9-]*")
 _KEY_ID = re.compile(r"[a-z][a-z0-9_]*")
 _LANG = re.compile(r"[a-z]{2}")
 _CHOICE = re.compile(r"[a-z0-9]{1,12}")  # which choices a step has is the engine's check
+_REPLY_KEY = re.compile(r"[A-Za-z0-9_-]{8,32}")  # whether an answer has it is the log's check
+_VERDICTS = {"u": True, "d": False}
 
 
 FORGET = "forget"
@@ -57,7 +60,15 @@ class ConfirmForget:
     delete: bool
 
 
-ButtonAction = Action | ChooseLanguage | ConfirmForget
+@dataclass(frozen=True, slots=True)
+class RateAnswer:
+    """A 👍 (helpful) or 👎 on the answer logged with `reply_key` (a Telegram-only button)."""
+
+    reply_key: str
+    helpful: bool
+
+
+ButtonAction = Action | ChooseLanguage | ConfirmForget | RateAnswer
 
 
 def encode(action: ButtonAction) -> str:
@@ -77,6 +88,8 @@ def encode(action: ButtonAction) -> str:
         case ConfirmForget(delete=delete):
             # The long kind predates this codec: buttons in old chats still carry it.
             parts = (FORGET, "yes" if delete else "no")
+        case RateAnswer(reply_key=reply_key, helpful=helpful):
+            parts = ("r", "u" if helpful else "d", reply_key)
         case _:
             raise TypeError(f"no callback format for {action!r}")
     data = SEPARATOR.join((VERSION, *parts))
@@ -104,6 +117,8 @@ def decode(data: object) -> ButtonAction | None:
             return AnswerCheck(step, choice)
         case "l", [lang] if _LANG.fullmatch(lang):
             return ChooseLanguage(lang)
+        case "r", [verdict, key] if verdict in _VERDICTS and _REPLY_KEY.fullmatch(key):
+            return RateAnswer(key, _VERDICTS[verdict])
         case "forget", [answer] if answer in _FORGET_ANSWERS:
             return ConfirmForget(_FORGET_ANSWERS[answer])
     return None
@@ -112,6 +127,12 @@ def decode(data: object) -> ButtonAction | None:
 def is_forget_answer(data: object) -> bool:
     """Whether a button's data answers the /forget confirmation (a handler's pattern)."""
     return isinstance(decode(data), ConfirmForget)
+
+
+def is_rating(data: object) -> bool:
+    """Whether a button's data is in the 👍/👎 format (a handler's pattern; the
+    handler still decodes it, and answers forged data of that kind politely)."""
+    return isinstance(data, str) and data.startswith(f"{VERSION}{SEPARATOR}r{SEPARATOR}")
 
 
 def _utf8_length(data: str) -> int:

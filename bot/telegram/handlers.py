@@ -43,11 +43,12 @@ from bot.engine.state import ChatState, language_of
 from bot.questionlog.interface import QuestionLog
 from bot.reply_record import record_of_reply
 from bot.serving import KnowledgeService
-from bot.telegram.callbacks import ChooseLanguage, ConfirmForget, decode
+from bot.telegram.callbacks import ChooseLanguage, ConfirmForget, RateAnswer, decode
 from bot.telegram.chat_states import STATE_CACHE_SIZE, ChatStates
 from bot.telegram.keyboards import language_keyboard, suggestions_keyboard
 from bot.telegram.menu import UI_LANGS, help_text
 from bot.telegram.messages import answer_callback, edit_text, send_reply
+from bot.telegram.rating import rating_key, with_rating_row
 from bot.texts import LANGUAGE_NAMES, fill, texts_for, ui_texts
 
 logger = logging.getLogger(__name__)
@@ -215,9 +216,24 @@ class BotHandlers:
             return
         assistant = self.knowledge.current
         turn = assistant.ask(text, state)
-        await self._reply(message, turn.reply, quote=chat.type != ChatType.PRIVATE)
+        key = rating_key(turn.reply)
+        await self._reply_in(
+            chat.id,
+            message.get_bot(),
+            turn.reply,
+            reply_to=message if chat.type != ChatType.PRIVATE else None,
+            rating=(key, turn.state.lang),
+        )
         self._log(
-            chat.id, turn.lang, text, "question", turn.reply, assistant.version, started, update
+            chat.id,
+            turn.lang,
+            text,
+            "question",
+            turn.reply,
+            assistant.version,
+            started,
+            update,
+            reply_key=key,
         )
         await self.states.put(chat.id, turn.state)
 
@@ -249,7 +265,7 @@ class BotHandlers:
             return
         if (
             action is None
-            or isinstance(action, (ChooseLanguage, ConfirmForget))
+            or isinstance(action, (ChooseLanguage, ConfirmForget, RateAnswer))
             or not _exists(action, assistant)
         ):
             await self._stale_button(query, chat, state)
@@ -257,10 +273,20 @@ class BotHandlers:
         await answer_callback(query)  # answered first, so the button stops spinning at once
         turn = assistant.act(action, state)
         label = _pressed_label(query) or query.data or ""
-        await self._reply_in(chat.id, query.get_bot(), turn.reply)
-        if not isinstance(action, AnswerCheck):  # /check's answers stay in the chat state only
+        logged = not isinstance(action, AnswerCheck)  # /check's answers stay in the chat state
+        key = rating_key(turn.reply) if logged else None
+        await self._reply_in(chat.id, query.get_bot(), turn.reply, rating=(key, turn.state.lang))
+        if logged:
             self._log(
-                chat.id, state.lang, label, "button", turn.reply, assistant.version, started, update
+                chat.id,
+                state.lang,
+                label,
+                "button",
+                turn.reply,
+                assistant.version,
+                started,
+                update,
+                reply_key=key,
             )
         await self.states.put(chat.id, turn.state)
 
@@ -361,11 +387,16 @@ class BotHandlers:
         intro: str | None = None,
         *,
         reply_to: Message | None = None,
+        rating: tuple[str | None, str] = (None, ""),
     ) -> None:
+        """Sends the reply; `rating` is the (key, language) of its 👍/👎 row, if offered."""
         text_html = render_html(reply.answer)
         if intro:
             text_html = f"{intro}\n\n{text_html}"
         keyboard: InlineKeyboardMarkup | None = suggestions_keyboard(reply.suggestions)
+        reply_key, lang = rating
+        if reply_key is not None:
+            keyboard = with_rating_row(keyboard, reply_key, ui_texts(lang))
         await send_reply(
             bot,
             chat_id,
@@ -384,6 +415,8 @@ class BotHandlers:
         knowledge_version: str,
         started: float,
         update: Update,
+        *,
+        reply_key: str | None = None,
     ) -> None:
         self.question_log.log(
             record_of_reply(
@@ -396,6 +429,7 @@ class BotHandlers:
                 latency_ms=(time.perf_counter() - started) * 1000,
                 knowledge_version=knowledge_version,
                 update_id=update.update_id,  # its inbox row is marked done with the record
+                reply_key=reply_key,
             )
         )
 

@@ -22,11 +22,12 @@ from bot.questionlog.interface import QuestionLog
 from bot.serving import KnowledgeService
 from bot.telegram import handlers as h
 from bot.telegram.admin import AdminHandlers, CommandCallback, ReloadKnowledge
-from bot.telegram.callbacks import is_forget_answer
+from bot.telegram.callbacks import is_forget_answer, is_rating
 from bot.telegram.fair_use import FairUse
 from bot.telegram.forget import ForgetHandlers
 from bot.telegram.handlers import BotHandlers
 from bot.telegram.menu import COMMANDS
+from bot.telegram.rating import RatingHandlers
 
 FAIR_USE_GROUP = -1
 # What the fair-use limit counts: every message some handler below would answer.
@@ -41,6 +42,7 @@ class TelegramHandlers:
     forget: ForgetHandlers
     admin: AdminHandlers
     fair_use: FairUse
+    rating: RatingHandlers
 
 
 def add_handlers(app: Application[Any, Any, Any, Any, Any, Any], bot: TelegramHandlers) -> None:
@@ -62,6 +64,7 @@ def add_handlers(app: Application[Any, Any, Any, Any, Any, Any], bot: TelegramHa
     for name, callback in (*commands.items(), *bot.admin.commands().items()):
         app.add_handler(CommandHandler(name, callback, filters=h.NEW_MESSAGE))
     app.add_handler(CallbackQueryHandler(bot.forget.confirm, pattern=is_forget_answer))
+    app.add_handler(CallbackQueryHandler(bot.rating.rate, pattern=is_rating))
     # Catch-alls last: only the first matching handler of a group runs.
     app.add_handler(MessageHandler(h.COMMAND, candidate.unknown_command))
     app.add_handler(MessageHandler(h.QUESTION, candidate.question))
@@ -94,4 +97,5 @@ def build_handlers(
             window_seconds=settings.fair_use_window_seconds,
             exempt=settings.admin_user_ids,
         ),
+        rating=RatingHandlers(question_log, candidate.states),
     )

@@ -61,6 +61,11 @@ class UiTexts:
     stale_button_toast: str
     storage_trouble: str
     fair_use: str
+    rate_helpful: str  # the 👍 / 👎 buttons under an answer
+    rate_unhelpful: str
+    rate_thanks: str  # replaces them once pressed (button label and toast, plain text)
+    rate_already: str  # toast for a second press on the same answer
+    rate_failed: str  # toast when the log could not keep the rating
 
 
 @dataclass(frozen=True, slots=True)

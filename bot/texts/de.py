@@ -86,7 +86,8 @@ TEXTS = Texts(
             "(verschlüsselt), die Uhrzeit, die Art der Antwort, die betroffene Stelle "
             "und das Thema, der Trefferwert, die Beschriftungen der angebotenen "
             "Schaltflächen, die Sprache, die Antwortzeit und die Version des "
-            "Wissensstands. Die Antworten selbst werden nicht gespeichert. Zu diesem "
+            "Wissensstands sowie das 👍 oder 👎, das Sie einer Antwort geben. Die "
+            "Antworten selbst werden nicht gespeichert. Zu diesem "
             "Chat, damit ich ihn mir merke: die gewählte Stelle und Sprache, die Sprachen "
             "Ihrer letzten drei Nachrichten, Themen und Stellen der letzten Antwort und eine "
             "Frage, die auf die Wahl einer Stelle wartet (verschlüsselt), sowie Ihre Antworten "
@@ -122,6 +123,11 @@ TEXTS = Texts(
             "Sie senden Nachrichten schneller, als ich sie beantworten kann. Bitte "
             "warten Sie eine Minute und fragen Sie dann erneut."
         ),
+        rate_helpful="👍",
+        rate_unhelpful="👎",
+        rate_thanks="Danke für Ihre Rückmeldung!",
+        rate_already="Sie haben diese Antwort schon bewertet. Danke!",
+        rate_failed="Ihre Bewertung konnte leider nicht gespeichert werden.",
     ),
     forget=ForgetTexts(
         ask=(

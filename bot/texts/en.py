@@ -82,7 +82,8 @@ TEXTS = Texts(
             "or button you press, its text (encrypted), the time, the kind of answer it "
             "got, the posting and topic it was about, the match score, the labels of "
             "the buttons offered, the language, how long the answer took and the "
-            "knowledge version. The answers themselves are not stored. For this chat, "
+            "knowledge version, and the 👍 or 👎 you give an answer. The answers "
+            "themselves are not stored. For this chat, "
             "so that I remember it: the selected posting and language, the languages of "
             "your last three messages, the topics and postings of the last answer, and a "
             "question waiting for you to choose a posting (encrypted), and your answers to the "
@@ -111,6 +112,11 @@ TEXTS = Texts(
             "You are sending messages faster than I can answer them. Please wait a "
             "minute, then ask again."
         ),
+        rate_helpful="👍",
+        rate_unhelpful="👎",
+        rate_thanks="Thanks for your feedback!",
+        rate_already="You have already rated this answer. Thank you!",
+        rate_failed="Sorry, your rating could not be saved.",
     ),
     forget=ForgetTexts(
         ask=(

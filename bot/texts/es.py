@@ -81,7 +81,8 @@ TEXTS = Texts(
             "envía o botón que pulsa, su texto (cifrado), la hora, el tipo de respuesta "
             "que recibió, el puesto y el tema a los que se refería, la puntuación de "
             "coincidencia, las etiquetas de los botones ofrecidos, el idioma, cuánto "
-            "tardó la respuesta y la versión de los conocimientos. Las respuestas en sí "
+            "tardó la respuesta y la versión de los conocimientos, y el 👍 o 👎 que da a una "
+            "respuesta. Las respuestas en sí "
             "no se guardan. De este chat, para recordarlo: el puesto y el idioma "
             "elegidos, los idiomas de sus tres últimos mensajes, los temas y puestos de la "
             "última respuesta, una pregunta que espera a que elija un puesto (cifrada), y sus "
@@ -113,6 +114,11 @@ TEXTS = Texts(
             "Está enviando mensajes más rápido de lo que puedo responderlos. Espere "
             "un minuto y vuelva a preguntar, por favor."
         ),
+        rate_helpful="👍",
+        rate_unhelpful="👎",
+        rate_thanks="¡Gracias por su opinión!",
+        rate_already="Ya valoró esta respuesta. ¡Gracias!",
+        rate_failed="Lo sentimos, no se pudo guardar su valoración.",
     ),
     forget=ForgetTexts(
         ask=(

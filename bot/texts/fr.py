@@ -86,8 +86,9 @@ TEXTS = Texts(
             "question que vous envoyez ou chaque bouton sur lequel vous appuyez, son "
             "texte (chiffré), l'heure, le type de réponse obtenu, le poste et le thème "
             "concernés, le score de correspondance, les libellés des boutons proposés, "
-            "la langue, le temps mis pour répondre et la version des connaissances. Les "
-            "réponses elles-mêmes ne sont pas enregistrées. Pour cette conversation, "
+            "la langue, le temps mis pour répondre et la version des connaissances, ainsi "
+            "que le 👍 ou 👎 que vous donnez à une réponse. Les réponses elles-mêmes ne "
+            "sont pas enregistrées. Pour cette conversation, "
             "afin que je m'en souvienne : le poste et la langue choisis, les langues de vos "
             "trois derniers messages, les sujets et postes de la dernière réponse, et une "
             "question en attente du choix d'un poste (chiffrée), ainsi que vos réponses aux "
@@ -121,6 +122,11 @@ TEXTS = Texts(
             "Vous envoyez des messages plus vite que je ne peux y répondre. Veuillez "
             "patienter une minute, puis reposez votre question."
         ),
+        rate_helpful="👍",
+        rate_unhelpful="👎",
+        rate_thanks="Merci pour votre avis !",
+        rate_already="Vous avez déjà évalué cette réponse. Merci !",
+        rate_failed="Désolé, votre évaluation n'a pas pu être enregistrée.",
     ),
     forget=ForgetTexts(
         ask=(
