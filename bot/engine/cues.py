@@ -26,6 +26,13 @@ _YES_NO_START = re.compile(
     r"est-il|est-elle|faut il"
     r")\b"
 )
+# "¿Ambos puestos exigen un máster?", "Both posts need a Master's?": the subject comes first,
+# and without a question word the question still asks yes or no.
+_BOTH_FIRST = re.compile(r"^(?:ambos|ambas|los dos|las dos|both)\b")
+_QUESTION_WORD = re.compile(
+    r"\b(?:what|which|where|who|whom|how|when|why|donde|cual|cuales|quien|quienes|como|cuando|"
+    r"cuanto|cuanta|cuantos|cuantas)\b"
+)
 _FRENCH_INVERSION = re.compile(r"\w-(?:t-)?(?:il|ils|elle|elles|on|je)\b")
 
 NUMBER_WORDS = {
@@ -119,6 +126,8 @@ def is_yes_no(question: str) -> bool:
     """
     for part in re.split(r"[.?!;]\s+|,\s+(?=and |und |et |y )", folded(question)):
         if _YES_NO_START.match(part.strip()) or _FRENCH_INVERSION.search(part):
+            return True
+        if _BOTH_FIRST.match(part.strip()) and not _QUESTION_WORD.search(part):
             return True
     return False
 
