@@ -90,3 +90,15 @@ def test_a_comparison_with_the_subject_first_still_answers_yes(assistant: Assist
     assert reply.answer.lead is not None and reply.answer.lead.startswith("Sí")
     reply = ask(assistant, "Both postings ask for a Master's degree?")
     assert reply.answer.lead == "Yes — both postings require a Master's degree."
+
+
+def test_where_and_how_long_compare_the_duty_station_and_duration(assistant: Assistant) -> None:
+    where = ask(assistant, "Wo liegen die zwei Stellen?", "de")
+    assert where.topic == "duty_station"
+    assert where.answer.lead == (
+        "UNEP – Kingston, Jamaika: Kingston, Jamaika; "
+        "UNESCO – Kultursektor: Keine Angabe in der Ausschreibung."
+    )
+    longer = ask(assistant, "¿Cuál de los dos dura más tiempo?", "es")
+    assert longer.topic == "duration"
+    assert longer.answer.lead is not None and "2 años" in longer.answer.lead

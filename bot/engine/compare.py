@@ -39,7 +39,8 @@ def compare_reply(
     if not 2 <= len(postings) <= MAX_COMPARED:
         return None
     topic = reply.topic if reply.topic and reply.score >= TOPIC_THRESHOLD else None
-    topic = topic or kb.catalogue.overview_topic
+    asked = cues.fact_asked(question)  # "Where are the two posts?" without a matching topic
+    topic = topic or (asked if asked and kb.topic(asked) else None) or kb.catalogue.overview_topic
     if topic is None:
         return None
     words = lead_texts(lang)

@@ -93,7 +93,7 @@ _BEFORE = re.compile(r"\b(before|prior to|vor dem|vor der|vor meinem|vor meiner|
 _COMPARE = re.compile(
     r"\b(which one|which of|which posting|which job|which position|which post|both|the two|"
     r"each of the|difference|differ|compar\w*|versus|vs|beide|beiden|welche der|welcher der|"
-    r"welche stelle|welcher job|jeweils|quel poste|que puesto|cual puesto|"
+    r"welche stelle|welcher job|jeweils|die zwei|den zwei|quel poste|que puesto|cual puesto|"
     r"unterschied|vergleich\w*|les deux|des deux|chacun des|chacune des|lequel|laquelle|"
     r"difference entre|los dos|las dos|ambos|ambas|cual de|diferencia)\b"
 )
@@ -104,6 +104,18 @@ _REQUIREMENTS = re.compile(
 _ASSET_WORDS = re.compile(
     r"\b(asset|advantage|plus|bonus|vorteil|vorteilhaft|atout|avantage|ventaja|valora)\b"
 )
+# A question word that names the fact on its own, even when no topic matches:
+# "Where are the two posts?" asks for the duty station, "Which one lasts longer?" the duration.
+_FACT_ASKED = {
+    "duty_station": re.compile(
+        r"\b(where|wo|wohin|ou se (?:trouvent|trouve|situent|situe)|ou sont|donde|"
+        r"en que (?:ciudad|pais))\b"
+    ),
+    "duration": re.compile(
+        r"\b(how long|longer|wie lange?|langer|dauert|dauern|combien de temps|dure|duree|"
+        r"cuanto (?:tiempo|dura)|dura mas|duracion)\b"
+    ),
+}
 _NEGATIVE = re.compile(r"\b(problem|issue|probleme|problema)\b")
 # A negation just before a language: "no English", "kein Englisch", "pas l'anglais".
 _NEGATION_WORDS = (
@@ -190,3 +202,9 @@ def asks_before_degree(question: str) -> bool:
 def is_comparison(question: str) -> bool:
     """'Which of the two …', 'both', 'difference between', 'beide', 'les deux', 'los dos'."""
     return bool(_COMPARE.search(folded(question)))
+
+
+def fact_asked(question: str) -> str | None:
+    """The typed fact a question word asks for ("where …?": the duty station), if any."""
+    text = folded(question)
+    return next((name for name, pattern in _FACT_ASKED.items() if pattern.search(text)), None)
