@@ -170,3 +170,12 @@ def test_a_topic_without_facts_that_the_posting_leaves_unsaid_still_leads_with_n
     assert reply.status == "not_stated"
     assert reply.answer.lead is not None and reply.answer.lead.startswith(starts)
     assert "BFIO" in reply.answer.lead
+
+
+def test_a_split_compound_finds_the_bullet_that_names_it_as_an_asset(
+    assistant: Assistant,
+) -> None:
+    question = "Muss ich für Kingston eine Weiterbildung in Projektmanagement haben?"
+    text = lead(assistant, question, "de")
+    assert text.startswith("Nein")
+    assert "Project Management" in text
