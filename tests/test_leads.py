@@ -179,3 +179,14 @@ def test_a_split_compound_finds_the_bullet_that_names_it_as_an_asset(
     text = lead(assistant, question, "de")
     assert text.startswith("Nein")
     assert "Project Management" in text
+
+
+def test_an_unsaid_topic_is_never_answered_yes_from_a_bullet_sharing_a_word(
+    assistant: Assistant,
+) -> None:
+    reply = assistant.ask(
+        "Does the Kingston post come with accommodation provided?", ChatState(lang="en")
+    ).reply
+    assert reply.status == "not_stated"
+    assert reply.answer.lead is not None
+    assert reply.answer.lead.startswith("Not stated — the posting does not say")

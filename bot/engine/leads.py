@@ -63,7 +63,9 @@ def with_lead(
     if reply.status not in ("answered", "not_stated") or reply.answer.lead:
         return reply
     lead = lead_for(kb, decision, reply, question, lang)
-    if not lead and asset and cues.is_yes_no(question):
+    # A reply that found the topic unsaid is not contradicted by a bullet that merely
+    # shares a word ("housing provided?" is no "Yes" from a duties bullet).
+    if not lead and asset and reply.status == "answered" and cues.is_yes_no(question):
         words = lead_texts(lang)
         if _REQUIRED.search(cues.folded(question)) and _ASSET.search(asset):
             lead = _answer(words.no, f"{words.asset_only}: “{asset}”", words)
