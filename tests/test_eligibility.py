@@ -125,3 +125,9 @@ def test_no_work_experience_is_zero_years_and_not_yet(kb: KnowledgeBase) -> None
 )
 def test_experience_since_the_first_degree_counts_as_after_it(question: str) -> None:
     assert read_profile(question, YEAR).after_first_degree is True
+
+
+def test_spanish_e_before_a_language_does_not_start_a_field() -> None:
+    profile = read_profile("Tengo una licenciatura e inglés fluido.", YEAR)
+    assert profile.fields == ()
+    assert profile.languages == ("English",)

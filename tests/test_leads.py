@@ -190,3 +190,7 @@ def test_an_unsaid_topic_is_never_answered_yes_from_a_bullet_sharing_a_word(
     assert reply.status == "not_stated"
     assert reply.answer.lead is not None
     assert reply.answer.lead.startswith("Not stated — the posting does not say")
+
+
+def test_asking_for_a_doctorate_where_a_masters_is_asked_is_no(assistant: Assistant) -> None:
+    assert lead(assistant, "Brauche ich für UNEP einen Doktortitel?", "de").startswith("Nein")

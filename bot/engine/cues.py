@@ -52,7 +52,16 @@ LANGUAGES: dict[str, tuple[str, ...]] = {
     "Chinese": ("chinese", "chinesisch", "chinois", "chino"),
 }
 DEGREES: dict[str, tuple[str, ...]] = {
-    "doctorate": ("phd", "doctorate", "doktor", "promotion", "doctorat", "doctorado"),
+    "doctorate": (
+        "phd",
+        "doctorate",
+        "doktor",
+        "doktortitel",
+        "doktorgrad",
+        "promotion",
+        "doctorat",
+        "doctorado",
+    ),
     "master": (
         "master",
         "masters",

@@ -59,7 +59,7 @@ _DEGREE_YEAR = re.compile(
 )
 # Words that end (or cannot start) a field of study named after a degree.
 _FIELD_STOP = (
-    r"(?:and|und|et|y|but|aber|mais|pero|with|mit|avec|con|from|for|fur|pour|para|qualify|qualifies|count|counts|"
+    r"(?:and|und|et|y|e|but|aber|mais|pero|with|mit|avec|con|from|for|fur|pour|para|qualify|qualifies|count|counts|"
     r"at|bei|enough|reicht|last|this|is|ist|est|es|degree|degrees|abschluss|diplome|titulo|"
     r"\d+)\b"
 )
