@@ -77,3 +77,28 @@ def test_compare_and_each_of_the_two_in_any_form_ask_for_a_comparison(
         reply = assistant.ask(question, ChatState(lang=lang)).reply
         assert reply.status == "answered", question
         assert set(reply.postings) == {"unep-car-rcu", "unesco-clt"}, question
+
+
+def test_one_rare_word_only_one_posting_names_gives_the_verdict(assistant: Assistant) -> None:
+    reply = ask(assistant, "Which of the postings has a training budget?")
+    assert reply.answer.lead == "Only UNEP – Kingston, Jamaica mentions it."
+    assert "training budget" in render_plain(reply.answer)
+
+
+def test_a_comparison_with_the_subject_first_still_answers_yes(assistant: Assistant) -> None:
+    reply = ask(assistant, "¿Las dos ofertas piden un máster?", "es")
+    assert reply.answer.lead is not None and reply.answer.lead.startswith("Sí")
+    reply = ask(assistant, "Both postings ask for a Master's degree?")
+    assert reply.answer.lead == "Yes — both postings require a Master's degree."
+
+
+def test_where_and_how_long_compare_the_duty_station_and_duration(assistant: Assistant) -> None:
+    where = ask(assistant, "Wo liegen die zwei Stellen?", "de")
+    assert where.topic == "duty_station"
+    assert where.answer.lead == (
+        "UNEP – Kingston, Jamaika: Kingston, Jamaika; "
+        "UNESCO – Kultursektor: Keine Angabe in der Ausschreibung."
+    )
+    longer = ask(assistant, "¿Cuál de los dos dura más tiempo?", "es")
+    assert longer.topic == "duration"
+    assert longer.answer.lead is not None and "2 años" in longer.answer.lead

@@ -99,3 +99,35 @@ def test_a_field_named_in_other_words_or_languages_still_fits(kb: KnowledgeBase)
 def test_weak_english_is_not_yet_where_english_is_essential(kb: KnowledgeBase) -> None:
     question = "MSc Natural Sciences, 3 years after my bachelor, but my English is only basic."
     assert lead(kb, question, (UNEP,)) == "Not yet: English is essential."
+
+
+def test_a_nationality_is_not_a_language_the_candidate_speaks() -> None:
+    profile = read_profile("I'm German, I have a Master's and 3 years of experience.", YEAR)
+    assert profile.languages == ()
+    assert read_profile("Ich bin Deutsche und spreche Englisch.", YEAR).languages == ("English",)
+
+
+def test_no_work_experience_is_zero_years_and_not_yet(kb: KnowledgeBase) -> None:
+    question = "I have a Master's in cultural policy but no work experience yet."
+    profile = read_profile(question, YEAR)
+    assert profile.years == 0.0
+    assert profile.fields == ("cultural policy",)
+    assert lead(kb, question, (UNESCO,)).startswith("Not yet")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Three years of work since my bachelor's.",
+        "Tres años de experiencia después de la licenciatura.",
+        "Zwei Jahre Berufserfahrung seit dem Bachelor.",
+    ],
+)
+def test_experience_since_the_first_degree_counts_as_after_it(question: str) -> None:
+    assert read_profile(question, YEAR).after_first_degree is True
+
+
+def test_spanish_e_before_a_language_does_not_start_a_field() -> None:
+    profile = read_profile("Tengo una licenciatura e inglés fluido.", YEAR)
+    assert profile.fields == ()
+    assert profile.languages == ("English",)

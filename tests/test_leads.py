@@ -170,3 +170,27 @@ def test_a_topic_without_facts_that_the_posting_leaves_unsaid_still_leads_with_n
     assert reply.status == "not_stated"
     assert reply.answer.lead is not None and reply.answer.lead.startswith(starts)
     assert "BFIO" in reply.answer.lead
+
+
+def test_a_split_compound_finds_the_bullet_that_names_it_as_an_asset(
+    assistant: Assistant,
+) -> None:
+    question = "Muss ich für Kingston eine Weiterbildung in Projektmanagement haben?"
+    text = lead(assistant, question, "de")
+    assert text.startswith("Nein")
+    assert "Project Management" in text
+
+
+def test_an_unsaid_topic_is_never_answered_yes_from_a_bullet_sharing_a_word(
+    assistant: Assistant,
+) -> None:
+    reply = assistant.ask(
+        "Does the Kingston post come with accommodation provided?", ChatState(lang="en")
+    ).reply
+    assert reply.status == "not_stated"
+    assert reply.answer.lead is not None
+    assert reply.answer.lead.startswith("Not stated — the posting does not say")
+
+
+def test_asking_for_a_doctorate_where_a_masters_is_asked_is_no(assistant: Assistant) -> None:
+    assert lead(assistant, "Brauche ich für UNEP einen Doktortitel?", "de").startswith("Nein")

@@ -19,6 +19,7 @@ from bot.texts import LeadTexts, lead_texts, phrases
 
 MAX_COMPARED = 6  # beyond this, a comparison needs the postings named
 PASSAGE_STRONG = 2.0  # as in `decision`: a passage sharing the question's telling words
+PASSAGE_ALONE = 5.0  # one shared word this strong names the detail on its own
 MAX_POINTS = 3
 TOPIC_THRESHOLD = 50.0
 
@@ -38,7 +39,8 @@ def compare_reply(
     if not 2 <= len(postings) <= MAX_COMPARED:
         return None
     topic = reply.topic if reply.topic and reply.score >= TOPIC_THRESHOLD else None
-    topic = topic or kb.catalogue.overview_topic
+    asked = cues.fact_asked(question)  # "Where are the two posts?" without a matching topic
+    topic = topic or (asked if asked and kb.topic(asked) else None) or kb.catalogue.overview_topic
     if topic is None:
         return None
     words = lead_texts(lang)
@@ -69,13 +71,18 @@ def _passages(
     """Each posting's bullets that name the question's telling words ("social media").
 
     Only postings naming as many of those words as the best one count: "media" alone
-    does not make a posting about "social media".
+    does not make a posting about "social media". Where no bullet names a telling word, a
+    bullet sharing one rare word strongly counts.
     """
     found = {p: index.search_passages(analysis, (p,)) for p in postings}
     strong = {
         p: [h for h in hits if h.score >= PASSAGE_STRONG and h.telling] for p, hits in found.items()
     }
     best = max((h.telling for hits in strong.values() for h in hits), default=0)
+    if best == 0:
+        # No bullet names two telling words, but one rare word matched strongly ("a training
+        # budget") still tells which posting names the detail.
+        strong = {p: [h for h in hits if h.score >= PASSAGE_ALONE] for p, hits in found.items()}
     return {
         p: tuple(h.passage.text for h in hits if h.telling == best)[:MAX_POINTS]
         for p, hits in strong.items()

@@ -243,7 +243,8 @@ class Assistant:
             or not leads.passage_topic(self.kb, reply.topic)
         ):
             return None
-        return leads.asset_passage(self.index.search_passages(analysis, (reply.posting,)))
+        hits = self.index.search_passages(analysis, (reply.posting,))
+        return leads.asset_passage(hits, tuple(w for w, _, _ in analysis.query_words))
 
     def _telling(self, analysis: Analysis, reply: Reply) -> frozenset[str]:
         """The answer's points that name the question's telling words (kept when shortening)."""

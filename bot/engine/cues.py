@@ -26,6 +26,13 @@ _YES_NO_START = re.compile(
     r"est-il|est-elle|faut il"
     r")\b"
 )
+# "¿Ambos puestos exigen un máster?", "Both posts need a Master's?": the subject comes first,
+# and without a question word the question still asks yes or no.
+_BOTH_FIRST = re.compile(r"^(?:ambos|ambas|los dos|las dos|both)\b")
+_QUESTION_WORD = re.compile(
+    r"\b(?:what|which|where|who|whom|how|when|why|donde|cual|cuales|quien|quienes|como|cuando|"
+    r"cuanto|cuanta|cuantos|cuantas)\b"
+)
 _FRENCH_INVERSION = re.compile(r"\w-(?:t-)?(?:il|ils|elle|elles|on|je)\b")
 
 NUMBER_WORDS = {
@@ -45,7 +52,16 @@ LANGUAGES: dict[str, tuple[str, ...]] = {
     "Chinese": ("chinese", "chinesisch", "chinois", "chino"),
 }
 DEGREES: dict[str, tuple[str, ...]] = {
-    "doctorate": ("phd", "doctorate", "doktor", "promotion", "doctorat", "doctorado"),
+    "doctorate": (
+        "phd",
+        "doctorate",
+        "doktor",
+        "doktortitel",
+        "doktorgrad",
+        "promotion",
+        "doctorat",
+        "doctorado",
+    ),
     "master": (
         "master",
         "masters",
@@ -86,7 +102,7 @@ _BEFORE = re.compile(r"\b(before|prior to|vor dem|vor der|vor meinem|vor meiner|
 _COMPARE = re.compile(
     r"\b(which one|which of|which posting|which job|which position|which post|both|the two|"
     r"each of the|difference|differ|compar\w*|versus|vs|beide|beiden|welche der|welcher der|"
-    r"welche stelle|welcher job|jeweils|quel poste|que puesto|cual puesto|"
+    r"welche stelle|welcher job|jeweils|die zwei|den zwei|quel poste|que puesto|cual puesto|"
     r"unterschied|vergleich\w*|les deux|des deux|chacun des|chacune des|lequel|laquelle|"
     r"difference entre|los dos|las dos|ambos|ambas|cual de|diferencia)\b"
 )
@@ -97,6 +113,18 @@ _REQUIREMENTS = re.compile(
 _ASSET_WORDS = re.compile(
     r"\b(asset|advantage|plus|bonus|vorteil|vorteilhaft|atout|avantage|ventaja|valora)\b"
 )
+# A question word that names the fact on its own, even when no topic matches:
+# "Where are the two posts?" asks for the duty station, "Which one lasts longer?" the duration.
+_FACT_ASKED = {
+    "duty_station": re.compile(
+        r"\b(where|wo|wohin|ou se (?:trouvent|trouve|situent|situe)|ou sont|donde|"
+        r"en que (?:ciudad|pais))\b"
+    ),
+    "duration": re.compile(
+        r"\b(how long|longer|wie lange?|langer|dauert|dauern|combien de temps|dure|duree|"
+        r"cuanto (?:tiempo|dura)|dura mas|duracion)\b"
+    ),
+}
 _NEGATIVE = re.compile(r"\b(problem|issue|probleme|problema)\b")
 # A negation just before a language: "no English", "kein Englisch", "pas l'anglais".
 _NEGATION_WORDS = (
@@ -119,6 +147,8 @@ def is_yes_no(question: str) -> bool:
     """
     for part in re.split(r"[.?!;]\s+|,\s+(?=and |und |et |y )", folded(question)):
         if _YES_NO_START.match(part.strip()) or _FRENCH_INVERSION.search(part):
+            return True
+        if _BOTH_FIRST.match(part.strip()) and not _QUESTION_WORD.search(part):
             return True
     return False
 
@@ -181,3 +211,9 @@ def asks_before_degree(question: str) -> bool:
 def is_comparison(question: str) -> bool:
     """'Which of the two …', 'both', 'difference between', 'beide', 'les deux', 'los dos'."""
     return bool(_COMPARE.search(folded(question)))
+
+
+def fact_asked(question: str) -> str | None:
+    """The typed fact a question word asks for ("where …?": the duty station), if any."""
+    text = folded(question)
+    return next((name for name, pattern in _FACT_ASKED.items() if pattern.search(text)), None)

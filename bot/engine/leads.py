@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from itertools import pairwise
 
 from bot.engine import cues
 from bot.engine.answers import Reply
@@ -34,8 +35,8 @@ from bot.texts import LeadTexts, lead_texts
 _ASSET = re.compile(r"\b(asset|advantage)\b", re.IGNORECASE)
 _REQUIRED = re.compile(
     r"\b(require|required|requirement|need|needed|mandatory|must|necessary|obligatory|"
-    r"pflicht|muss|brauche|erforderlich|notwendig|voraussetzung|obligatoire|exige|requis|"
-    r"necesario|obligatorio|requiere|necesito|imprescindible)",
+    r"pflicht|verpflicht|muss|brauche|erforderlich|notwendig|voraussetzung|obligatoire|exige|"
+    r"requis|necesario|obligatorio|requiere|necesito|imprescindible)",
 )
 _STRONG_LEVELS = ("required", "essential")
 # Facts that name someone or somewhere: a yes/no question on their topic ("Is there coaching
@@ -62,7 +63,9 @@ def with_lead(
     if reply.status not in ("answered", "not_stated") or reply.answer.lead:
         return reply
     lead = lead_for(kb, decision, reply, question, lang)
-    if not lead and asset and cues.is_yes_no(question):
+    # A reply that found the topic unsaid is not contradicted by a bullet that merely
+    # shares a word ("housing provided?" is no "Yes" from a duties bullet).
+    if not lead and asset and reply.status == "answered" and cues.is_yes_no(question):
         words = lead_texts(lang)
         if _REQUIRED.search(cues.folded(question)) and _ASSET.search(asset):
             lead = _answer(words.no, f"{words.asset_only}: “{asset}”", words)
@@ -90,12 +93,27 @@ def passage_topic(kb: KnowledgeBase, topic: str | None) -> bool:
     return found is not None and found.scope == "posting" and fact in (None, *NO_YES_NO)
 
 
-def asset_passage(hits: list[PassageHit]) -> str | None:
-    """The best-matching bullet, if it names the question's telling words strongly."""
-    best = hits[0] if hits else None
-    if best is None or best.score < PASSAGE_STRONG or not best.telling:
+def asset_passage(hits: list[PassageHit], asked: tuple[str, ...] = ()) -> str | None:
+    """The best-matching bullet, if it names the question's telling words strongly.
+
+    Among bullets that tie ("Projektmanagement" scores "project" once, in any bullet with
+    "project"), the one naming more of the question's words (`asked`) is the one asked about.
+    """
+    if not hits:
+        return None
+    tied = [h for h in hits if h.score >= hits[0].score - 1e-9]
+    best = max(tied, key=lambda h: _named(h.passage.text, asked))
+    if best.score < PASSAGE_STRONG or not best.telling:
         return None
     return best.passage.text
+
+
+def _named(text: str, asked: tuple[str, ...]) -> int:
+    """How many of the asked words the bullet names; the parts of a split compound
+    ("project", "management") count again when they stand together as a phrase."""
+    folded = cues.folded(text)
+    found = sum(bool(re.search(rf"\b{re.escape(word)}", folded)) for word in asked)
+    return found + sum(f"{first} {second}" in folded for first, second in pairwise(asked))
 
 
 def lead_for(

@@ -32,7 +32,22 @@ _AFTER_FIRST = re.compile(
     r"\b(after (?:my |the |obtaining (?:my |the )?)?(?:first degree|bachelor|bsc|ba|graduat)|"
     r"nach (?:dem|meinem) (?:ersten )?(?:abschluss|bachelor|studium)|"
     r"apres (?:ma|mon|la|le) (?:licence|premier diplome|bachelor)|"
-    r"despues (?:de mi|del) (?:grado|primer titulo|licenciatura|bachelor))"
+    r"despues (?:de mi|de la|del) (?:grado|primer titulo|licenciatura|bachelor)|"
+    r"since (?:my |the )?(?:first degree|bachelor|bsc|ba\b|graduat)|"
+    r"seit (?:dem|meinem) (?:ersten )?(?:abschluss|bachelor)|"
+    r"depuis (?:ma|mon|la|le) (?:licence|premier diplome|bachelor)|"
+    r"desde (?:mi|la|el) (?:grado|primer titulo|licenciatura|bachelor))"
+)
+# "No work experience yet" states a number: zero.
+_NO_EXPERIENCE = re.compile(
+    r"\b(no (?:work |professional |relevant )?experience|"
+    r"keine (?:berufs)?erfahrung|aucune experience|pas (?:encore )?d'experience|"
+    r"sin experiencia|ninguna experiencia)"
+)
+# "I'm German", "Ich bin Deutsche": a nationality, not a language the candidate speaks.
+_NATIONALITY = re.compile(
+    r"\b(?:i'?m|i am|ich bin|je suis|soy)\s+(?:a\s+)?[a-z]+\b"
+    r"(?=\s*(?:[,.;]|and\b|und\b|et\b|y\b|citizen|staatsburger|national))"
 )
 _BEFORE_STUDY = re.compile(
     r"\b(before (?:going to |starting |my |i went to )?(?:university|college|studies|studying|"
@@ -44,7 +59,7 @@ _DEGREE_YEAR = re.compile(
 )
 # Words that end (or cannot start) a field of study named after a degree.
 _FIELD_STOP = (
-    r"(?:and|und|et|y|with|mit|avec|con|from|for|fur|pour|para|qualify|qualifies|count|counts|"
+    r"(?:and|und|et|y|e|but|aber|mais|pero|with|mit|avec|con|from|for|fur|pour|para|qualify|qualifies|count|counts|"
     r"at|bei|enough|reicht|last|this|is|ist|est|es|degree|degrees|abschluss|diplome|titulo|"
     r"\d+)\b"
 )
@@ -79,14 +94,15 @@ def read_profile(question: str, this_year: int) -> Profile:
     years, after = _experience(text, this_year)
     if _BEFORE_STUDY.search(text):
         after = False
+    spoken = _NATIONALITY.sub(" ", text)
     return Profile(
         degree=cues.degree_named(question),
         fields=_fields(text),
         years=years,
         after_first_degree=after,
-        languages=cues.languages_named(question),
+        languages=cues.languages_named(spoken),
         weak=tuple(
-            lang for lang in cues.languages_named(question) if cues.negated_language(question, lang)
+            lang for lang in cues.languages_named(spoken) if cues.negated_language(spoken, lang)
         ),
     )
 
@@ -100,6 +116,8 @@ def _experience(text: str, this_year: int) -> tuple[float | None, bool | None]:
         if degree is not None:
             after = start >= int(degree.group(2))
         return float(max(this_year - start, 0)), after
+    if _NO_EXPERIENCE.search(text):
+        return 0.0, after
     if not _EXPERIENCE.search(text):
         return None, after
     for pattern, per_year in ((_YEARS, 1.0), (_MONTHS, 12.0)):
