@@ -8,6 +8,7 @@ matcher, so a cue that misfires cannot change what content is shown.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.engine.text import fold
 
@@ -136,7 +137,9 @@ _WEAK = r"\b(?:{forms})\w*\b(?:\s+\S+){{0,3}}\s+(?:" + _WEAK_WORDS + r")\b"
 _NEGATED = r"\b(?:" + _NEGATION_WORDS + r")\b(?:\s+\S+){{0,2}}\s+(?:{forms})\b"
 
 
+@lru_cache(maxsize=4096)
 def folded(question: str) -> str:
+    """The question folded once; each cue asks for it again (about five times a question)."""
     return " ".join(fold(question).replace("¿", " ").replace("¡", " ").split())
 
 

@@ -60,6 +60,8 @@ STOP_WORDS: frozenset[str] = frozenset(
 
 def fold(text: str) -> str:
     """Lower-cases and strips accents: 'Jamaïque' -> 'jamaique', 'Größe' -> 'grosse'."""
+    if text.isascii():  # most questions: nothing to decompose, and casefold is lower
+        return text.lower()
     text = text.casefold().replace("ß", "ss")
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
