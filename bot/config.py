@@ -119,6 +119,22 @@ class Settings(BaseSettings):
     admin_web_port: int = Field(
         default=8001, ge=1, le=65535, description="Port of the admin web view (127.0.0.1)."
     )
+    staff_chat_id: int | None = Field(
+        default=None,
+        description="Chat id of BFIO's staff group (negative, e.g. -1001234567890): questions "
+        "the bot cannot answer can be passed there, and staff replies go back to the candidate. "
+        "Empty: no hand-off; candidates get BFIO's public contact from programme.yaml.",
+    )
+    staff_language: Literal["en", "de", "fr", "es"] = Field(
+        default="en", description="Language of the bot's messages in the staff group."
+    )
+    handoff_answer_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=60,
+        description="Working days within which BFIO staff usually answer a passed-on question, "
+        "as candidates are told. Empty: candidates are told there is no set time.",
+    )
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod
@@ -137,11 +153,25 @@ class Settings(BaseSettings):
         "log_hash_secret",
         "log_encryption_key",
         "admin_web_password",
+        "staff_chat_id",
+        "handoff_answer_days",
         mode="before",
     )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("staff_chat_id", mode="after")
+    @classmethod
+    def _a_group(cls, value: int | None) -> int | None:
+        # A user's private chat has a positive id: hand-offs must not go to one person.
+        if value is not None and value >= 0:
+            raise PydanticCustomError(
+                "not_a_group",
+                "a group's chat id is negative (e.g. -1001234567890); add the bot to the "
+                "staff group and use that group's id",
+            )
+        return value
 
     @field_validator(*_SECRET_RULES, mode="after")
     @classmethod

@@ -11,7 +11,10 @@ runs. The fake:
   keyboard, an unknown chat, an edit that changes nothing, a callback answered twice;
 - records every call, and can be told to fail the next calls of a method with 429
   (with `retry_after`), 502, or to reply slowly;
-- lets a test await events ("3 messages sent to chat 7") instead of sleeping.
+- lets a test await events ("3 messages sent to chat 7") instead of sleeping;
+- holds group chats where several users post and reply to each other's and the bot's
+  messages (`reply_to_message`, also on the bot's own replies), and users who have blocked
+  the bot (`block`: sending to them answers 403, as Telegram does).
 """
 
 from __future__ import annotations
@@ -68,6 +71,8 @@ SUPPORTED_TAGS = frozenset(
     }
 )
 NAMED_ENTITIES = frozenset({"lt", "gt", "amp", "quot"})
+BLOCKED = "Forbidden: bot was blocked by the user"
+REPLY_NOT_FOUND = "Bad Request: message to be replied not found"
 
 # Parameters PTB sends JSON-encoded inside the form body.
 JSON_FIELDS = frozenset(
@@ -208,6 +213,7 @@ class FakeUser:
     id: int
     first_name: str
     language_code: str | None
+    username: str | None = None
 
     @property
     def chat_id(self) -> int:
@@ -217,6 +223,8 @@ class FakeUser:
         data: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
         if self.language_code:
             data["language_code"] = self.language_code
+        if self.username:
+            data["username"] = self.username
         return data
 
 
@@ -258,6 +266,7 @@ class FakeBotApi:
         self.webhook: dict[str, Any] | None = None
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self._chats: dict[int, _Chat] = {}
+        self._blocked: set[int] = set()  # private chats whose user has blocked the bot
         self._open_callbacks: set[str] = set()
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -316,20 +325,33 @@ class FakeBotApi:
     # chats and users
 
     def user(
-        self, user_id: int, first_name: str = "Ana", language_code: str | None = "en"
+        self,
+        user_id: int,
+        first_name: str = "Ana",
+        language_code: str | None = "en",
+        *,
+        username: str | None = None,
     ) -> FakeUser:
         """A user who has opened a private chat with the bot."""
-        user = FakeUser(user_id, first_name, language_code)
-        self._chats[user_id] = _Chat(
-            user_id, {"id": user_id, "type": "private", "first_name": first_name}
-        )
+        user = FakeUser(user_id, first_name, language_code, username)
+        chat: dict[str, Any] = {"id": user_id, "type": "private", "first_name": first_name}
+        if username:
+            chat["username"] = username
+        self._chats[user_id] = _Chat(user_id, chat)
         return user
 
-    def group(self, chat_id: int, title: str = "JPO candidates") -> FakeGroup:
+    def group(
+        self, chat_id: int, title: str = "JPO candidates", *, supergroup: bool = False
+    ) -> FakeGroup:
         """A group the bot has been added to (group ids are negative)."""
         assert chat_id < 0, "group chat ids are negative"
-        self._chats[chat_id] = _Chat(chat_id, {"id": chat_id, "type": "group", "title": title})
+        kind = "supergroup" if supergroup else "group"
+        self._chats[chat_id] = _Chat(chat_id, {"id": chat_id, "type": kind, "title": title})
         return FakeGroup(chat_id, title)
+
+    def block(self, user: FakeUser) -> None:
+        """The user blocks the bot: whatever it sends to their chat fails with 403."""
+        self._blocked.add(user.chat_id)
 
     # scripted updates
 
@@ -351,10 +373,17 @@ class FakeBotApi:
         if entities:
             extra["entities"] = entities
         if reply_to is not None:
-            extra["reply_to_message"] = reply_to.raw
+            # As on Telegram: the replied-to message, without its own reply_to_message.
+            extra["reply_to_message"] = _without_reply(reply_to.raw)
         return self._push_message(user, chat, extra, text)
 
-    def send_sticker(self, user: FakeUser, *, chat: FakeGroup | None = None) -> SentMessage:
+    def send_sticker(
+        self,
+        user: FakeUser,
+        *,
+        chat: FakeGroup | None = None,
+        reply_to: SentMessage | None = None,
+    ) -> SentMessage:
         sticker = {
             "file_id": "CAACAgI-sticker",
             "file_unique_id": "AgAD-sticker",
@@ -365,7 +394,10 @@ class FakeBotApi:
             "is_video": False,
             "emoji": "👍",
         }
-        return self._push_message(user, chat, {"sticker": sticker}, "")
+        extra: dict[str, Any] = {"sticker": sticker}
+        if reply_to is not None:
+            extra["reply_to_message"] = _without_reply(reply_to.raw)
+        return self._push_message(user, chat, extra, "")
 
     def send_photo(self, user: FakeUser, *, chat: FakeGroup | None = None) -> SentMessage:
         photo = [
@@ -609,9 +641,12 @@ class FakeBotApi:
 
     async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params)
+        if chat.id in self._blocked:
+            raise ApiError(403, BLOCKED)
         text_html = str(params.get("text", ""))
         visible = _visible_text(text_html, params.get("parse_mode"))
         markup = _checked_markup(params.get("reply_markup"))
+        replied = self._replied(chat, params.get("reply_parameters"))
         message_id = next(chat.next_message_id)
         raw: dict[str, Any] = {
             "message_id": message_id,
@@ -620,6 +655,8 @@ class FakeBotApi:
             "from": await self._api_getMe({}),
             "text": visible,
         }
+        if replied is not None:
+            raw["reply_to_message"] = _without_reply(replied.raw)
         if markup is not None:
             raw["reply_markup"] = markup
         message = SentMessage(chat.id, message_id, visible, text_html, markup, raw)
@@ -649,6 +686,8 @@ class FakeBotApi:
         return raw
 
     async def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        if self._chat(params).id in self._blocked:
+            raise ApiError(403, BLOCKED)
         message = self._message(params)
         text_html = str(params.get("text", ""))
         visible = _visible_text(text_html, params.get("parse_mode"))
@@ -690,6 +729,16 @@ class FakeBotApi:
             raise ApiError(400, "Bad Request: chat not found")
         return chat
 
+    def _replied(self, chat: _Chat, parameters: object) -> SentMessage | None:
+        """The message a sendMessage replies to; 400 when it is not in the chat (unless
+        the bot allowed sending without it)."""
+        if not isinstance(parameters, dict) or "message_id" not in parameters:
+            return None
+        replied = self.messages.get((chat.id, int(parameters["message_id"])))
+        if replied is None and not parameters.get("allow_sending_without_reply"):
+            raise ApiError(400, REPLY_NOT_FOUND)
+        return replied
+
     def _message(self, params: dict[str, Any]) -> SentMessage:
         chat = self._chat(params)
         message = self.messages.get((chat.id, int(params.get("message_id") or 0)))
@@ -711,6 +760,11 @@ class FakeBotApi:
             raw,
         )
         return raw
+
+
+def _without_reply(raw: dict[str, Any]) -> dict[str, Any]:
+    """A message as Telegram nests it in a reply: without its own `reply_to_message`."""
+    return {key: value for key, value in raw.items() if key != "reply_to_message"}
 
 
 def _visible_text(text: str, parse_mode: object) -> str:

@@ -78,6 +78,9 @@ class Answer:
     # Further answers in the same reply, each under its own heading (a message that asked
     # several things: "How long is it and which languages do I need?").
     parts: tuple[Answer, ...] = ()
+    # BFIO's public contact, last, under a reply the bot cannot answer (None: not filled in,
+    # or not such a reply); a door that can hand the question to BFIO staff drops it.
+    contact: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,3 +97,6 @@ class Reply:
     # several things); empty means just `posting` and `topic`.
     postings: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    # The candidate asked for a person ("can I talk to a human?"): a door that can reach
+    # BFIO staff offers to pass the question on.
+    wants_person: bool = False

@@ -55,6 +55,8 @@ def _render(
         parts.append(italic(answer.note))
     for part in answer.parts:
         parts.append(_render(part, bold=bold, italic=italic, text=text))
+    if answer.contact:
+        parts.append(text(answer.contact))
     return "\n\n".join(parts)
 
 

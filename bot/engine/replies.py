@@ -31,13 +31,15 @@ from bot.engine.decision import (
 )
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Content
-from bot.texts import phrases, texts_for
+from bot.texts import handoff_texts, phrases, texts_for
 
 T = TypeVar("T")
 
 MAX_FOLLOW_UPS = 3
 MAX_POSTING_CHOICES = 10
 MAX_FALLBACK_TOPICS = 6
+# Replies the bot cannot give from the knowledge: BFIO's public contact goes under them.
+CANNOT_ANSWER: frozenset[Status] = frozenset({"not_stated", "fallback"})
 
 
 def build(kb: KnowledgeBase, decision: Decision, lang: str) -> Reply:
@@ -45,7 +47,23 @@ def build(kb: KnowledgeBase, decision: Decision, lang: str) -> Reply:
     reply = _Builder(kb, lang).build(decision)
     for note in decision.notes:
         reply = _with_note(reply, _note_text(kb, note, lang))
-    return replace(reply, status=decision.status)
+    return _with_contact(kb, replace(reply, status=decision.status), lang)
+
+
+def public_contact_line(kb: KnowledgeBase, lang: str) -> str | None:
+    """The line giving BFIO's public contact (programme.yaml); None while it is empty."""
+    parts = kb.programme.public_contact.parts()
+    if not parts:
+        return None
+    return handoff_texts(lang).public_contact.format(contact=" · ".join(parts))
+
+
+def _with_contact(kb: KnowledgeBase, reply: Reply, lang: str) -> Reply:
+    """The reply with BFIO's public contact last, when the bot cannot give the answer."""
+    if reply.status not in CANNOT_ANSWER and not reply.wants_person:
+        return reply
+    line = public_contact_line(kb, lang)
+    return replace(reply, answer=replace(reply.answer, contact=line)) if line else reply
 
 
 def combine(parts: Sequence[Reply]) -> Reply:
@@ -273,6 +291,18 @@ class _Builder:
         }
         # In a chat about one posting, its name is enough; otherwise the postings to pick from.
         choices = () if posting_id else _posting_choices(self.kb, self.lang, MAX_POSTING_CHOICES)
+        if kind == "person":
+            person = handoff_texts(self.lang)
+            contact = self.kb.programme.contact.get(self.lang)
+            return Reply(
+                status="smalltalk",
+                answer=Answer(
+                    heading=person.person, text=person.person_text.format(contact=contact)
+                ),
+                score=100.0,
+                suggestions=choices,
+                wants_person=True,
+            )
         return Reply(
             status="smalltalk",
             answer=Answer(heading=headings[kind], text=said.hint),

@@ -6,8 +6,10 @@ friendly reply. Something left ("hi, how long is the UNEP job?"): the rest is th
 and the engine answers it as if the greeting had not been there; should the rest carry no
 job content at all (the decision falls back), the engine still answers the small talk.
 
-Questions about the assistant itself ("who are you?", "are you a bot?") count only as the
-whole message, so that "what can you do in Kingston?" stays a question about the posting.
+Questions about the assistant itself ("who are you?", "are you a bot?") and asking for a
+person ("can I talk to a human?", kind `person`: the doors offer to pass the question to BFIO
+staff) count only as the whole message, so that "what can you do in Kingston?" stays a
+question about the posting.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ import re
 from dataclasses import dataclass
 from typing import Literal, cast
 
-Kind = Literal["greeting", "thanks", "ack", "goodbye", "who", "bot"]
+Kind = Literal["greeting", "thanks", "ack", "goodbye", "who", "bot", "person"]
 
 # Which reply a message with several kinds gets ("thanks, bye!" is a goodbye).
-PRIORITY: tuple[Kind, ...] = ("bot", "who", "goodbye", "thanks", "ack", "greeting")
+PRIORITY: tuple[Kind, ...] = ("person", "bot", "who", "goodbye", "thanks", "ack", "greeting")
 
 # Phrase patterns per kind, every language in one alternation (case-insensitive; accents
 # written out where people drop them). Whole words only: the patterns are wrapped in \b…\b.
@@ -163,22 +165,59 @@ _BOT = [
     rf"(eres|es usted) ({_WHAT}|real)",
     rf"(hablo|estoy hablando) con {_WHAT}",
 ]
+# Asking to reach a person: "can I talk to a human?", "Kann ich mit jemandem sprechen?",
+# "puis-je parler à quelqu'un ?", "¿puedo hablar con una persona?".
+_SOMEONE = (
+    r"(a |an |one of )?(human( being)?|real person|person|someone|somebody|anyone|staff"
+    r"( member)?|agent|advisor|adviser|employee|people|bfio)"
+)
+_JEMAND = (
+    r"(jemandem|jemand|einem menschen|einer person|einem echten menschen|einem mitarbeiter"
+    r"|einer mitarbeiterin|den mitarbeitenden|bfio)"
+)
+_QUELQUUN = (
+    r"(quelqu'un|quelqu un|un humain|une personne|une vraie personne|un conseiller"
+    r"|une conseillère|un agent|le bfio|l'équipe|l'equipe)"
+)
+_ALGUIEN = r"(alguien|una persona( real)?|un humano|un ser humano|un agente|el personal|el bfio)"
+_PERSON_REQUEST = [
+    # en
+    rf"(can|could|may) i (please )?(talk|speak|chat) (to|with) {_SOMEONE}( real)?",
+    rf"i( would|'d)? (like|want|wish|need) to (talk|speak|chat) (to|with) {_SOMEONE}",
+    rf"(talk|speak|chat) (to|with) {_SOMEONE}( please)?",
+    rf"(is there|are there) {_SOMEONE} i can (talk|speak|chat) (to|with)",
+    r"(a |an )?(human|real person|person|agent|operator) please",
+    # de
+    rf"(kann|könnte|koennte|darf) ich (bitte )?(mit )?{_JEMAND} (sprechen|reden|schreiben)",
+    rf"ich (möchte|moechte|will|würde gerne|wuerde gerne|würde|wuerde) (gerne |bitte )?"
+    rf"(mit )?{_JEMAND} (sprechen|reden)",
+    rf"gibt es {_JEMAND},? (mit dem|mit der|den|die) ich (sprechen|reden|fragen) kann",
+    # fr
+    rf"(est-ce que |est ce que )?(je peux|puis-je|puis je|pourrais-je|pourrais je|je pourrais"
+    rf"|je voudrais|j'aimerais|je veux|je souhaite) parler (à|a|avec) {_QUELQUUN}",
+    # es
+    rf"(puedo|podría|podria|quiero|quisiera|me gustaría|me gustaria|necesito) hablar con "
+    rf"{_ALGUIEN}",
+    rf"(hay|existe) {_ALGUIEN} con (quien|quién) (pueda )?hablar",
+]
 
 # A small-talk phrase at the end of a message lies within its last this many words.
 TAIL_WORDS = 8
 _WORD_START = re.compile(r"\b\w")
 _EDGE = r"[\s,;:.!?¡¿\-–—…()\"'«»„“”]*"
-_WHOLE_ONLY: frozenset[Kind] = frozenset({"who", "bot"})
+_WHOLE_ONLY: frozenset[Kind] = frozenset({"who", "bot", "person"})
 
 
 # Words people add to a question about the assistant without changing it ("Wer bist du
 # eigentlich?", "who are you exactly?", "¿quién eres tú?").
 _TRAIL = (
-    r"(?: (?:eigentlich|denn|genau|exactly|actually|really|au juste|exactement|vraiment|"
-    r"exactamente|realmente|tú|tu|usted))*"
+    r"(?:,? (?:eigentlich|denn|genau|exactly|actually|really|au juste|exactement|vraiment|"
+    r"exactamente|realmente|tú|tu|usted|please|bitte|s'il vous plaît|s'il vous plait|"
+    r"por favor))*"
 )
 
 _BY_KIND: dict[Kind, list[str]] = {
+    "person": [pattern + _TRAIL for pattern in _PERSON_REQUEST],
     "bot": [pattern + _TRAIL for pattern in _BOT],
     "who": [pattern + _TRAIL for pattern in _WHO],
     "goodbye": _GOODBYE,

@@ -19,7 +19,15 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 from rapidfuzz import fuzz, process, utils
 
-from bot.knowledge.schema import POSTING_ID_PATTERN, TOPIC_ID_PATTERN, Posting, Programme
+from bot.knowledge.schema import (
+    EMAIL_PATTERN,
+    HTTPS_URL_PATTERN,
+    PHONE_PATTERN,
+    POSTING_ID_PATTERN,
+    TOPIC_ID_PATTERN,
+    Posting,
+    Programme,
+)
 
 Loc = tuple[int | str, ...]
 """A pydantic error path: field names, list indexes, and `[key]` for a mapping's key."""
@@ -155,6 +163,12 @@ _PATTERN_WORDS = {
     TOPIC_ID_PATTERN: "lower-case letters, digits and `_`, starting with a letter "
     "(e.g. `living_conditions`)",
 }
+# Patterns of a whole value's shape (the public contact): "should be …" reads better.
+_PATTERN_SHAPES = {
+    EMAIL_PATTERN: "an e-mail address (e.g. `jpo@example.org`)",
+    HTTPS_URL_PATTERN: "a web address starting with `https://` (e.g. `https://example.org/jpo`)",
+    PHONE_PATTERN: "a phone number of digits, spaces and `+ - ( ) / .` (e.g. `+49 228 1234`)",
+}
 
 _EXPECTS_A_VALUE = frozenset({"string_type", "model_type", "dict_type", "tuple_type", "list_type"})
 
@@ -209,6 +223,9 @@ def _wrong_value_message(loc: Loc, error: ErrorDetails) -> str:
         least = ctx.get("min_length", 1)
         return f"{where} needs at least {least} {'entry' if least == 1 else 'entries'}"
     if kind == "string_pattern_mismatch":
+        wanted = _PATTERN_SHAPES.get(ctx.get("pattern", ""))
+        if wanted is not None:
+            return f"{where} should be {wanted}; `{value}` is not"
         words = _PATTERN_WORDS.get(ctx.get("pattern", ""), f"the pattern {ctx.get('pattern')}")
         return f"{where} may only contain {words}; `{value}` does not fit"
     if kind in ("tuple_type", "list_type"):

@@ -301,11 +301,46 @@ class ProgrammeRules(_Strict):
     experience_counted_after: CountedAfterFact | None = None
 
 
+# A plausible address: one @, no spaces, a dot in the domain (delivery is the mail server's check).
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
+# An https address with a host; http is refused, candidates would send data in the clear.
+HTTPS_URL_PATTERN = r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]{1,5})?(/\S*)?$"
+# A phone number as people write it: +, digits, spaces, dashes, dots, slashes, parentheses.
+PHONE_PATTERN = r"^\+?[0-9][0-9 ()./-]{4,28}[0-9]$"
+
+
+class PublicContact(_Strict):
+    """How candidates reach BFIO themselves; every field optional, all empty as shipped."""
+
+    email: str | None = Field(
+        default=None, pattern=EMAIL_PATTERN, description="E-mail address for candidates."
+    )
+    url: str | None = Field(
+        default=None,
+        pattern=HTTPS_URL_PATTERN,
+        description="Web page with BFIO's contact details (https://…).",
+    )
+    phone: str | None = Field(
+        default=None,
+        pattern=PHONE_PATTERN,
+        description="Phone number for candidates, with country code (+49 …).",
+    )
+
+    def parts(self) -> tuple[str, ...]:
+        """The filled fields, in the order candidates read them."""
+        return tuple(part for part in (self.email, self.url, self.phone) if part)
+
+
 class Programme(_Strict):
     """The file `programme.yaml`: BFIO programme information, valid for every posting."""
 
     source: str = Field(description="Where these programme facts come from.")
     contact: Texts = Field(description="Who answers what the postings do not say.")
+    public_contact: PublicContact = Field(
+        default_factory=PublicContact,
+        description="BFIO's public contact, given when the bot cannot answer and no staff "
+        "group is set up. Fill in only what BFIO publishes; leave empty otherwise.",
+    )
     topics: dict[str, Content] = Field(default_factory=dict)
     faq: tuple[Faq, ...] = ()
     rules: ProgrammeRules = Field(

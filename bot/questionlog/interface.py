@@ -11,7 +11,7 @@ reads it back, so the log knows nothing of the engine's types.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.questionlog.inbox import Inbox
 from bot.questionlog.records import (
@@ -23,6 +23,9 @@ from bot.questionlog.records import (
     UnansweredGroup,
     UnansweredGrouping,
 )
+
+if TYPE_CHECKING:  # the SQLite side of hand-offs loads aiosqlite; the views must not
+    from bot.questionlog.handoffs import AskedQuestion, Handoff, HandoffDraft
 
 
 class QuestionLog(Protocol):
@@ -102,4 +105,37 @@ class QuestionLog(Protocol):
 
     async def export_rows(self, days: int | None = None) -> tuple[LoggedQuestion, ...]:
         """Every record (of the last `days` days if given), oldest first."""
+        ...
+
+    async def asked_question(self, chat_id: int | str, reply_key: str) -> AskedQuestion | None:
+        """The chat's question whose reply was logged with `reply_key`; None if unknown."""
+        ...
+
+    async def open_handoff(self, chat_id: int, draft: HandoffDraft) -> Handoff:
+        """Keeps a new hand-off to BFIO staff, waiting for the candidate's confirmation
+        (bot.questionlog.handoffs; the chat id is kept encrypted until it ends)."""
+        ...
+
+    async def handoff(self, number: int) -> Handoff | None:
+        """The hand-off with this number; None when it has ended (or never was)."""
+        ...
+
+    async def handoff_sent(self, number: int, staff_chat_id: int, staff_message_id: int) -> None:
+        """Records the staff group's message the hand-off was posted as."""
+        ...
+
+    async def handoff_at(self, staff_chat_id: int, staff_message_id: int) -> Handoff | None:
+        """The pending hand-off posted as this staff message; None for any other message."""
+        ...
+
+    async def close_handoff(self, number: int) -> bool:
+        """Deletes a hand-off (answered, undeliverable or cancelled); False if already gone."""
+        ...
+
+    async def withdraw_handoffs(self, chat_id: int | str) -> tuple[Handoff, ...]:
+        """Deletes the chat's hand-offs (/forget) and returns them, to tell the staff."""
+        ...
+
+    async def purge_handoffs_older_than(self, days: int) -> int:
+        """Deletes hand-offs older than `days`; returns how many."""
         ...

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from bot.questionlog.grouping import counts_of, group_newest
+from bot.questionlog.handoffs import HandoffLog, MemoryHandoffs
 from bot.questionlog.inbox import MemoryInbox
 from bot.questionlog.keys import chat_key, new_hash_secret
 from bot.questionlog.records import (
@@ -47,7 +48,7 @@ class _SavedState:
     saved_at: datetime
 
 
-class MemoryQuestionLog:
+class MemoryQuestionLog(HandoffLog):
     """A bounded `QuestionLog` in process memory.
 
     `hash_secret` makes the same chat keys as the SQLite store (a random one if None,
@@ -71,6 +72,7 @@ class MemoryQuestionLog:
         self._dropped = 0
         self._closed = False
         self.inbox = MemoryInbox()
+        self._handoffs = MemoryHandoffs(self.export_rows)
 
     @property
     def health(self) -> LogHealth:

@@ -116,6 +116,28 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX questions_by_reply_key ON questions (reply_key)",
         ),
     ),
+    Migration(
+        "create_handoffs",
+        (
+            # Questions handed to BFIO staff until answered (bot.questionlog.handoffs); the
+            # chat id, question and answer are Fernet tokens.
+            """CREATE TABLE handoffs (
+                id INTEGER PRIMARY KEY,
+                chat_key TEXT NOT NULL,
+                chat BLOB NOT NULL,
+                lang TEXT NOT NULL,
+                posting TEXT,
+                question BLOB NOT NULL,
+                answer BLOB NOT NULL,
+                created_at TEXT NOT NULL,
+                staff_chat_id INTEGER,
+                staff_message_id INTEGER
+            )""",
+            "CREATE INDEX handoffs_by_chat ON handoffs (chat_key)",
+            "CREATE UNIQUE INDEX handoffs_by_staff_message "
+            "ON handoffs (staff_chat_id, staff_message_id)",
+        ),
+    ),
 )
 
 _BOOKKEEPING = """CREATE TABLE IF NOT EXISTS schema_migrations (

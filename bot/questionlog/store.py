@@ -1,50 +1,48 @@
 """The SQLite question log: the write-behind queue, chat states and deletion.
 
-Opening and the admin queries are delegated: `opening` connects, checks the secrets
-(`keys`) and migrates (`migrations`); `queries` reads. Callers use it through the
-`QuestionLog` interface (`bot.questionlog.interface`).
+Opening and the admin queries are delegated: `opening` connects, checks the secrets (`keys`) and
+migrates (`migrations`); `queries` reads. Callers use it through the `QuestionLog` interface
+(`bot.questionlog.interface`).
 
 What is stored
-    `questions`: one row per question or button press: time (UTC), channel, a
-    pseudonymous chat key, language, kind, the question text, status, posting, topic,
-    score, suggestion labels, latency, knowledge version, rating key and 👍/👎 given.
-    `chat_states`: each chat's serialised conversation state (opaque here). `meta`: fingerprints of
-    the two secrets. `schema_migrations`: the migrations applied, by name and checksum.
-    `inbox`: Telegram updates received and not yet handled (`Store.inbox`, see
-    `bot.questionlog.inbox`); a write batch marks a record's update done with it.
+    `questions`: one row per question or button press: time (UTC), channel, a pseudonymous chat
+    key, language, kind, the question text, status, posting, topic, score, suggestion labels,
+    latency, knowledge version, rating key and 👍/👎 given. `chat_states`: each chat's serialised
+    conversation state (opaque here). `meta`: fingerprints of the two secrets.
+    `schema_migrations`: the migrations applied, by name and checksum. `inbox`: Telegram updates
+    received and not yet handled (`Store.inbox`, see `bot.questionlog.inbox`); a write batch
+    marks a record's update done with it. `handoffs`: see `bot.questionlog.handoffs`.
 
 Privacy
-    A chat is stored as HMAC-SHA256(LOG_HASH_SECRET, chat id), never its id or a name.
-    Question texts and chat states (which can hold a pending question) are Fernet
-    tokens made with LOG_ENCRYPTION_KEY, which lives in the configuration, never next
-    to the data. `secure_delete` is on, so deleted rows are overwritten in the file.
-    An HMAC of a constant under each secret is kept in `meta`; `open()` compares it and
-    refuses a different key or secret before reading or writing anything else.
+    A chat is stored as HMAC-SHA256(LOG_HASH_SECRET, chat id), never its id or a name (a staff
+    hand-off keeps it, encrypted, until it ends). Question texts and chat states (which can hold
+    a pending question) are Fernet tokens made with LOG_ENCRYPTION_KEY, which lives in the
+    configuration, never next to the data. `secure_delete` is on, so deleted rows are
+    overwritten in the file. An HMAC of a constant under each secret is kept in `meta`; `open()`
+    compares it and refuses a different key or secret before reading or writing anything else.
 
 Writing
-    `log()` and `save_chat_state()` append to in-memory queues and return at once
-    (a few microseconds); they never wait for the database and never raise. One
-    background task hashes and encrypts what has queued up (in small steps, so the
-    event loop never pauses for long) and writes records and chat states together in
-    one transaction per batch. `flush()` waits for everything queued before it;
-    `forget()` also removes a chat's records and state that are still queued. Policy
-    on failure: when a write fails (locked, read-only or full database, I/O error)
-    the error is logged with the path and SQLite's message (never a question, a state
-    or a chat id) and the records and states are kept and retried with a growing
-    delay (0.5 s doubling up to 30 s). Only when more than `max_pending` records wait
-    after a failed write are the oldest records dropped, counted in `health.dropped`
-    and logged (queued states are never trimmed: there is at most one per chat).
-    `close()` writes what is queued, for up to `close_timeout` seconds, and counts as
-    dropped what it could not write. The loss a crash can cause is what was queued
-    and not yet committed (a batch's time); what was committed survives a killed
-    process (WAL, synchronous=NORMAL).
+    `log()` and `save_chat_state()` append to in-memory queues and return at once (a few
+    microseconds); they never wait for the database and never raise. One background task hashes
+    and encrypts what has queued up (in small steps, so the event loop never pauses for long)
+    and writes records and chat states together in one transaction per batch. `flush()` waits
+    for everything queued before it; `forget()` also removes a chat's records and state that are
+    still queued. Policy on failure: when a write fails (locked, read-only or full database, I/O
+    error) the error is logged with the path and SQLite's message (never a question, a state or
+    a chat id) and the records and states are kept and retried with a growing delay (0.5 s
+    doubling up to 30 s). Only when more than `max_pending` records wait after a failed write
+    are the oldest records dropped, counted in `health.dropped` and logged (queued states are
+    never trimmed: there is at most one per chat). `close()` writes what is queued, for up to
+    `close_timeout` seconds, and counts as dropped what it could not write. The loss a crash can
+    cause is what was queued and not yet committed (a batch's time); what was committed survives
+    a killed process (WAL, synchronous=NORMAL).
 
 Chat states
-    A saved state waits in the queue, one per chat: a later save replaces a queued
-    one, so the latest state wins. `load_chat_state` returns a queued state before
-    the database's (read-your-writes), so a reply never waits behind a batch of the
-    question log. `load_chat_state` raises StoreError (after logging it) when reading
-    the database fails; the caller catches it and goes on with a fresh state.
+    A saved state waits in the queue, one per chat: a later save replaces a queued one, so the
+    latest state wins. `load_chat_state` returns a queued state before the database's
+    (read-your-writes), so a reply never waits behind a batch of the question log.
+    `load_chat_state` raises StoreError (after logging it) when reading the database fails; the
+    caller catches it and goes on with a fresh state.
 """
 
 from __future__ import annotations
@@ -63,6 +61,7 @@ import aiosqlite
 from cryptography.fernet import Fernet
 
 from bot.questionlog.feedback import give_feedback
+from bot.questionlog.handoffs import HandoffLog, SqliteHandoffs
 from bot.questionlog.inbox import SqliteInbox, mark_done
 from bot.questionlog.keys import chat_key, parse_secrets
 from bot.questionlog.opening import connect
@@ -103,7 +102,7 @@ class _PendingState(NamedTuple):
     saved_at: datetime
 
 
-class Store:
+class Store(HandoffLog):
     """The question log and chat states of one SQLite file; make one with `Store.open`."""
 
     def __init__(
@@ -139,6 +138,7 @@ class Store:
         self._write_errors = 0
         self._last_error: str | None = None
         self._queries = LogQueries(db, path, fernet)
+        self._handoffs = SqliteHandoffs(db, self._write_lock, fernet, self._queries.decrypt)
         self.inbox = SqliteInbox(db, fernet, self._write_lock, self._queue_done, self.flush)
         self._writer = asyncio.create_task(self._write_loop(), name=f"question-log {path}")
 

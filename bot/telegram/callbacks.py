@@ -9,6 +9,9 @@ Formats (version `v1`; `-` stands for "no posting", i.e. the programme):
     v1:forget:<yes|no>          answer the /forget confirmation
     v1:c:<step>:<choice>        answer a question of the guided eligibility check (/check)
     v1:r:<u|d>:<reply key>      rate an answer 👍 (u) or 👎 (d) (its log record's `reply_key`)
+    v1:ho:<reply key>           offer to pass the question answered with that key to BFIO staff
+    v1:hc:<s|u|n>:<number>      confirm hand-off <number>: send (s), send with the username
+                                (u), or cancel (n)
 
 Buttons live for months in old chats, and anyone can send any callback data, so `decode`
 treats its input as untrusted: anything unknown, from another version or malformed
@@ -36,6 +39,8 @@ _LANG = re.compile(r"[a-z]{2}")
 _CHOICE = re.compile(r"[a-z0-9]{1,12}")  # which choices a step has is the engine's check
 _REPLY_KEY = re.compile(r"[A-Za-z0-9_-]{8,32}")  # whether an answer has it is the log's check
 _VERDICTS = {"u": True, "d": False}
+_NUMBER = re.compile(r"[1-9][0-9]{0,11}")
+_HANDOFF_CHOICES = ("s", "u", "n")
 
 
 FORGET = "forget"
@@ -68,7 +73,23 @@ class RateAnswer:
     helpful: bool
 
 
-ButtonAction = Action | ChooseLanguage | ConfirmForget | RateAnswer
+@dataclass(frozen=True, slots=True)
+class AskStaff:
+    """Offer to pass the question whose reply was logged with `reply_key` to BFIO staff."""
+
+    reply_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmHandoff:
+    """The candidate's answer to "send this to BFIO staff?": `choice` is s (send), u (send
+    with the Telegram username) or n (cancel)."""
+
+    number: int
+    choice: str
+
+
+ButtonAction = Action | ChooseLanguage | ConfirmForget | RateAnswer | AskStaff | ConfirmHandoff
 
 
 def encode(action: ButtonAction) -> str:
@@ -90,6 +111,10 @@ def encode(action: ButtonAction) -> str:
             parts = (FORGET, "yes" if delete else "no")
         case RateAnswer(reply_key=reply_key, helpful=helpful):
             parts = ("r", "u" if helpful else "d", reply_key)
+        case AskStaff(reply_key=reply_key):
+            parts = ("ho", reply_key)
+        case ConfirmHandoff(number=number, choice=choice):
+            parts = ("hc", choice, str(number))
         case _:
             raise TypeError(f"no callback format for {action!r}")
     data = SEPARATOR.join((VERSION, *parts))
@@ -121,6 +146,10 @@ def decode(data: object) -> ButtonAction | None:
             return RateAnswer(key, _VERDICTS[verdict])
         case "forget", [answer] if answer in _FORGET_ANSWERS:
             return ConfirmForget(_FORGET_ANSWERS[answer])
+        case "ho", [key] if _REPLY_KEY.fullmatch(key):
+            return AskStaff(key)
+        case "hc", [choice, number] if choice in _HANDOFF_CHOICES and _NUMBER.fullmatch(number):
+            return ConfirmHandoff(int(number), choice)
     return None
 
 
@@ -149,3 +178,11 @@ def _posting_or_none(field: str) -> bool:
 
 def _posting(field: str) -> str | None:
     return None if field == NO_POSTING else field
+
+
+def is_handoff(data: object) -> bool:
+    """Whether a button's data is in a hand-off format (a handler's pattern; the handler
+    still decodes it, and answers forged data of that kind politely)."""
+    return isinstance(data, str) and data.startswith(
+        (f"{VERSION}{SEPARATOR}ho{SEPARATOR}", f"{VERSION}{SEPARATOR}hc{SEPARATOR}")
+    )

@@ -1,7 +1,8 @@
 """/forget: a candidate deletes everything stored about their chat, after confirming.
 
 `/forget` asks with two buttons (their data from the callback codec, `ConfirmForget`);
-"yes" deletes the records logged under the chat and its state, "no" keeps them. It works
+"yes" deletes the records logged under the chat and its state, and withdraws its questions
+handed to BFIO staff (`bot.telegram.handoff`), "no" keeps them. It works
 in private chats only, so no one deletes a group's records for everyone. Texts are plain
 (`parse_mode=None`), in the chat's language. `ForgetHandlers` follows the style of
 `BotHandlers`; `bot.telegram.routing` registers it.
@@ -9,9 +10,9 @@ in private chats only, so no one deletes a group's records for everyone. Texts a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
@@ -35,10 +36,12 @@ class ForgetHandlers:
         states: ChatStates,
         *,
         forgotten: Callable[[int], None],
+        withdraw: Callable[[Bot, int], Awaitable[None]] | None = None,
     ) -> None:
         self.question_log = question_log
         self.states = states
         self.forgotten = forgotten  # drops what the other handlers keep about a chat
+        self.withdraw = withdraw  # deletes the chat's hand-offs and tells the staff group
 
     async def ask(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Asks whether to delete the chat's stored data."""
@@ -73,6 +76,8 @@ class ForgetHandlers:
             await edit_text(query, texts.kept, parse_mode=None)
             return
         try:
+            if self.withdraw is not None:
+                await self.withdraw(query.get_bot(), chat.id)
             deleted = await self.question_log.forget(chat.id)
         except StoreError:
             await edit_text(query, texts.failed, parse_mode=None)

@@ -43,8 +43,9 @@ from bot.engine.state import ChatState, language_of
 from bot.questionlog.interface import QuestionLog
 from bot.reply_record import record_of_reply
 from bot.serving import KnowledgeService
-from bot.telegram.callbacks import ChooseLanguage, ConfirmForget, RateAnswer, decode
+from bot.telegram.callbacks import ChooseLanguage, decode
 from bot.telegram.chat_states import STATE_CACHE_SIZE, ChatStates
+from bot.telegram.handoff import HandoffOffer
 from bot.telegram.keyboards import language_keyboard, suggestions_keyboard
 from bot.telegram.menu import UI_LANGS, help_text
 from bot.telegram.messages import answer_callback, edit_text, send_reply
@@ -105,6 +106,9 @@ COMMAND = NEW_MESSAGE & filters.COMMAND
 
 class BotHandlers:
     """The bot's handlers and what they share."""
+
+    # The "Ask BFIO" button under replies the bot cannot give; routing sets the staff group.
+    offer = HandoffOffer(None)
 
     def __init__(
         self, knowledge: KnowledgeService, question_log: QuestionLog, *, retention_days: int
@@ -175,7 +179,7 @@ class BotHandlers:
         message, _ = _message_and_chat(update)
         if message is not None:
             state = await self._state(update)
-            text_html = fill(ui_texts(state.lang).privacy, days=self.retention_days)
+            text_html = self.offer.privacy(state.lang, self.retention_days)
             await send_reply(message.get_bot(), message.chat_id, text_html)
 
     async def check(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -216,24 +220,27 @@ class BotHandlers:
             return
         assistant = self.knowledge.current
         turn = assistant.ask(text, state)
-        key = rating_key(turn.reply)
+        reply = self.offer.shown(turn.reply, chat.type)
+        key = rating_key(reply)
+        offer_key = (key or self.offer.new_key()) if self.offer.applies(reply, chat.type) else None
         await self._reply_in(
             chat.id,
             message.get_bot(),
-            turn.reply,
+            reply,
             reply_to=message if chat.type != ChatType.PRIVATE else None,
             rating=(key, turn.state.lang),
+            offer=offer_key,
         )
         self._log(
             chat.id,
             turn.lang,
             text,
             "question",
-            turn.reply,
+            reply,
             assistant.version,
             started,
             update,
-            reply_key=key,
+            reply_key=key or offer_key,
         )
         await self.states.put(chat.id, turn.state)
 
@@ -265,7 +272,7 @@ class BotHandlers:
             return
         if (
             action is None
-            or isinstance(action, (ChooseLanguage, ConfirmForget, RateAnswer))
+            or not isinstance(action, Action)  # the other buttons have handlers of their own
             or not _exists(action, assistant)
         ):
             await self._stale_button(query, chat, state)
@@ -388,8 +395,10 @@ class BotHandlers:
         *,
         reply_to: Message | None = None,
         rating: tuple[str | None, str] = (None, ""),
+        offer: str | None = None,
     ) -> None:
-        """Sends the reply; `rating` is the (key, language) of its 👍/👎 row, if offered."""
+        """Sends the reply; `rating`: the (key, language) of its 👍/👎 row, `offer`: the key of
+        its "Ask BFIO" button (None: not offered)."""
         text_html = render_html(reply.answer)
         if intro:
             text_html = f"{intro}\n\n{text_html}"
@@ -397,6 +406,8 @@ class BotHandlers:
         reply_key, lang = rating
         if reply_key is not None:
             keyboard = with_rating_row(keyboard, reply_key, ui_texts(lang))
+        if offer is not None:
+            keyboard = self.offer.with_row(keyboard, offer, lang)
         await send_reply(
             bot,
             chat_id,

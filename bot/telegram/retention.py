@@ -1,4 +1,5 @@
-"""The daily job that deletes question-log records older than the retention period."""
+"""The daily job that deletes question-log records (and hand-offs to BFIO staff) older than
+the retention period."""
 
 from __future__ import annotations
 
@@ -46,9 +47,13 @@ async def purge_old_records(context: CallbackContext[Any, Any, Any, Any]) -> Non
     retention = job.data
     try:
         deleted = await retention.question_log.purge_older_than(retention.days)
+        handoffs = await retention.question_log.purge_handoffs_older_than(retention.days)
     except StoreError as error:
         logger.error("question log retention (%d days) failed: %s", retention.days, error)
         return
     logger.info(
-        "question log retention: deleted %d record(s) older than %d days", deleted, retention.days
+        "question log retention: deleted %d record(s) and %d hand-off(s) older than %d days",
+        deleted,
+        handoffs,
+        retention.days,
     )

@@ -3,7 +3,8 @@
 Groups run in order and, within a group, only the first matching handler runs:
 
     -1  fair use: a user over the message limit stops here (ApplicationHandlerStop)
-     0  the candidates' commands, /forget and its button, the admins' commands, then the
+     0  the candidates' commands, /forget and its button, the admins' commands, the
+        hand-off buttons and the staff group's replies (`bot.telegram.handoff`), then the
         catch-alls: unknown commands, questions, other messages, every other button
 
 The handler classes (`BotHandlers`, `ForgetHandlers`, `AdminHandlers`, `FairUse`) hold
@@ -15,17 +16,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.config import Settings
 from bot.questionlog.interface import QuestionLog
 from bot.serving import KnowledgeService
 from bot.telegram import handlers as h
 from bot.telegram.admin import AdminHandlers, CommandCallback, ReloadKnowledge
-from bot.telegram.callbacks import is_forget_answer, is_rating
+from bot.telegram.callbacks import is_forget_answer, is_handoff, is_rating
 from bot.telegram.fair_use import FairUse
 from bot.telegram.forget import ForgetHandlers
 from bot.telegram.handlers import BotHandlers
+from bot.telegram.handoff import HandoffHandlers, HandoffOffer
 from bot.telegram.menu import COMMANDS
 from bot.telegram.rating import RatingHandlers
 
@@ -43,6 +51,7 @@ class TelegramHandlers:
     admin: AdminHandlers
     fair_use: FairUse
     rating: RatingHandlers
+    handoff: HandoffHandlers
 
 
 def add_handlers(app: Application[Any, Any, Any, Any, Any, Any], bot: TelegramHandlers) -> None:
@@ -65,6 +74,13 @@ def add_handlers(app: Application[Any, Any, Any, Any, Any, Any], bot: TelegramHa
         app.add_handler(CommandHandler(name, callback, filters=h.NEW_MESSAGE))
     app.add_handler(CallbackQueryHandler(bot.forget.confirm, pattern=is_forget_answer))
     app.add_handler(CallbackQueryHandler(bot.rating.rate, pattern=is_rating))
+    app.add_handler(CallbackQueryHandler(bot.handoff.button, pattern=is_handoff))
+    staff_chat = bot.handoff.staff_chat_id
+    if staff_chat is not None:
+        # Every reply in the staff group is the hand-off's to judge, so that none of them
+        # (not even one to the bot's own answers) is taken for a candidate's question.
+        staff_replies = h.NEW_MESSAGE & filters.Chat(staff_chat) & filters.REPLY
+        app.add_handler(MessageHandler(staff_replies, bot.handoff.staff_reply))
     # Catch-alls last: only the first matching handler of a group runs.
     app.add_handler(MessageHandler(h.COMMAND, candidate.unknown_command))
     app.add_handler(MessageHandler(h.QUESTION, candidate.question))
@@ -82,9 +98,23 @@ def build_handlers(
 ) -> TelegramHandlers:
     """The handler classes, sharing one question log and one cache of chat states."""
     candidate = BotHandlers(knowledge, question_log, retention_days=settings.log_retention_days)
+    candidate.offer = HandoffOffer(settings.staff_chat_id)
+    handoff = HandoffHandlers(
+        question_log,
+        candidate.states,
+        knowledge,
+        staff_chat_id=settings.staff_chat_id,
+        staff_lang=settings.staff_language,
+        answer_days=settings.handoff_answer_days,
+    )
     return TelegramHandlers(
         candidate=candidate,
-        forget=ForgetHandlers(question_log, candidate.states, forgotten=candidate.forget_chat),
+        forget=ForgetHandlers(
+            question_log,
+            candidate.states,
+            forgotten=candidate.forget_chat,
+            withdraw=handoff.withdraw,
+        ),
         admin=AdminHandlers(
             question_log,
             admin_ids=settings.admin_user_ids,
@@ -98,4 +128,5 @@ def build_handlers(
             exempt=settings.admin_user_ids,
         ),
         rating=RatingHandlers(question_log, candidate.states),
+        handoff=handoff,
     )

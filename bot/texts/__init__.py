@@ -16,6 +16,7 @@ from bot.texts.catalogue import (
     CheckTexts,
     CommandTexts,
     ForgetTexts,
+    HandoffTexts,
     LeadTexts,
     Phrases,
     TerminalTexts,
@@ -54,6 +55,11 @@ def lead_texts(lang: str | None) -> LeadTexts:
     return LEADS.get(lang or "en", LEADS["en"])
 
 
+def handoff_texts(lang: str | None) -> HandoffTexts:
+    """The hand-off and public-contact texts of a language."""
+    return texts_for(lang).handoff
+
+
 def forget_texts(lang: str | None) -> ForgetTexts:
     """The /forget texts of a language."""
     return texts_for(lang).forget
@@ -67,6 +73,7 @@ __all__ = [
     "CheckTexts",
     "CommandTexts",
     "ForgetTexts",
+    "HandoffTexts",
     "LeadTexts",
     "Phrases",
     "TerminalTexts",
@@ -74,6 +81,7 @@ __all__ = [
     "UiTexts",
     "fill",
     "forget_texts",
+    "handoff_texts",
     "lead_texts",
     "phrases",
     "texts_for",

@@ -140,6 +140,47 @@ class SmallTalkTexts:
 
 
 @dataclass(frozen=True, slots=True)
+class HandoffTexts:
+    """Passing a question to BFIO staff (`bot.telegram.handoff`) and BFIO's public contact.
+
+    The candidate's texts are in the candidate's language, the `staff_` ones in the staff
+    group's (STAFF_LANGUAGE). HTML templates: `fill` escapes the values.
+    """
+
+    public_contact: str  # the engine's line under a reply it cannot give; {contact}: the details
+    person: str  # the reply to "can I talk to a person?" (plain text)
+    person_text: str
+    offer: str  # the button under a reply the bot cannot give
+    confirm: str  # heading of the confirmation: what staff will see
+    name_line: str
+    lang_line: str
+    posting_line: str
+    question_line: str
+    answer_line: str
+    no_posting: str
+    not_shared: str
+    send: str
+    send_username: str
+    cancel: str
+    sent: str
+    expect_days: str
+    expect_none: str
+    cancelled: str
+    failed: str
+    staff_answer: str  # frames the staff's reply in the candidate's chat
+    staff_heading: str
+    staff_username: str
+    staff_no_username: str
+    staff_how: str
+    staff_delivered: str
+    staff_blocked: str
+    staff_not_delivered: str
+    staff_text_only: str
+    staff_withdrawn: str
+    privacy: str  # added to /privacy: what a hand-off keeps, and for how long (HTML)
+
+
+@dataclass(frozen=True, slots=True)
 class Texts:
     """One language's whole catalogue."""
 
@@ -151,6 +192,7 @@ class Texts:
     terminal: TerminalTexts
     smalltalk: SmallTalkTexts
     check: CheckTexts
+    handoff: HandoffTexts
 
 
 def fill(template: str, **values: object) -> str:

@@ -6,6 +6,7 @@ from bot.texts.catalogue import (
     CheckTexts,
     CommandTexts,
     ForgetTexts,
+    HandoffTexts,
     LeadTexts,
     Phrases,
     SmallTalkTexts,
@@ -200,6 +201,62 @@ TEXTS = Texts(
         private="Der Eignungscheck funktioniert im privaten Chat mit dem Bot.",
         your_answers="Ihre Antworten: {answers}.",
         apply_heading="Bewerbung",
+    ),
+    handoff=HandoffTexts(
+        public_contact="Sie erreichen BFIO direkt: {contact}",
+        person="Ich bin ein Bot, kein Mensch.",
+        person_text=(
+            "Was ich nicht beantworten kann, beantworten die Mitarbeitenden von BFIO: "
+            "bitte wenden Sie sich an {contact}."
+        ),
+        offer="BFIO fragen",
+        confirm="Ihre Frage an BFIO senden? Die Mitarbeitenden sehen genau dies:",
+        name_line="Vorname: {name}",
+        lang_line="Sprache: {lang}",
+        posting_line="Ausschreibung: {posting}",
+        question_line="Frage: {question}",
+        answer_line="Antwort des Bots: {answer}",
+        no_posting="keine gewählt",
+        not_shared=(
+            "Ihre Telegram-ID und Ihr Benutzername werden nicht weitergegeben, außer Sie "
+            "wählen „Mit meinem Benutzernamen senden“."
+        ),
+        send="Senden",
+        send_username="Mit meinem Benutzernamen senden",
+        cancel="Abbrechen",
+        sent="An BFIO gesendet. Die Antwort kommt in diesen Chat.",
+        expect_days="BFIO antwortet in der Regel innerhalb von {days} Arbeitstagen.",
+        expect_none="Eine feste Antwortzeit gibt es nicht; BFIO antwortet so bald wie möglich.",
+        cancelled="Nicht gesendet: Es wurde nichts an BFIO weitergegeben.",
+        failed=(
+            "Die Frage konnte gerade nicht an BFIO gesendet werden. Bitte versuchen Sie es "
+            "später noch einmal."
+        ),
+        staff_answer="<b>Antwort von BFIO</b> auf Ihre Frage „{question}“:",
+        staff_heading="Frage an BFIO von einer Bewerberin oder einem Bewerber (Übergabe {number})",
+        staff_username="Telegram-Benutzername, von der Person freigegeben: @{username}",
+        staff_no_username="Die Person hat keinen Telegram-Benutzernamen freigegeben.",
+        staff_how=(
+            "Antworten Sie auf diese Nachricht: Der Bot gibt Ihre Antwort an die Person weiter."
+        ),
+        staff_delivered="Zugestellt ✓",
+        staff_blocked="Nicht zugestellt: Die Person hat den Bot blockiert.",
+        staff_not_delivered=(
+            "Nicht zugestellt: Telegram hat die Nachricht gerade nicht angenommen. Antworten "
+            "Sie erneut, um es noch einmal zu versuchen."
+        ),
+        staff_text_only="Nur eine Textantwort kann an die Person weitergegeben werden.",
+        staff_withdrawn=(
+            "Übergabe {number}: Die Person hat die Frage zurückgezogen und ihre Daten "
+            "gelöscht (/forget). Bitte nicht antworten."
+        ),
+        privacy=(
+            "<b>Fragen an BFIO:</b> Wenn Sie eine Frage mit „BFIO fragen“ senden, sehen die "
+            "Mitarbeitenden von BFIO, was Sie bestätigt haben (Vorname, Sprache, Ausschreibung, "
+            "Frage, meine Antwort). Bis sie antworten, Sie abbrechen oder /forget senden "
+            "(höchstens {days} Tage), werden die Frage, meine Antwort und die ID dieses Chats "
+            "verschlüsselt aufbewahrt, um die Antwort zuzustellen."
+        ),
     ),
 )
 

@@ -6,6 +6,7 @@ from bot.texts.catalogue import (
     CheckTexts,
     CommandTexts,
     ForgetTexts,
+    HandoffTexts,
     LeadTexts,
     Phrases,
     SmallTalkTexts,
@@ -188,6 +189,52 @@ TEXTS = Texts(
         private="The eligibility check works in your private chat with the bot.",
         your_answers="Your answers: {answers}.",
         apply_heading="How to apply",
+    ),
+    handoff=HandoffTexts(
+        public_contact="You can reach BFIO directly: {contact}",
+        person="I am a bot, not a person.",
+        person_text="BFIO's staff can answer what I cannot: please ask {contact}.",
+        offer="Ask BFIO",
+        confirm="Send your question to BFIO staff? They will see exactly this:",
+        name_line="First name: {name}",
+        lang_line="Language: {lang}",
+        posting_line="Posting: {posting}",
+        question_line="Question: {question}",
+        answer_line="The bot's answer: {answer}",
+        no_posting="none chosen",
+        not_shared=(
+            "Your Telegram id and username are not shared, unless you choose "
+            "“Send with my username”."
+        ),
+        send="Send",
+        send_username="Send with my username",
+        cancel="Cancel",
+        sent="Sent to BFIO staff. Their answer will arrive in this chat.",
+        expect_days="BFIO staff usually answer within {days} working days.",
+        expect_none="There is no set answer time; staff answer as soon as they can.",
+        cancelled="Not sent: nothing was passed on to BFIO.",
+        failed="Sorry, the question could not be sent to BFIO just now. Please try again later.",
+        staff_answer="<b>Answer from BFIO staff</b> to your question “{question}”:",
+        staff_heading="Question for BFIO from a candidate (hand-off {number})",
+        staff_username="Telegram username, shared by the candidate: @{username}",
+        staff_no_username="The candidate did not share a Telegram username.",
+        staff_how="Reply to this message to answer: the bot passes your reply on to the candidate.",
+        staff_delivered="Delivered ✓",
+        staff_blocked="Not delivered: the candidate has blocked the bot.",
+        staff_not_delivered=(
+            "Not delivered: Telegram did not accept it just now. Reply again to retry."
+        ),
+        staff_text_only="Only a text reply can be passed on to the candidate.",
+        staff_withdrawn=(
+            "Hand-off {number}: the candidate withdrew this question and had their data "
+            "deleted (/forget). Please do not reply."
+        ),
+        privacy=(
+            "<b>Asking BFIO staff:</b> when you send a question with “Ask BFIO”, BFIO staff "
+            "see what you confirmed (first name, language, posting, question, my answer). "
+            "Until they answer, you cancel or send /forget (at most {days} days), the "
+            "question, my answer and this chat's id are kept, encrypted, to deliver the answer."
+        ),
     ),
 )
 

@@ -6,6 +6,7 @@ from bot.texts.catalogue import (
     CheckTexts,
     CommandTexts,
     ForgetTexts,
+    HandoffTexts,
     LeadTexts,
     Phrases,
     SmallTalkTexts,
@@ -190,6 +191,58 @@ TEXTS = Texts(
         private="La comprobación de elegibilidad funciona en su chat privado con el bot.",
         your_answers="Sus respuestas: {answers}.",
         apply_heading="Cómo postular",
+    ),
+    handoff=HandoffTexts(
+        public_contact="Puede contactar directamente con el BFIO: {contact}",
+        person="Soy un bot, no una persona.",
+        person_text=("El personal del BFIO responde lo que yo no sé: consulte a {contact}."),
+        offer="Preguntar al BFIO",
+        confirm="¿Enviar su pregunta al personal del BFIO? Verán exactamente esto:",
+        name_line="Nombre: {name}",
+        lang_line="Idioma: {lang}",
+        posting_line="Convocatoria: {posting}",
+        question_line="Pregunta: {question}",
+        answer_line="Respuesta del bot: {answer}",
+        no_posting="ninguna elegida",
+        not_shared=(
+            "Su id y su nombre de usuario de Telegram no se comparten, salvo que elija "
+            "«Enviar con mi nombre de usuario»."
+        ),
+        send="Enviar",
+        send_username="Enviar con mi nombre de usuario",
+        cancel="Cancelar",
+        sent="Enviada al personal del BFIO. Su respuesta llegará a este chat.",
+        expect_days="El personal del BFIO suele responder en {days} días laborables.",
+        expect_none="No hay un plazo de respuesta fijo; el personal responde lo antes posible.",
+        cancelled="No enviada: no se ha transmitido nada al BFIO.",
+        failed=(
+            "Lo sentimos, ahora no se pudo enviar la pregunta al BFIO. Inténtelo de nuevo "
+            "más tarde."
+        ),
+        staff_answer="<b>Respuesta del personal del BFIO</b> a su pregunta «{question}»:",
+        staff_heading="Pregunta de un candidato para el BFIO (traspaso {number})",
+        staff_username="Nombre de usuario de Telegram, compartido por el candidato: @{username}",
+        staff_no_username="El candidato no ha compartido un nombre de usuario de Telegram.",
+        staff_how=(
+            "Responda a este mensaje para contestar: el bot transmite su respuesta al candidato."
+        ),
+        staff_delivered="Entregada ✓",
+        staff_blocked="No entregada: el candidato ha bloqueado el bot.",
+        staff_not_delivered=(
+            "No entregada: Telegram no la aceptó ahora. Responda de nuevo para reintentarlo."
+        ),
+        staff_text_only="Solo una respuesta de texto puede transmitirse al candidato.",
+        staff_withdrawn=(
+            "Traspaso {number}: el candidato retiró esta pregunta y borró sus datos "
+            "(/forget). Por favor, no responda."
+        ),
+        privacy=(
+            "<b>Preguntas al personal del BFIO:</b> cuando envía una pregunta con «Preguntar "
+            "al BFIO», el personal ve lo que usted confirmó (nombre, idioma, convocatoria, "
+            "pregunta, mi respuesta). Hasta que respondan, usted cancele o envíe /forget "
+            "({days} días como máximo), la pregunta, mi respuesta y el id de este chat se "
+            "guardan cifrados para entregarle la respuesta."
+        ),
     ),
 )
 

@@ -6,6 +6,7 @@ from bot.texts.catalogue import (
     CheckTexts,
     CommandTexts,
     ForgetTexts,
+    HandoffTexts,
     LeadTexts,
     Phrases,
     SmallTalkTexts,
@@ -204,6 +205,61 @@ TEXTS = Texts(
         ),
         your_answers="Vos réponses : {answers}.",
         apply_heading="Comment postuler",
+    ),
+    handoff=HandoffTexts(
+        public_contact="Vous pouvez joindre le BFIO directement : {contact}",
+        person="Je suis un bot, pas une personne.",
+        person_text=(
+            "L'équipe du BFIO répond à ce que je ne sais pas : veuillez vous adresser au {contact}."
+        ),
+        offer="Demander au BFIO",
+        confirm="Envoyer votre question à l'équipe du BFIO ? Elle verra exactement ceci :",
+        name_line="Prénom : {name}",
+        lang_line="Langue : {lang}",
+        posting_line="Offre : {posting}",
+        question_line="Question : {question}",
+        answer_line="Réponse du bot : {answer}",
+        no_posting="aucune choisie",
+        not_shared=(
+            "Votre identifiant et votre nom d'utilisateur Telegram ne sont pas transmis, "
+            "sauf si vous choisissez « Envoyer avec mon nom d'utilisateur »."
+        ),
+        send="Envoyer",
+        send_username="Envoyer avec mon nom d'utilisateur",
+        cancel="Annuler",
+        sent="Envoyé à l'équipe du BFIO. Sa réponse arrivera dans ce chat.",
+        expect_days="L'équipe du BFIO répond en général sous {days} jours ouvrés.",
+        expect_none=("Il n'y a pas de délai de réponse fixe ; l'équipe répond dès que possible."),
+        cancelled="Non envoyé : rien n'a été transmis au BFIO.",
+        failed=(
+            "Désolé, la question n'a pas pu être envoyée au BFIO pour le moment. "
+            "Veuillez réessayer plus tard."
+        ),
+        staff_answer="<b>Réponse de l'équipe du BFIO</b> à votre question « {question} » :",
+        staff_heading="Question d'un candidat pour le BFIO (transmission {number})",
+        staff_username="Nom d'utilisateur Telegram, partagé par le candidat : @{username}",
+        staff_no_username="Le candidat n'a pas partagé de nom d'utilisateur Telegram.",
+        staff_how=(
+            "Répondez à ce message pour répondre : le bot transmet votre réponse au candidat."
+        ),
+        staff_delivered="Remis ✓",
+        staff_blocked="Non remis : le candidat a bloqué le bot.",
+        staff_not_delivered=(
+            "Non remis : Telegram ne l'a pas accepté pour le moment. Répondez à nouveau "
+            "pour réessayer."
+        ),
+        staff_text_only="Seule une réponse en texte peut être transmise au candidat.",
+        staff_withdrawn=(
+            "Transmission {number} : le candidat a retiré cette question et fait supprimer "
+            "ses données (/forget). Merci de ne pas répondre."
+        ),
+        privacy=(
+            "<b>Questions à l'équipe du BFIO :</b> quand vous envoyez une question avec "
+            "« Demander au BFIO », l'équipe voit ce que vous avez confirmé (prénom, langue, "
+            "offre, question, ma réponse). Jusqu'à sa réponse, votre annulation ou /forget "
+            "({days} jours au plus), la question, ma réponse et l'identifiant de ce chat sont "
+            "conservés, chiffrés, pour vous remettre la réponse."
+        ),
     ),
 )
 

@@ -1,0 +1,127 @@
+"""Hand-offs in the question log, table-driven over the SQLite store and the in-memory log:
+kept until they end, found by their staff message, withdrawn by chat, purged by age; in
+SQLite the chat id is a Fernet token, and a reopened file still knows them."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.questionlog.handoffs import AskedQuestion, HandoffDraft
+from bot.questionlog.interface import QuestionLog
+from bot.questionlog.memory import MemoryQuestionLog
+from bot.questionlog.records import StoreError
+from tests.questionlog_helpers import SECRET, open_store, record
+
+KINDS = ["sqlite", "memory"]
+CHAT = 4242
+OTHER_CHAT = 5151
+STAFF = -1009
+DRAFT = HandoffDraft("de", "unep-car-rcu", "Wie hoch ist das Gehalt?", "Dazu sagt die …")
+
+
+@pytest.fixture(params=KINDS)
+async def question_log(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[QuestionLog]:
+    opened: QuestionLog
+    if request.param == "sqlite":
+        opened = await open_store(tmp_path / "data" / "log.sqlite3")
+    else:
+        opened = MemoryQuestionLog(SECRET.encode("utf-8"))
+    yield opened
+    await opened.close()
+
+
+async def test_the_question_of_a_logged_reply_is_found_by_its_key_and_chat(
+    question_log: QuestionLog,
+) -> None:
+    question_log.log(record("Wie hoch ist das Gehalt?", lang="de", reply_key="k-0123456789"))
+    found = await question_log.asked_question(CHAT, "k-0123456789")
+    assert found == AskedQuestion("Wie hoch ist das Gehalt?", "de", "unep-car-rcu")
+    assert await question_log.asked_question(OTHER_CHAT, "k-0123456789") is None
+    assert await question_log.asked_question(CHAT, "k-unknown-key") is None
+
+
+async def test_a_hand_off_is_kept_posted_found_by_its_staff_message_and_closed(
+    question_log: QuestionLog,
+) -> None:
+    opened = await question_log.open_handoff(CHAT, DRAFT)
+    assert (opened.chat_id, opened.question, opened.staff_message_id) == (
+        CHAT,
+        DRAFT.question,
+        None,
+    )
+    assert await question_log.handoff_at(STAFF, 77) is None  # not posted yet
+    await question_log.handoff_sent(opened.number, STAFF, 77)
+    found = await question_log.handoff_at(STAFF, 77)
+    assert found is not None
+    assert (found.number, found.chat_id, found.lang, found.posting) == (
+        opened.number,
+        CHAT,
+        "de",
+        "unep-car-rcu",
+    )
+    assert (found.question, found.answer) == (DRAFT.question, DRAFT.answer)
+    assert await question_log.handoff_at(STAFF, 78) is None
+    assert await question_log.close_handoff(opened.number) is True
+    assert await question_log.close_handoff(opened.number) is False
+    assert await question_log.handoff_at(STAFF, 77) is None
+    assert await question_log.handoff(opened.number) is None
+
+
+async def test_withdrawing_deletes_only_that_chats_hand_offs(question_log: QuestionLog) -> None:
+    mine = [await question_log.open_handoff(CHAT, DRAFT) for _ in range(2)]
+    theirs = await question_log.open_handoff(OTHER_CHAT, DRAFT)
+    await question_log.handoff_sent(mine[0].number, STAFF, 5)
+    withdrawn = await question_log.withdraw_handoffs(CHAT)
+    assert [h.number for h in withdrawn] == [h.number for h in mine]
+    assert withdrawn[0].staff_message_id == 5
+    assert await question_log.withdraw_handoffs(CHAT) == ()
+    assert await question_log.handoff(theirs.number) is not None
+
+
+async def test_hand_offs_older_than_the_retention_are_purged(question_log: QuestionLog) -> None:
+    kept = await question_log.open_handoff(CHAT, DRAFT)
+    assert await question_log.purge_handoffs_older_than(1) == 0
+    assert await question_log.purge_handoffs_older_than(0) == 1  # everything is older than now
+    assert await question_log.handoff(kept.number) is None
+
+
+async def test_the_sqlite_file_holds_the_chat_id_and_texts_only_encrypted(tmp_path: Path) -> None:
+    path = tmp_path / "log.sqlite3"
+    store = await open_store(path)
+    opened = await store.open_handoff(987654321, DRAFT)
+    await store.handoff_sent(opened.number, STAFF, 42)
+    await store.close()
+    wal = path.with_name(path.name + "-wal")
+    raw = path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    for secret in (b"987654321", DRAFT.question.encode(), DRAFT.answer.encode()):
+        assert secret not in raw
+    with sqlite3.connect(path) as db:
+        [(chat, chat_key)] = db.execute("SELECT chat, chat_key FROM handoffs").fetchall()
+    assert chat.startswith(b"gAAAAA")  # a Fernet token
+    reopened = await open_store(path)  # a restart: the staff message still finds it
+    try:
+        found = await reopened.handoff_at(STAFF, 42)
+        assert found is not None and found.chat_id == 987654321
+        assert found.created_at <= datetime.now(UTC) + timedelta(seconds=1)
+        assert chat_key == reopened.chat_key(987654321)
+    finally:
+        await reopened.close()
+
+
+async def test_a_second_hand_off_at_the_same_staff_message_is_refused(tmp_path: Path) -> None:
+    store = await open_store(tmp_path / "log.sqlite3")
+    try:
+        first = await store.open_handoff(CHAT, DRAFT)
+        second = await store.open_handoff(OTHER_CHAT, DRAFT)
+        await store.handoff_sent(first.number, STAFF, 9)
+        with pytest.raises(StoreError, match="writing a hand-off failed"):
+            await store.handoff_sent(second.number, STAFF, 9)
+    finally:
+        await store.close()
