@@ -393,3 +393,60 @@ async def test_privacy_says_what_a_hand_off_keeps_only_when_staff_can_be_asked(
     privacy = await ask(api, ana, "/privacy")
     assert "Asking BFIO staff:" in privacy.text
     assert "(at most 90 days)" in privacy.text
+
+
+async def test_add_to_knowledge_makes_the_bot_answer_the_same_question_directly(
+    api: FakeBotApi, bot: Application, store: Store, settings: Settings
+) -> None:
+    ana, li = api.user(4017, "Ana", "en"), api.user(4018, "Li", "en")
+    eva = api.user(4108, "Eva", "de")
+    posting_file = settings.knowledge_dir / "postings" / "unep-car-rcu.yaml"
+    before = posting_file.read_text(encoding="utf-8")
+    posted = await _send(api, ana, await _offer(api, ana))
+    note = await _staff_reply(api, eva, posted)
+    assert note.text == "Delivered ✓"
+    assert note.button_labels() == ["Add to knowledge"]
+    [data] = [button["callback_data"] for button in note.buttons()]
+
+    query = api.press(eva, note, "Add to knowledge")
+    await api.wait_for(lambda: api.messages[(STAFF_CHAT, note.message_id)].text != "Delivered ✓")
+    added = api.messages[(STAFF_CHAT, note.message_id)]
+    assert added.text.startswith(
+        f"Delivered ✓\nAdded to the knowledge as an FAQ entry of {UNEP_NAME} (edit "
+    )
+    assert "jpo-bot undo " in added.text and added.button_labels() == []
+    assert query in api.callback_answers
+
+    after = posting_file.read_text(encoding="utf-8")
+    assert STAFF_ANSWER in after and "source: bfio_staff" in after
+    assert after.startswith(before.split("\nfaq:")[0])  # the file above the FAQ list is kept
+    answer = await ask(api, li, SALARY)
+    assert STAFF_ANSWER in answer.text
+    assert "Ask BFIO" not in answer.button_labels()
+    await store.flush()
+    rows = [row for row in await store.export_rows() if row.question == SALARY]
+    assert [row.status for row in rows] == ["not_stated", "answered"]
+    # The kept answer went with the edit: a second press changes nothing.
+    second = api.press(eva, added, data=data)
+    await api.wait_for(lambda: second in api.callback_answers)
+    assert api.callback_answers[second]["text"].startswith("This answer is no longer kept")
+
+
+async def test_add_to_knowledge_is_refused_with_file_and_line_when_the_folder_would_not_load(
+    api: FakeBotApi, bot: Application, settings: Settings
+) -> None:
+    ana, eva = api.user(4019, "Ana", "en"), api.user(4109, "Eva", "de")
+    posted = await _send(api, ana, await _offer(api, ana))
+    note = await _staff_reply(api, eva, posted)
+    posting_file = settings.knowledge_dir / "postings" / "unesco-clt.yaml"
+    posting_file.write_text(
+        posting_file.read_text(encoding="utf-8") + "\nunknown_field: 1\n", encoding="utf-8"
+    )
+    unep_before = (settings.knowledge_dir / "postings" / "unep-car-rcu.yaml").read_bytes()
+    api.press(eva, note, "Add to knowledge")
+    key = (STAFF_CHAT, note.message_id)
+    await api.wait_for(lambda: api.messages[key].text != "Delivered ✓")
+    refused = api.messages[key].text
+    assert refused.startswith("Delivered ✓\nNot added to the knowledge: ")
+    assert "unesco-clt.yaml:" in refused and "unknown_field" in refused
+    assert (settings.knowledge_dir / "postings" / "unep-car-rcu.yaml").read_bytes() == unep_before

@@ -125,3 +125,48 @@ async def test_a_second_hand_off_at_the_same_staff_message_is_refused(tmp_path: 
             await store.handoff_sent(second.number, STAFF, 9)
     finally:
         await store.close()
+
+
+async def test_a_delivered_answer_is_kept_without_the_chat_until_added_or_forgotten(
+    question_log: QuestionLog,
+) -> None:
+    handoff = await question_log.open_handoff(CHAT, DRAFT)
+    kept = await question_log.keep_staff_answer(handoff, "Die Vergütung folgt dem UN-Schema.")
+    other = await question_log.keep_staff_answer(
+        await question_log.open_handoff(OTHER_CHAT, DRAFT), "Gilt auch hier."
+    )
+    found = await question_log.staff_answer(kept)
+    assert found is not None
+    assert (found.question, found.answer, found.posting, found.lang) == (
+        DRAFT.question,
+        "Die Vergütung folgt dem UN-Schema.",
+        "unep-car-rcu",
+        "de",
+    )
+    assert await question_log.drop_staff_answer(kept) is True
+    assert await question_log.drop_staff_answer(kept) is False
+    assert await question_log.staff_answer(kept) is None
+    await question_log.withdraw_handoffs(OTHER_CHAT)  # /forget takes the question along
+    assert await question_log.staff_answer(other) is None
+
+
+async def test_kept_answers_age_out_like_hand_offs(question_log: QuestionLog) -> None:
+    handoff = await question_log.open_handoff(CHAT, DRAFT)
+    await question_log.close_handoff(handoff.number)
+    kept = await question_log.keep_staff_answer(handoff, "Antwort")
+    assert await question_log.purge_handoffs_older_than(1) == 0
+    assert await question_log.purge_handoffs_older_than(0) == 1
+    assert await question_log.staff_answer(kept) is None
+
+
+async def test_the_kept_answers_table_has_no_chat_id(tmp_path: Path) -> None:
+    path = tmp_path / "log.sqlite3"
+    store = await open_store(path)
+    handoff = await store.open_handoff(987654321, DRAFT)
+    await store.close_handoff(handoff.number)
+    await store.keep_staff_answer(handoff, "Antwort")
+    await store.close()
+    with sqlite3.connect(path) as db:
+        columns = [row[1] for row in db.execute("PRAGMA table_info(staff_answers)")]
+        assert db.execute("SELECT count(*) FROM handoffs").fetchone()[0] == 0
+    assert "chat" not in columns and "chat_key" in columns

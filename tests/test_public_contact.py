@@ -20,7 +20,14 @@ from bot.engine.conversation import Assistant
 from bot.engine.render import render_plain
 from bot.engine.state import ChatState
 from bot.knowledge.loader import load_knowledge
-from bot.telegram.callbacks import MAX_CALLBACK_BYTES, AskStaff, ConfirmHandoff, decode, encode
+from bot.telegram.callbacks import (
+    MAX_CALLBACK_BYTES,
+    AddToKnowledge,
+    AskStaff,
+    ConfirmHandoff,
+    decode,
+    encode,
+)
 from bot.telegram.handoff import HandoffOffer
 from tests.conftest import FIXTURE_KNOWLEDGE_DIR, KNOWLEDGE_DIR
 
@@ -143,11 +150,18 @@ def test_ask_json_keeps_the_contract_status_for_a_person_request(
 
 
 def test_hand_off_buttons_round_trip_and_forged_data_is_refused() -> None:
-    for action in (AskStaff("Ab-_0123456789xyz"), ConfirmHandoff(12, "s"), ConfirmHandoff(7, "n")):
+    actions = (
+        AskStaff("Ab-_0123456789xyz"),
+        ConfirmHandoff(12, "s"),
+        ConfirmHandoff(7, "n"),
+        AddToKnowledge(999_999_999_999),
+    )
+    for action in actions:
         data = encode(action)
         assert len(data.encode("utf-8")) <= MAX_CALLBACK_BYTES
         assert decode(data) == action
-    for forged in ("v1:ho:short", "v1:hc:x:1", "v1:hc:s:0", "v1:hc:s:-1", "v1:hc:s:1:2"):
+    forged_data = ("v1:ho:short", "v1:hc:x:1", "v1:hc:s:0", "v1:hc:s:-1", "v1:hc:s:1:2", "v1:hk:x")
+    for forged in forged_data:
         assert decode(forged) is None
 
 

@@ -6,7 +6,9 @@ candidate's confirmation), is posted to the staff group on confirmation (`handof
 records the staff message it lives at), and ends when a staff reply is delivered (or cannot
 be: the candidate blocked the bot), when the candidate cancels or sends /forget
 (`withdraw_handoffs`), or when it is older than LOG_RETENTION_DAYS
-(`purge_handoffs_older_than`). Ending deletes the row.
+(`purge_handoffs_older_than`). Ending deletes the row. A delivered answer is kept apart,
+without the chat id (`keep_staff_answer`), until staff add it to the knowledge
+(`drop_staff_answer`), the candidate sends /forget, or it ages like a hand-off.
 
 Delivering needs the candidate's chat id, the one thing the question log otherwise never
 keeps: it is stored Fernet-encrypted (LOG_ENCRYPTION_KEY), like the question and the bot's
@@ -74,6 +76,17 @@ class Handoff:
     staff_message_id: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class StaffAnswer:
+    """A staff answer delivered to a candidate, kept for "Add to knowledge"."""
+
+    number: int
+    lang: str
+    posting: str | None
+    question: str
+    answer: str
+
+
 class HandoffTable(Protocol):
     """Where hand-offs are kept (SQLite or memory)."""
 
@@ -85,6 +98,9 @@ class HandoffTable(Protocol):
     async def delete(self, number: int) -> bool: ...
     async def delete_chat(self, chat_key: str) -> tuple[Handoff, ...]: ...
     async def delete_before(self, cutoff: datetime) -> int: ...
+    async def keep_answer(self, chat_key: str, handoff: Handoff, answer: str) -> int: ...
+    async def get_answer(self, number: int) -> StaffAnswer | None: ...
+    async def delete_answer(self, number: int) -> bool: ...
 
 
 class HandoffLog:
@@ -121,12 +137,25 @@ class HandoffLog:
         return await self._handoffs.delete(number)
 
     async def withdraw_handoffs(self, chat_id: int | str) -> tuple[Handoff, ...]:
-        """Deletes the chat's hand-offs (/forget) and returns them, to tell the staff."""
+        """Deletes the chat's hand-offs and kept staff answers (/forget); returns the
+        hand-offs, to tell the staff."""
         return await self._handoffs.delete_chat(self.chat_key(chat_id))
 
     async def purge_handoffs_older_than(self, days: int) -> int:
-        """Deletes hand-offs older than `days`; returns how many."""
+        """Deletes hand-offs and kept staff answers older than `days`; returns how many."""
         return await self._handoffs.delete_before(datetime.now(UTC) - timedelta(days=days))
+
+    async def keep_staff_answer(self, handoff: Handoff, answer: str) -> int:
+        """Keeps a delivered staff answer with its question (not the chat id); its number."""
+        return await self._handoffs.keep_answer(self.chat_key(handoff.chat_id), handoff, answer)
+
+    async def staff_answer(self, number: int) -> StaffAnswer | None:
+        """A kept staff answer; None once added, forgotten or purged."""
+        return await self._handoffs.get_answer(number)
+
+    async def drop_staff_answer(self, number: int) -> bool:
+        """Deletes a kept staff answer (added to the knowledge); False if already gone."""
+        return await self._handoffs.delete_answer(number)
 
 
 # --- SQLite ---------------------------------------------------------------------------
@@ -135,6 +164,8 @@ _COLUMNS = """id, chat, lang, posting, question, answer, created_at, staff_chat_
     staff_message_id"""
 _INSERT = """INSERT INTO handoffs (chat_key, chat, lang, posting, question, answer, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?)"""
+_INSERT_ANSWER = """INSERT INTO staff_answers
+    (chat_key, lang, posting, question, answer, created_at) VALUES (?, ?, ?, ?, ?, ?)"""
 _FIND_QUESTION = """SELECT question, lang, posting FROM questions
     WHERE reply_key = ? AND chat_key = ? ORDER BY id DESC LIMIT 1"""
 
@@ -208,6 +239,7 @@ class SqliteHandoffs:
                     f"SELECT {_COLUMNS} FROM handoffs WHERE chat_key = ? ORDER BY id", (chat_key,)
                 )
                 await self._db.execute("DELETE FROM handoffs WHERE chat_key = ?", (chat_key,))
+                await self._db.execute("DELETE FROM staff_answers WHERE chat_key = ?", (chat_key,))
                 await self._db.execute("COMMIT")
             except sqlite3.Error as error:
                 await _rollback(self._db)
@@ -215,10 +247,37 @@ class SqliteHandoffs:
         return tuple(self._handoff(row) for row in rows)
 
     async def delete_before(self, cutoff: datetime) -> int:
-        cursor = await self._write(
-            "DELETE FROM handoffs WHERE created_at < ?", (_timestamp(cutoff),)
+        moment = (_timestamp(cutoff),)
+        handoffs = await self._write("DELETE FROM handoffs WHERE created_at < ?", moment)
+        answers = await self._write("DELETE FROM staff_answers WHERE created_at < ?", moment)
+        return handoffs.rowcount + answers.rowcount
+
+    async def keep_answer(self, chat_key: str, handoff: Handoff, answer: str) -> int:
+        row = (
+            chat_key,
+            handoff.lang,
+            handoff.posting,
+            self._seal(handoff.question),
+            self._seal(answer),
+            _timestamp(datetime.now(UTC)),
         )
-        return cursor.rowcount
+        cursor = await self._write(_INSERT_ANSWER, row)
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def get_answer(self, number: int) -> StaffAnswer | None:
+        rows = await self._read(
+            "SELECT id, lang, posting, question, answer FROM staff_answers WHERE id = ?",
+            (number,),
+        )
+        if not rows:
+            return None
+        found, lang, posting, question, answer = rows[0]
+        return StaffAnswer(found, lang, posting, self._decrypt(question), self._decrypt(answer))
+
+    async def delete_answer(self, number: int) -> bool:
+        cursor = await self._write("DELETE FROM staff_answers WHERE id = ?", (number,))
+        return cursor.rowcount > 0
 
     def _seal(self, text: str) -> bytes:
         return self._fernet.encrypt(text.encode("utf-8"))
@@ -282,6 +341,7 @@ class MemoryHandoffs:
     def __init__(self, records: Callable[[], Awaitable[tuple[LoggedQuestion, ...]]]) -> None:
         self._records = records  # the log's records, oldest first
         self._rows: dict[int, tuple[str, Handoff]] = {}  # number -> (chat key, hand-off)
+        self._answers: dict[int, tuple[str, StaffAnswer, datetime]] = {}  # key, answer, kept at
         self._next = 1
 
     async def find_question(self, chat_key: str, reply_key: str) -> AskedQuestion | None:
@@ -324,6 +384,8 @@ class MemoryHandoffs:
         return self._rows.pop(number, None) is not None
 
     async def delete_chat(self, chat_key: str) -> tuple[Handoff, ...]:
+        for number in [n for n, (key, _, _) in self._answers.items() if key == chat_key]:
+            del self._answers[number]
         numbers = [number for number, (key, _) in self._rows.items() if key == chat_key]
         return tuple(self._rows.pop(number)[1] for number in numbers)
 
@@ -331,4 +393,21 @@ class MemoryHandoffs:
         old = [number for number, (_, h) in self._rows.items() if h.created_at < cutoff]
         for number in old:
             del self._rows[number]
-        return len(old)
+        aged = [number for number, (_, _, at) in self._answers.items() if at < cutoff]
+        for number in aged:
+            del self._answers[number]
+        return len(old) + len(aged)
+
+    async def keep_answer(self, chat_key: str, handoff: Handoff, answer: str) -> int:
+        number = self._next
+        self._next += 1
+        kept = StaffAnswer(number, handoff.lang, handoff.posting, handoff.question, answer)
+        self._answers[number] = (chat_key, kept, datetime.now(UTC))
+        return number
+
+    async def get_answer(self, number: int) -> StaffAnswer | None:
+        found = self._answers.get(number)
+        return found[1] if found else None
+
+    async def delete_answer(self, number: int) -> bool:
+        return self._answers.pop(number, None) is not None

@@ -25,7 +25,7 @@ from bot.questionlog.records import (
 )
 
 if TYPE_CHECKING:  # the SQLite side of hand-offs loads aiosqlite; the views must not
-    from bot.questionlog.handoffs import AskedQuestion, Handoff, HandoffDraft
+    from bot.questionlog.handoffs import AskedQuestion, Handoff, HandoffDraft, StaffAnswer
 
 
 class QuestionLog(Protocol):
@@ -133,9 +133,23 @@ class QuestionLog(Protocol):
         ...
 
     async def withdraw_handoffs(self, chat_id: int | str) -> tuple[Handoff, ...]:
-        """Deletes the chat's hand-offs (/forget) and returns them, to tell the staff."""
+        """Deletes the chat's hand-offs and kept staff answers (/forget); returns the
+        hand-offs, to tell the staff."""
         ...
 
     async def purge_handoffs_older_than(self, days: int) -> int:
-        """Deletes hand-offs older than `days`; returns how many."""
+        """Deletes hand-offs and kept staff answers older than `days`; returns how many."""
+        ...
+
+    async def keep_staff_answer(self, handoff: Handoff, answer: str) -> int:
+        """Keeps a delivered staff answer with its question (not the chat id), for "Add to
+        knowledge"; returns its number."""
+        ...
+
+    async def staff_answer(self, number: int) -> StaffAnswer | None:
+        """A kept staff answer; None once added, forgotten or purged."""
+        ...
+
+    async def drop_staff_answer(self, number: int) -> bool:
+        """Deletes a kept staff answer (added to the knowledge); False if already gone."""
         ...

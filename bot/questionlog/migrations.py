@@ -138,6 +138,23 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ON handoffs (staff_chat_id, staff_message_id)",
         ),
     ),
+    Migration(
+        "create_staff_answers",
+        (
+            # A delivered staff answer, until staff add it to the knowledge (no chat id: the
+            # chat key only lets /forget find it). Question and answer are Fernet tokens.
+            """CREATE TABLE staff_answers (
+                id INTEGER PRIMARY KEY,
+                chat_key TEXT NOT NULL,
+                lang TEXT NOT NULL,
+                posting TEXT,
+                question BLOB NOT NULL,
+                answer BLOB NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX staff_answers_by_chat ON staff_answers (chat_key)",
+        ),
+    ),
 )
 
 _BOOKKEEPING = """CREATE TABLE IF NOT EXISTS schema_migrations (

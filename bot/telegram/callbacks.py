@@ -12,6 +12,7 @@ Formats (version `v1`; `-` stands for "no posting", i.e. the programme):
     v1:ho:<reply key>           offer to pass the question answered with that key to BFIO staff
     v1:hc:<s|u|n>:<number>      confirm hand-off <number>: send (s), send with the username
                                 (u), or cancel (n)
+    v1:hk:<number>              add the kept staff answer <number> to the knowledge
 
 Buttons live for months in old chats, and anyone can send any callback data, so `decode`
 treats its input as untrusted: anything unknown, from another version or malformed
@@ -89,7 +90,22 @@ class ConfirmHandoff:
     choice: str
 
 
-ButtonAction = Action | ChooseLanguage | ConfirmForget | RateAnswer | AskStaff | ConfirmHandoff
+@dataclass(frozen=True, slots=True)
+class AddToKnowledge:
+    """Staff turn the kept answer `number` (question and their reply) into an FAQ entry."""
+
+    number: int
+
+
+ButtonAction = (
+    Action
+    | ChooseLanguage
+    | ConfirmForget
+    | RateAnswer
+    | AskStaff
+    | ConfirmHandoff
+    | AddToKnowledge
+)
 
 
 def encode(action: ButtonAction) -> str:
@@ -115,6 +131,8 @@ def encode(action: ButtonAction) -> str:
             parts = ("ho", reply_key)
         case ConfirmHandoff(number=number, choice=choice):
             parts = ("hc", choice, str(number))
+        case AddToKnowledge(number=number):
+            parts = ("hk", str(number))
         case _:
             raise TypeError(f"no callback format for {action!r}")
     data = SEPARATOR.join((VERSION, *parts))
@@ -150,6 +168,8 @@ def decode(data: object) -> ButtonAction | None:
             return AskStaff(key)
         case "hc", [choice, number] if choice in _HANDOFF_CHOICES and _NUMBER.fullmatch(number):
             return ConfirmHandoff(int(number), choice)
+        case "hk", [number] if _NUMBER.fullmatch(number):
+            return AddToKnowledge(int(number))
     return None
 
 
@@ -184,5 +204,5 @@ def is_handoff(data: object) -> bool:
     """Whether a button's data is in a hand-off format (a handler's pattern; the handler
     still decodes it, and answers forged data of that kind politely)."""
     return isinstance(data, str) and data.startswith(
-        (f"{VERSION}{SEPARATOR}ho{SEPARATOR}", f"{VERSION}{SEPARATOR}hc{SEPARATOR}")
+        tuple(f"{VERSION}{SEPARATOR}{kind}{SEPARATOR}" for kind in ("ho", "hc", "hk"))
     )

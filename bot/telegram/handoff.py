@@ -16,7 +16,12 @@ the reply to "can I talk to a person?" carries an "Ask BFIO" button in a private
    candidate, framed as BFIO staff's answer in the candidate's language, ends the hand-off
    and answers "Delivered" in the group, or says the candidate has blocked the bot (403).
    Replies to other messages are ignored; a reply that is not text gets a one-line note.
-4. /forget withdraws the chat's hand-offs: they are deleted and their staff messages
+4. Under "Delivered", "Add to knowledge" (for anyone in the staff group) turns the question
+   and the staff reply into a draft FAQ entry of the hand-off's posting (or the programme)
+   with `bot.knowledge.editing.add_faq` (validated, attributed to the staff member's
+   pseudonymous key, undoable with `jpo-bot undo`) and reloads the knowledge, so the next
+   candidate asking the same gets the answer at once.
+5. /forget withdraws the chat's hand-offs: they are deleted and their staff messages
    replaced by a line saying the candidate withdrew the question.
 
 The pending hand-offs live in the question log (`bot.questionlog.handoffs`), so a restart
@@ -26,6 +31,7 @@ offered: the engine's replies carry BFIO's public contact instead.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from dataclasses import dataclass, replace
@@ -45,19 +51,22 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.engine.answers import Reply
+from bot.engine.faq_terms import faq_terms
 from bot.engine.replies import CANNOT_ANSWER
-from bot.questionlog.handoffs import Handoff, HandoffDraft
+from bot.knowledge.editing import Edit, EditRefused, add_faq
+from bot.questionlog.handoffs import Handoff, HandoffDraft, StaffAnswer
 from bot.questionlog.interface import QuestionLog
 from bot.questionlog.records import StoreError
 from bot.serving import KnowledgeService
-from bot.telegram.callbacks import AskStaff, ConfirmHandoff, decode, encode
+from bot.telegram.callbacks import AddToKnowledge, AskStaff, ConfirmHandoff, decode, encode
 from bot.telegram.chat_states import ChatStates
 from bot.telegram.messages import answer_callback, edit_text, send_reply
-from bot.texts import LANGUAGE_NAMES, HandoffTexts, fill, handoff_texts, ui_texts
+from bot.texts import LANGUAGE_NAMES, HandoffTexts, fill, handoff_texts, phrases, ui_texts
 
 logger = logging.getLogger(__name__)
 
 MAX_ANSWER_SHOWN = 1500  # of the bot's answer, in the staff message: one screen, one message
+MAX_PROBLEMS_SHOWN = 3  # of a refused knowledge edit, in the staff group
 ELLIPSIS = "…"
 SEND, SEND_WITH_USERNAME, CANCEL = "s", "u", "n"
 
@@ -148,12 +157,16 @@ class HandoffHandlers:
     # --- the candidate's buttons ---
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Carries out "Ask BFIO", "Send", "Send with my username" or "Cancel"."""
+        """Carries out "Ask BFIO", "Send", "Send with my username" or "Cancel", and in the
+        staff group "Add to knowledge"."""
         query, chat, user = update.callback_query, update.effective_chat, update.effective_user
         if query is None or chat is None:
             return
-        state = await self.states.get(chat.id, user.language_code if user else None)
         action = decode(query.data)
+        if isinstance(action, AddToKnowledge) and chat.id == self.staff_chat_id:
+            await self._add_to_knowledge(query, action.number)
+            return
+        state = await self.states.get(chat.id, user.language_code if user else None)
         usable = self.staff_chat_id is not None and chat.type == ChatType.PRIVATE
         try:
             if usable and isinstance(action, AskStaff):
@@ -245,10 +258,15 @@ class HandoffHandlers:
         return await bot.send_message(self.staff_chat_id, "\n".join(lines))
 
     def _shown(self, handoff: Handoff, first_name: str, lang: str) -> _Shown:
-        posting, postings = handoff.posting, self.knowledge.knowledge.postings
-        found = postings.get(posting) if posting is not None else None
-        name = found.name.get(lang) if found is not None else posting
+        name = self._posting_name(handoff.posting, lang) if handoff.posting else None
         return _Shown(first_name, handoff.lang, name, handoff.question, handoff.answer)
+
+    def _posting_name(self, posting: str | None, lang: str) -> str:
+        """A posting's short name in `lang` (its id once removed); None: the programme."""
+        found = self.knowledge.knowledge.postings.get(posting) if posting is not None else None
+        if found is not None:
+            return found.name.get(lang)
+        return posting or phrases(lang).programme_heading
 
     def _expectation(self, texts: HandoffTexts) -> str:
         if self.answer_days is None:
@@ -286,7 +304,53 @@ class HandoffHandlers:
             await _tell_staff(message, self.staff.staff_not_delivered)
             return
         await self.question_log.close_handoff(handoff.number)
-        await _tell_staff(message, self.staff.staff_delivered)
+        kept = await self.question_log.keep_staff_answer(handoff, message.text)
+        button = InlineKeyboardButton(
+            self.staff.staff_add, callback_data=encode(AddToKnowledge(kept))
+        )
+        await _tell_staff(message, self.staff.staff_delivered, InlineKeyboardMarkup([[button]]))
+
+    async def _add_to_knowledge(self, query: CallbackQuery, number: int) -> None:
+        """Adds a kept staff answer to the knowledge as an FAQ entry, and reloads."""
+        try:
+            kept = await self.question_log.staff_answer(number)
+        except StoreError as error:
+            await answer_callback(query, self.staff.staff_not_added.format(problems=error)[:200])
+            return
+        if kept is None:
+            await answer_callback(query, self.staff.staff_add_gone)
+            return
+        await answer_callback(query)
+        author = _staff_key(self.question_log, query.from_user.id)
+        delivered = self.staff.staff_delivered
+        try:
+            edit = await asyncio.to_thread(self._add_faq, kept, author)
+        except (EditRefused, OSError) as refused:
+            found = refused.problems if isinstance(refused, EditRefused) else (str(refused),)
+            problems = "; ".join(found[:MAX_PROBLEMS_SHOWN])
+            not_added = self.staff.staff_not_added.format(problems=problems)
+            await edit_text(query, escape(f"{delivered}\n{not_added}"), parse_mode=None)
+            return
+        await self.question_log.drop_staff_answer(number)
+        await self.knowledge.reload_async()  # live at once, not at the next folder check
+        where = self._posting_name(kept.posting, self.staff_lang)
+        added = self.staff.staff_added.format(where=where, edit=edit.id)
+        await edit_text(query, f"{delivered}\n{added}", parse_mode=None)
+
+    def _add_faq(self, kept: StaffAnswer, author: str) -> Edit:
+        """The FAQ entry, with the topic and keywords the engine reads in the question."""
+        terms = faq_terms(self.knowledge.current.index, kept.question)
+        posting = kept.posting if kept.posting in self.knowledge.knowledge.postings else None
+        return add_faq(
+            self.knowledge.directory,
+            posting,
+            kept.question,
+            kept.answer,
+            kept.lang,
+            author=author,
+            topic=terms.topic,
+            keywords=terms.keywords,
+        )
 
     # --- /forget ---
 
@@ -320,9 +384,17 @@ def _cut(text: str) -> str:
     return text[: MAX_ANSWER_SHOWN - 1].rstrip() + ELLIPSIS
 
 
-async def _tell_staff(message: Message, text: str) -> None:
+async def _tell_staff(
+    message: Message, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
     """A one-line answer to a staff member's reply, quoting it."""
-    await message.reply_text(text, parse_mode=None, do_quote=True)
+    await message.reply_text(text, parse_mode=None, do_quote=True, reply_markup=keyboard)
+
+
+def _staff_key(question_log: QuestionLog, user_id: int) -> str:
+    """The staff member's pseudonymous key for the edit journal, as `keys.admin_key` makes
+    it (the log's keyed hash of "admin:<id>"), never the Telegram id."""
+    return "admin-" + question_log.chat_key(f"admin:{user_id}")[:16]
 
 
 async def _send_quietly(bot: Bot, handoff: Handoff, text_html: str) -> None:

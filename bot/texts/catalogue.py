@@ -178,6 +178,10 @@ class HandoffTexts:
     staff_text_only: str
     staff_withdrawn: str
     privacy: str  # added to /privacy: what a hand-off keeps, and for how long (HTML)
+    staff_add: str  # the button under "Delivered": the answer becomes a draft FAQ entry
+    staff_added: str
+    staff_not_added: str
+    staff_add_gone: str  # toast: added already, forgotten or purged
 
 
 @dataclass(frozen=True, slots=True)

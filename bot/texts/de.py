@@ -255,7 +255,17 @@ TEXTS = Texts(
             "Mitarbeitenden von BFIO, was Sie bestätigt haben (Vorname, Sprache, Ausschreibung, "
             "Frage, meine Antwort). Bis sie antworten, Sie abbrechen oder /forget senden "
             "(höchstens {days} Tage), werden die Frage, meine Antwort und die ID dieses Chats "
-            "verschlüsselt aufbewahrt, um die Antwort zuzustellen."
+            "verschlüsselt aufbewahrt, um die Antwort zuzustellen; danach Frage und Antwort "
+            "von BFIO ohne die ID, bis BFIO sie ins Wissen aufnimmt."
+        ),
+        staff_add="Zum Wissen hinzufügen",
+        staff_added=(
+            "Als FAQ-Eintrag von {where} ins Wissen aufgenommen (Änderung {edit}): Der "
+            "Bot beantwortet diese Frage jetzt direkt. Rückgängig mit: jpo-bot undo {edit}"
+        ),
+        staff_not_added="Nicht ins Wissen aufgenommen: {problems}",
+        staff_add_gone=(
+            "Diese Antwort ist nicht mehr gespeichert (schon aufgenommen oder zurückgezogen)."
         ),
     ),
 )

@@ -233,8 +233,17 @@ TEXTS = Texts(
             "<b>Asking BFIO staff:</b> when you send a question with “Ask BFIO”, BFIO staff "
             "see what you confirmed (first name, language, posting, question, my answer). "
             "Until they answer, you cancel or send /forget (at most {days} days), the "
-            "question, my answer and this chat's id are kept, encrypted, to deliver the answer."
+            "question, my answer and this chat's id are kept, encrypted, to deliver the answer; "
+            "then the question and staff's answer, without the id, until staff add them to "
+            "the knowledge."
         ),
+        staff_add="Add to knowledge",
+        staff_added=(
+            "Added to the knowledge as an FAQ entry of {where} (edit {edit}): the bot now "
+            "answers this question directly. Take it back with: jpo-bot undo {edit}"
+        ),
+        staff_not_added="Not added to the knowledge: {problems}",
+        staff_add_gone="This answer is no longer kept (added already, or withdrawn).",
     ),
 )
 

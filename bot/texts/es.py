@@ -241,8 +241,16 @@ TEXTS = Texts(
             "al BFIO», el personal ve lo que usted confirmó (nombre, idioma, convocatoria, "
             "pregunta, mi respuesta). Hasta que respondan, usted cancele o envíe /forget "
             "({days} días como máximo), la pregunta, mi respuesta y el id de este chat se "
-            "guardan cifrados para entregarle la respuesta."
+            "guardan cifrados para entregarle la respuesta; después, la pregunta y la "
+            "respuesta del personal, sin el id, hasta que las añadan al conocimiento."
         ),
+        staff_add="Añadir al conocimiento",
+        staff_added=(
+            "Añadida al conocimiento como entrada de FAQ de {where} (cambio {edit}): el "
+            "bot ya responde directamente a esta pregunta. Para deshacerlo: jpo-bot undo {edit}"
+        ),
+        staff_not_added="No añadida al conocimiento: {problems}",
+        staff_add_gone="Esta respuesta ya no se conserva (ya añadida, o retirada).",
     ),
 )
 

@@ -258,8 +258,17 @@ TEXTS = Texts(
             "« Demander au BFIO », l'équipe voit ce que vous avez confirmé (prénom, langue, "
             "offre, question, ma réponse). Jusqu'à sa réponse, votre annulation ou /forget "
             "({days} jours au plus), la question, ma réponse et l'identifiant de ce chat sont "
-            "conservés, chiffrés, pour vous remettre la réponse."
+            "conservés, chiffrés, pour vous remettre la réponse ; ensuite la question et la "
+            "réponse de l'équipe, sans l'identifiant, jusqu'à leur ajout aux connaissances."
         ),
+        staff_add="Ajouter aux connaissances",
+        staff_added=(
+            "Ajouté aux connaissances comme entrée de FAQ de {where} (modification "
+            "{edit}) : le bot répond désormais directement à cette question. Pour l'annuler : "
+            "jpo-bot undo {edit}"
+        ),
+        staff_not_added="Non ajouté aux connaissances : {problems}",
+        staff_add_gone="Cette réponse n'est plus conservée (déjà ajoutée, ou retirée).",
     ),
 )
 
