@@ -116,7 +116,7 @@ def test_review_without_choices_changes_nothing(
     assert _review(monkeypatch, "x\ns\n") == 0  # an unknown choice, a skip, then the end
 
     out = capsys.readouterr().out
-    assert "unknown choice 'x'" in out and "Group 2 of 2" in out
+    assert "> x\n  unknown choice 'x'" in out and "Group 2 of 2" in out  # piped choices echoed
     assert (setup / "topics.yaml").read_bytes() == before
     assert list_edits(setup) == []
     unanswered = _unanswered(capsys)

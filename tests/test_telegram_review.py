@@ -211,3 +211,19 @@ async def test_a_candidate_cannot_use_an_admins_inbox_button(bot: Bot) -> None:
     assert query in bot.api.callback_answers
     await bot.send("/unanswered", ADMIN)
     assert DOG in bot.last_text()
+
+
+async def test_the_buttons_speak_the_admins_language(bot: Bot) -> None:
+    bot.store.log(_logged(DOG, "family"))
+    await bot.store.flush()
+
+    await bot.send("/unanswered", ADMIN, lang="de")
+
+    labels = bot.api.messages_to(ADMIN)[-1].button_labels()
+    assert labels == [
+        "1 · Als Beispiel für „Familie und Angehörige“ hinzufügen",
+        "1 · Anderes Thema…",
+        "1 · Verwerfen",
+    ]
+    await bot.press("1 · Als Beispiel", lang="de")
+    assert bot.last_text().startswith("Als Beispiele für „Familie und Angehörige“ hinzugefügt")

@@ -155,8 +155,9 @@ class Review:
         """The next line of input, stripped and lower-cased; None at the end of input."""
         self.write(f"{prompt}\n> ")
         line = self.choices.readline()
+        if not self.choices.isatty():
+            self.write(printable(line.strip()) + "\n")  # a piped choice shows in the transcript
         if not line:
-            self.write("\n")
             return None
         return line.strip().lower()
 
