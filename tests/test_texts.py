@@ -19,7 +19,7 @@ _TAG = re.compile(r"</?([a-zA-Z]+)[^>]*>")
 def _entries(texts: Texts) -> dict[str, str]:
     """Every string of a catalogue under a dotted name ("ui.privacy")."""
     entries = {"language_name": texts.language_name}
-    for section in ("phrases", "ui", "forget", "commands", "terminal", "check", "handoff"):
+    for section in ("phrases", "ui", "forget", "commands", "terminal", "check", "handoff", "inbox"):
         values = getattr(texts, section)
         for field in dataclasses.fields(values):
             entries[f"{section}.{field.name}"] = getattr(values, field.name)

@@ -113,7 +113,7 @@ def add_faq(
             "answer": answer,
         }
         faq = keys_of(root).get("faq")
-        if isinstance(faq, SequenceNode) and faq.value:
+        if isinstance(faq, SequenceNode):
             insertion = append_to_list(text, faq, entry)
         elif faq is None:
             insertion = add_to_mapping(text, root, "faq", [entry])
@@ -199,15 +199,15 @@ _AFTER_EXAMPLES = ("related", "broad")
 
 def undo(folder: Path, edit_id: str, *, author: str) -> Edit:
     """Takes an edit back; refused when it was undone already or the file changed in its way."""
-    records = read_all(folder)
-    target = next((r for r in records if r.edit.id == edit_id), None)
+    target = next((r for r in read_all(folder) if r.edit.id == edit_id), None)
     if target is None:
         raise EditRefused([f"there is no edit `{_short(edit_id, 40)}` in the journal"])
-    undone = next((r.edit.id for r in records if r.edit.undoes == edit_id), None)
-    if undone is not None:
-        raise EditRefused([f"edit {edit_id} was undone already (by edit {undone})"])
 
     def change(text: str, root: MappingNode) -> tuple[str, str]:
+        # Checked under the edit lock, so two admins undoing at once cannot both succeed.
+        undone = next((r.edit.id for r in read_all(folder) if r.edit.undoes == edit_id), None)
+        if undone is not None:
+            raise _Conflict(f"edit {edit_id} was undone already (by edit {undone})")
         restored = revert(text, target.before, target.after)
         if restored is None:
             raise _Conflict(

@@ -123,5 +123,4 @@ def admin_key(hash_secret: bytes, who: int | str) -> str:
     Keyed like a chat key but in its own domain, so an admin's edits cannot be linked
     to their chat's question-log records by comparing keys.
     """
-    digest = hmac.new(hash_secret, f"admin:{who}".encode(), hashlib.sha256).hexdigest()
-    return f"admin-{digest[:16]}"
+    return "admin-" + chat_key(hash_secret, f"admin:{who}")[:16]

@@ -29,13 +29,14 @@ from bot.questionlog.interface import QuestionLog
 from bot.serving import KnowledgeService
 from bot.telegram import handlers as h
 from bot.telegram.admin import AdminHandlers, CommandCallback, ReloadKnowledge
-from bot.telegram.callbacks import is_forget_answer, is_handoff, is_rating
+from bot.telegram.callbacks import is_forget_answer, is_handoff, is_inbox_action, is_rating
 from bot.telegram.fair_use import FairUse
 from bot.telegram.forget import ForgetHandlers
 from bot.telegram.handlers import BotHandlers
 from bot.telegram.handoff import HandoffHandlers, HandoffOffer
 from bot.telegram.menu import COMMANDS
 from bot.telegram.rating import RatingHandlers
+from bot.telegram.review import ReviewHandlers
 
 FAIR_USE_GROUP = -1
 # What the fair-use limit counts: every message some handler below would answer.
@@ -51,6 +52,7 @@ class TelegramHandlers:
     admin: AdminHandlers
     fair_use: FairUse
     rating: RatingHandlers
+    review: ReviewHandlers
     handoff: HandoffHandlers
 
 
@@ -74,6 +76,7 @@ def add_handlers(app: Application[Any, Any, Any, Any, Any, Any], bot: TelegramHa
         app.add_handler(CommandHandler(name, callback, filters=h.NEW_MESSAGE))
     app.add_handler(CallbackQueryHandler(bot.forget.confirm, pattern=is_forget_answer))
     app.add_handler(CallbackQueryHandler(bot.rating.rate, pattern=is_rating))
+    app.add_handler(CallbackQueryHandler(bot.review.button, pattern=is_inbox_action))
     app.add_handler(CallbackQueryHandler(bot.handoff.button, pattern=is_handoff))
     staff_chat = bot.handoff.staff_chat_id
     if staff_chat is not None:
@@ -98,6 +101,7 @@ def build_handlers(
 ) -> TelegramHandlers:
     """The handler classes, sharing one question log and one cache of chat states."""
     candidate = BotHandlers(knowledge, question_log, retention_days=settings.log_retention_days)
+    review = ReviewHandlers(question_log, knowledge, admin_ids=settings.admin_user_ids)
     candidate.offer = HandoffOffer(settings.staff_chat_id)
     handoff = HandoffHandlers(
         question_log,
@@ -120,6 +124,7 @@ def build_handlers(
             admin_ids=settings.admin_user_ids,
             unknown_command=candidate.unknown_command,
             reload_knowledge=reload_knowledge,
+            inbox_keyboard=review.keyboard,
         ),
         fair_use=FairUse(
             candidate.states,
@@ -128,5 +133,6 @@ def build_handlers(
             exempt=settings.admin_user_ids,
         ),
         rating=RatingHandlers(question_log, candidate.states),
+        review=review,
         handoff=handoff,
     )

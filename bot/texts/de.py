@@ -7,6 +7,7 @@ from bot.texts.catalogue import (
     CommandTexts,
     ForgetTexts,
     HandoffTexts,
+    InboxTexts,
     LeadTexts,
     Phrases,
     SmallTalkTexts,
@@ -266,6 +267,25 @@ TEXTS = Texts(
         staff_not_added="Nicht ins Wissen aufgenommen: {problems}",
         staff_add_gone=(
             "Diese Antwort ist nicht mehr gespeichert (schon aufgenommen oder zurückgezogen)."
+        ),
+    ),
+    inbox=InboxTexts(
+        add_example="Als Beispiel für „{topic}“ hinzufügen",
+        other_topic="Anderes Thema…",
+        dismiss="Verwerfen",
+        pick_topic="Um welches Thema geht es in diesen Fragen?",
+        added=(
+            "Als Beispiele für „{topic}“ hinzugefügt (Änderung {edit}; rückgängig: jpo-bot "
+            "undo {edit})."
+        ),
+        not_reloaded="Das Wissen wurde nicht neu geladen: /reload zeigt, warum.",
+        answered_now="So werden sie jetzt beantwortet:",
+        answer_line="• „{wording}“: {status}, Thema {topic}, Wert {score}",
+        refused="Nicht hinzugefügt:",
+        dismissed="Verworfen: diese Fragen erscheinen nicht mehr unter /unanswered.",
+        gone=(
+            "Diese Fragen stehen nicht mehr in der Liste der unbeantworteten; senden Sie "
+            "/unanswered erneut."
         ),
     ),
 )

@@ -7,6 +7,7 @@ from bot.texts.catalogue import (
     CommandTexts,
     ForgetTexts,
     HandoffTexts,
+    InboxTexts,
     LeadTexts,
     Phrases,
     SmallTalkTexts,
@@ -244,6 +245,19 @@ TEXTS = Texts(
         ),
         staff_not_added="Not added to the knowledge: {problems}",
         staff_add_gone="This answer is no longer kept (added already, or withdrawn).",
+    ),
+    inbox=InboxTexts(
+        add_example="Add as an example of “{topic}”",
+        other_topic="Other topic…",
+        dismiss="Dismiss",
+        pick_topic="Which topic are these questions about?",
+        added="Added as examples of “{topic}” (edit {edit}; undo: jpo-bot undo {edit}).",
+        not_reloaded="The knowledge was not reloaded: send /reload to see why.",
+        answered_now="How they are answered now:",
+        answer_line="• “{wording}”: {status}, topic {topic}, score {score}",
+        refused="Not added:",
+        dismissed="Dismissed: these questions no longer show in /unanswered.",
+        gone="These questions are no longer in the unanswered list; send /unanswered again.",
     ),
 )
 

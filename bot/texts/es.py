@@ -7,6 +7,7 @@ from bot.texts.catalogue import (
     CommandTexts,
     ForgetTexts,
     HandoffTexts,
+    InboxTexts,
     LeadTexts,
     Phrases,
     SmallTalkTexts,
@@ -251,6 +252,22 @@ TEXTS = Texts(
         ),
         staff_not_added="No añadida al conocimiento: {problems}",
         staff_add_gone="Esta respuesta ya no se conserva (ya añadida, o retirada).",
+    ),
+    inbox=InboxTexts(
+        add_example="Añadir como ejemplo de «{topic}»",
+        other_topic="Otro tema…",
+        dismiss="Descartar",
+        pick_topic="¿De qué tema tratan estas preguntas?",
+        added="Añadidas como ejemplos de «{topic}» (cambio {edit}; deshacer: jpo-bot undo {edit}).",
+        not_reloaded="El conocimiento no se ha recargado: envíe /reload para ver por qué.",
+        answered_now="Cómo se responden ahora:",
+        answer_line="• «{wording}»: {status}, tema {topic}, puntuación {score}",
+        refused="No añadido:",
+        dismissed="Descartadas: estas preguntas ya no aparecen en /unanswered.",
+        gone=(
+            "Estas preguntas ya no están en la lista de preguntas sin respuesta; envíe "
+            "/unanswered de nuevo."
+        ),
     ),
 )
 

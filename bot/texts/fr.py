@@ -7,6 +7,7 @@ from bot.texts.catalogue import (
     CommandTexts,
     ForgetTexts,
     HandoffTexts,
+    InboxTexts,
     LeadTexts,
     Phrases,
     SmallTalkTexts,
@@ -269,6 +270,27 @@ TEXTS = Texts(
         ),
         staff_not_added="Non ajouté aux connaissances : {problems}",
         staff_add_gone="Cette réponse n'est plus conservée (déjà ajoutée, ou retirée).",
+    ),
+    inbox=InboxTexts(
+        add_example="Ajouter comme exemple de « {topic} »",
+        other_topic="Autre thème…",
+        dismiss="Écarter",
+        pick_topic="De quel thème parlent ces questions ?",
+        added=(
+            "Ajoutées comme exemples de « {topic} » (modification {edit} ; annuler : "
+            "jpo-bot undo {edit})."
+        ),
+        not_reloaded=(
+            "Les connaissances n'ont pas été rechargées : envoyez /reload pour savoir pourquoi."
+        ),
+        answered_now="Leurs réponses maintenant :",
+        answer_line="• « {wording} » : {status}, thème {topic}, score {score}",
+        refused="Non ajouté :",
+        dismissed="Écartées : ces questions n'apparaissent plus dans /unanswered.",
+        gone=(
+            "Ces questions ne sont plus dans la liste des questions sans réponse ; renvoyez "
+            "/unanswered."
+        ),
     ),
 )
 
