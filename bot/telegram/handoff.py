@@ -18,9 +18,9 @@ the reply to "can I talk to a person?" carries an "Ask BFIO" button in a private
    Replies to other messages are ignored; a reply that is not text gets a one-line note.
 4. Under "Delivered", "Add to knowledge" (for anyone in the staff group) turns the question
    and the staff reply into a draft FAQ entry of the hand-off's posting (or the programme)
-   with `bot.knowledge.editing.add_faq` (validated, attributed to the staff member's
-   pseudonymous key, undoable with `jpo-bot undo`) and reloads the knowledge, so the next
-   candidate asking the same gets the answer at once.
+   with `bot.review.add_answer` (`editing.add_faq`: validated, attributed to the staff
+   member's pseudonymous key, undoable with `jpo-bot undo`), which reloads the knowledge, so
+   the next candidate asking the same gets the answer at once.
 5. /forget withdraws the chat's hand-offs: they are deleted and their staff messages
    replaced by a line saying the candidate withdrew the question.
 
@@ -51,16 +51,17 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.engine.answers import Reply
-from bot.engine.faq_terms import faq_terms
 from bot.engine.replies import CANNOT_ANSWER
-from bot.knowledge.editing import Edit, EditRefused, add_faq
-from bot.questionlog.handoffs import Handoff, HandoffDraft, StaffAnswer
+from bot.knowledge.editing import EditRefused
+from bot.questionlog.handoffs import Handoff, HandoffDraft
 from bot.questionlog.interface import QuestionLog
 from bot.questionlog.records import StoreError
+from bot.review import add_answer
 from bot.serving import KnowledgeService
 from bot.telegram.callbacks import AddToKnowledge, AskStaff, ConfirmHandoff, decode, encode
 from bot.telegram.chat_states import ChatStates
 from bot.telegram.messages import answer_callback, edit_text, send_reply
+from bot.telegram.review import admin_key_of
 from bot.texts import LANGUAGE_NAMES, HandoffTexts, fill, handoff_texts, phrases, ui_texts
 
 logger = logging.getLogger(__name__)
@@ -321,36 +322,31 @@ class HandoffHandlers:
             await answer_callback(query, self.staff.staff_add_gone)
             return
         await answer_callback(query)
-        author = _staff_key(self.question_log, query.from_user.id)
+        author = admin_key_of(self.question_log, query.from_user.id)
         delivered = self.staff.staff_delivered
+        # The entry's topic and keywords are read from the question; no posting: the programme.
+        posting = kept.posting if kept.posting in self.knowledge.knowledge.postings else None
         try:
-            edit = await asyncio.to_thread(self._add_faq, kept, author)
+            added = await asyncio.to_thread(
+                add_answer,
+                self.knowledge,
+                posting,
+                kept.question,
+                kept.answer,
+                kept.lang,
+                author=author,
+            )
         except (EditRefused, OSError) as refused:
             found = refused.problems if isinstance(refused, EditRefused) else (str(refused),)
             problems = "; ".join(found[:MAX_PROBLEMS_SHOWN])
             not_added = self.staff.staff_not_added.format(problems=problems)
             await edit_text(query, escape(f"{delivered}\n{not_added}"), parse_mode=None)
             return
+        # add_answer reloaded the knowledge: the entry is live at once.
         await self.question_log.drop_staff_answer(number)
-        await self.knowledge.reload_async()  # live at once, not at the next folder check
-        where = self._posting_name(kept.posting, self.staff_lang)
-        added = self.staff.staff_added.format(where=where, edit=edit.id)
-        await edit_text(query, f"{delivered}\n{added}", parse_mode=None)
-
-    def _add_faq(self, kept: StaffAnswer, author: str) -> Edit:
-        """The FAQ entry, with the topic and keywords the engine reads in the question."""
-        terms = faq_terms(self.knowledge.current.index, kept.question)
-        posting = kept.posting if kept.posting in self.knowledge.knowledge.postings else None
-        return add_faq(
-            self.knowledge.directory,
-            posting,
-            kept.question,
-            kept.answer,
-            kept.lang,
-            author=author,
-            topic=terms.topic,
-            keywords=terms.keywords,
-        )
+        where = self._posting_name(posting, self.staff_lang)
+        done = self.staff.staff_added.format(where=where, edit=added.edit.id)
+        await edit_text(query, f"{delivered}\n{done}", parse_mode=None)
 
     # --- /forget ---
 
@@ -389,12 +385,6 @@ async def _tell_staff(
 ) -> None:
     """A one-line answer to a staff member's reply, quoting it."""
     await message.reply_text(text, parse_mode=None, do_quote=True, reply_markup=keyboard)
-
-
-def _staff_key(question_log: QuestionLog, user_id: int) -> str:
-    """The staff member's pseudonymous key for the edit journal, as `keys.admin_key` makes
-    it (the log's keyed hash of "admin:<id>"), never the Telegram id."""
-    return "admin-" + question_log.chat_key(f"admin:{user_id}")[:16]
 
 
 async def _send_quietly(bot: Bot, handoff: Handoff, text_html: str) -> None:
