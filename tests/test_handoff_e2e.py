@@ -450,3 +450,19 @@ async def test_add_to_knowledge_is_refused_with_file_and_line_when_the_folder_wo
     assert refused.startswith("Delivered ✓\nNot added to the knowledge: ")
     assert "unesco-clt.yaml:" in refused and "unknown_field" in refused
     assert (settings.knowledge_dir / "postings" / "unep-car-rcu.yaml").read_bytes() == unep_before
+
+
+async def test_names_questions_and_replies_with_html_characters_travel_unchanged(
+    api: FakeBotApi, bot: Application
+) -> None:
+    ana = api.user(4021, "Ana <3 & co", "en", username="ana_m")
+    bob = api.user(4110, "Bob", "de")
+    question = "Is the Kingston salary > 3000 & paid in <USD>?"
+    posted = await _send(api, ana, await _offer(api, ana, question), "Send with my username")
+    assert "First name: Ana <3 & co" in posted.text and f"Question: {question}" in posted.text
+    before = len(api.messages_to(ana.chat_id))
+    note = await _staff_reply(api, bob, posted, "Yes: <b>not</b> bold & fine")
+    [delivered] = (await api.wait_messages(ana.chat_id, before + 1))[before:]
+    assert note.text == "Delivered ✓"
+    assert delivered.text.endswith("\n\nYes: <b>not</b> bold & fine")
+    assert f"your question “{question}”" in delivered.text

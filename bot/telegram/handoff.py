@@ -245,13 +245,16 @@ class HandoffHandlers:
         """The staff group's message for a hand-off: the fields, and how to answer."""
         staff = self.staff
         shown = self._shown(handoff, first_name, self.staff_lang)
-        who = fill(staff.staff_username, username=username) if username else staff.staff_no_username
+        if username:
+            who = fill(staff.staff_username, username=username)
+        else:
+            who = escape(staff.staff_no_username)
         heading = f"<b>{fill(staff.staff_heading, number=handoff.number)}</b>"
         lines = [
             heading,
             "",
             *shown.lines(staff),
-            escape(who),
+            who,
             "",
             f"<i>{escape(staff.staff_how)}</i>",
         ]
@@ -340,7 +343,7 @@ class HandoffHandlers:
             found = refused.problems if isinstance(refused, EditRefused) else (str(refused),)
             problems = "; ".join(found[:MAX_PROBLEMS_SHOWN])
             not_added = self.staff.staff_not_added.format(problems=problems)
-            await edit_text(query, escape(f"{delivered}\n{not_added}"), parse_mode=None)
+            await edit_text(query, f"{delivered}\n{not_added}", parse_mode=None)
             return
         # add_answer reloaded the knowledge: the entry is live at once.
         await self.question_log.drop_staff_answer(number)
