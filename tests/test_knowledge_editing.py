@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from bot.engine.render import render_plain
 from bot.engine.state import ChatState
 from bot.knowledge.edit_journal import JOURNAL_DIR
 from bot.knowledge.editing import (
+    Edit,
     EditRefused,
     add_example,
     add_examples,
@@ -341,3 +343,33 @@ def test_wordings_the_topic_has_already_are_refused(folder: Path) -> None:
         add_example(folder, "duration", "How long is the assignment?", "en", author=ADMIN)
 
     assert path.read_bytes() == before
+
+
+def test_a_file_with_windows_line_ends_and_a_bom_keeps_them(folder: Path) -> None:
+    path = folder / "topics.yaml"
+    original = path.read_text(encoding="utf-8")
+    path.write_bytes(("\ufeff" + original.replace("\n", "\r\n")).encode("utf-8"))
+    before = path.read_bytes()
+
+    edit = add_example(folder, "family", DOG, "en", author=ADMIN)
+
+    after = path.read_bytes()
+    assert after.startswith("\ufeff".encode()) and b"\n" not in after.replace(b"\r\n", b"")
+    assert _without(after.decode("utf-8"), f', "{DOG}"') == before.decode("utf-8")
+    undo(folder, edit.id, author=ADMIN)
+    assert path.read_bytes() == before
+
+
+def test_edits_made_at_once_from_two_threads_both_land(folder: Path) -> None:
+    wordings = [(DOG, "family"), ("Is snorkeling possible on weekends?", "living_conditions")]
+
+    def add(item: tuple[str, str]) -> Edit:
+        return add_example(folder, item[1], item[0], "en", author=ADMIN)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        edits = list(pool.map(add, wordings))
+
+    topics = load_knowledge(folder).topics
+    assert DOG in topics["family"].examples.en
+    assert "Is snorkeling possible on weekends?" in topics["living_conditions"].examples.en
+    assert sorted(e.id for e in list_edits(folder)) == sorted(e.id for e in edits)

@@ -53,9 +53,15 @@ class Recorded:
     after: str
 
 
-def new_edit_id(now: datetime) -> str:
-    """A sortable, unguessable-enough id: the UTC second and four random hex digits."""
-    return f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+def new_edit_id(folder: Path, now: datetime) -> str:
+    """A sortable id not in the journal yet: the UTC second and four random hex digits.
+
+    Called under the edit lock, so the id is still free when the edit is recorded.
+    """
+    while True:
+        edit_id = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+        if not (journal_dir(folder) / f"{edit_id}.json").exists():
+            return edit_id
 
 
 def journal_dir(folder: Path) -> Path:

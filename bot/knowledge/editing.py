@@ -270,7 +270,9 @@ def _edit(
             raise EditRefused([f"{path}: the file changed while the edit was made; try again"])
         write_atomically(path, new_data)
         now = datetime.now(UTC)
-        edit = Edit(new_edit_id(now), kind, relative.as_posix(), author, now, summary, undoes)
+        edit = Edit(
+            new_edit_id(folder, now), kind, relative.as_posix(), author, now, summary, undoes
+        )
         record(folder, Recorded(edit, text, bom + new_body))
     return edit
 
