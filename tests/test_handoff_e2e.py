@@ -466,3 +466,15 @@ async def test_names_questions_and_replies_with_html_characters_travel_unchanged
     assert note.text == "Delivered ✓"
     assert delivered.text.endswith("\n\nYes: <b>not</b> bold & fine")
     assert f"your question “{question}”" in delivered.text
+
+
+async def test_an_answer_time_is_promised_only_when_set(
+    api: FakeBotApi, tmp_path: Path, knowledge: Path, staff: FakeGroup
+) -> None:
+    settings = _settings(tmp_path, api, knowledge, staff_chat_id=STAFF_CHAT, handoff_answer_days=3)
+    ana = api.user(4022, "Ana", "en")
+    async with running_bot(api, settings, None):
+        confirmation = await _offer(api, ana)
+        await _send(api, ana, confirmation)
+    told = api.messages[(ana.chat_id, confirmation.last.message_id)].text
+    assert told.endswith("BFIO staff usually answer within 3 working days.")
