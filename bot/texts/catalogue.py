@@ -222,6 +222,7 @@ class LeadTexts:
     missing_degree: str
     missing_experience: str
     missing_after_degree: str
+    provided_after_degree: str
     missing_field: str
     bfio_decides: str
     names: tuple[tuple[str, str], ...]

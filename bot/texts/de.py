@@ -270,6 +270,9 @@ LEADS = LeadTexts(
     missing_degree="Ihren Abschluss",
     missing_experience="Ihre Jahre an Berufserfahrung",
     missing_after_degree="ob Ihre Erfahrung nach dem ersten Abschluss liegt (nur diese zählt)",
+    provided_after_degree=(
+        "sofern davon {years} nach Ihrem ersten Abschluss liegen (nur diese zählen)"
+    ),
     missing_field="Ihr Studienfach",
     bfio_decides=(
         "Über die Eignung entscheidet BFIO: fragen Sie {contact} oder senden Sie dort "

@@ -257,6 +257,7 @@ LEADS = LeadTexts(
     missing_degree="your degree",
     missing_experience="your years of work experience",
     missing_after_degree="whether your experience came after your first degree (only that counts)",
+    provided_after_degree="provided {years} of it came after your first degree (only that counts)",
     missing_field="your field of study",
     bfio_decides="BFIO decides on eligibility: ask {contact} or send them your application.",
     names=(),

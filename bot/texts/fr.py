@@ -277,6 +277,10 @@ LEADS = LeadTexts(
     missing_after_degree=(
         "si votre expérience date d'après votre premier diplôme (seule celle-ci compte)"
     ),
+    provided_after_degree=(
+        "à condition que {years} de cette expérience soient postérieurs à votre premier diplôme "
+        "(seule celle-ci compte)"
+    ),
     missing_field="votre domaine d'études",
     bfio_decides=(
         "C'est le BFIO qui décide de l'éligibilité : posez votre question à {contact} "
