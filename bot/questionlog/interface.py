@@ -11,6 +11,7 @@ reads it back, so the log knows nothing of the engine's types.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from bot.questionlog.inbox import Inbox
@@ -102,4 +103,9 @@ class QuestionLog(Protocol):
 
     async def export_rows(self, days: int | None = None) -> tuple[LoggedQuestion, ...]:
         """Every record (of the last `days` days if given), oldest first."""
+        ...
+
+    async def dismiss_wordings(self, wordings: Sequence[str], *, by: str) -> None:
+        """Hides the questions of these wordings asked until now from the unanswered views
+        (an admin dismissed their group; `by` is the admin's pseudonymous key)."""
         ...

@@ -12,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from bot.questionlog.dismissals import visible, wording_key
 from bot.questionlog.grouping import counts_of, group_newest
 from bot.questionlog.inbox import MemoryInbox
 from bot.questionlog.keys import chat_key, new_hash_secret
@@ -71,6 +72,7 @@ class MemoryQuestionLog:
         self._dropped = 0
         self._closed = False
         self.inbox = MemoryInbox()
+        self._dismissed: dict[str, datetime] = {}
 
     @property
     def health(self) -> LogHealth:
@@ -202,7 +204,14 @@ class MemoryQuestionLog:
             for row in rows
             if row.status not in ANSWERED or row.score < low_score or row.feedback == UNHELPFUL
         ]
-        return await asyncio.to_thread(group_newest, wanted)
+        shown = visible(wanted, self._dismissed, self._secret)
+        return await asyncio.to_thread(group_newest, shown)
+
+    async def dismiss_wordings(self, wordings: Sequence[str], *, by: str) -> None:
+        """Hides the wordings' questions asked until now from the unanswered views."""
+        now = datetime.now(UTC)
+        for wording in wordings:
+            self._dismissed[wording_key(self._secret, wording)] = now
 
     async def recent(self, n: int) -> tuple[LoggedQuestion, ...]:
         """The `n` latest records, newest first."""

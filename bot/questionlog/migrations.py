@@ -116,6 +116,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX questions_by_reply_key ON questions (reply_key)",
         ),
     ),
+    Migration(
+        "create_dismissed_wordings",
+        (
+            # Unanswered wordings an admin dismissed (bot.questionlog.dismissals): a keyed
+            # hash of the normalised wording, never its text; hidden up to `dismissed_at`.
+            """CREATE TABLE dismissed_wordings (
+                wording_key TEXT PRIMARY KEY,
+                dismissed_at TEXT NOT NULL,
+                dismissed_by TEXT NOT NULL
+            )""",
+        ),
+    ),
 )
 
 _BOOKKEEPING = """CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -5,13 +5,12 @@ Opening and the admin queries are delegated: `opening` connects, checks the secr
 `QuestionLog` interface (`bot.questionlog.interface`).
 
 What is stored
-    `questions`: one row per question or button press: time (UTC), channel, a
-    pseudonymous chat key, language, kind, the question text, status, posting, topic,
-    score, suggestion labels, latency, knowledge version, rating key and 👍/👎 given.
-    `chat_states`: each chat's serialised conversation state (opaque here). `meta`: fingerprints of
-    the two secrets. `schema_migrations`: the migrations applied, by name and checksum.
-    `inbox`: Telegram updates received and not yet handled (`Store.inbox`, see
-    `bot.questionlog.inbox`); a write batch marks a record's update done with it.
+    `questions`: one row per question or button press: time (UTC), channel, a pseudonymous chat
+    key, language, kind, the question text, status, posting, topic, score, suggestion labels,
+    latency, knowledge version, rating key and 👍/👎 given. `chat_states`: each chat's
+    serialised conversation state (opaque here). `meta`: fingerprints of the two secrets.
+    `schema_migrations`: the migrations applied, by name and checksum. `inbox`: updates not yet
+    handled (`inbox.py`). `dismissed_wordings`: inbox groups admins dismissed (`dismissals.py`).
 
 Privacy
     A chat is stored as HMAC-SHA256(LOG_HASH_SECRET, chat id), never its id or a name.
@@ -62,6 +61,7 @@ from typing import Any, NamedTuple
 import aiosqlite
 from cryptography.fernet import Fernet
 
+from bot.questionlog.dismissals import SqliteDismissals
 from bot.questionlog.feedback import give_feedback
 from bot.questionlog.inbox import SqliteInbox, mark_done
 from bot.questionlog.keys import chat_key, parse_secrets
@@ -103,7 +103,7 @@ class _PendingState(NamedTuple):
     saved_at: datetime
 
 
-class Store:
+class Store(SqliteDismissals):
     """The question log and chat states of one SQLite file; make one with `Store.open`."""
 
     def __init__(
@@ -138,7 +138,7 @@ class Store:
         self._dropped = 0
         self._write_errors = 0
         self._last_error: str | None = None
-        self._queries = LogQueries(db, path, fernet)
+        self._queries = LogQueries(db, path, fernet, hash_secret)
         self.inbox = SqliteInbox(db, fernet, self._write_lock, self._queue_done, self.flush)
         self._writer = asyncio.create_task(self._write_loop(), name=f"question-log {path}")
 

@@ -151,6 +151,24 @@ class Texts:
     terminal: TerminalTexts
     smalltalk: SmallTalkTexts
     check: CheckTexts
+    inbox: InboxTexts
+
+
+@dataclass(frozen=True, slots=True)
+class InboxTexts:
+    """The admins' buttons under /unanswered and their replies (plain text, `{…}` fields)."""
+
+    add_example: str  # button: add the group's wordings as examples of the suggested topic
+    other_topic: str  # button: choose another topic
+    dismiss: str  # button: hide the group
+    pick_topic: str
+    added: str
+    not_reloaded: str
+    answered_now: str
+    answer_line: str
+    refused: str
+    dismissed: str
+    gone: str  # alert: the group's questions are no longer unanswered
 
 
 def fill(template: str, **values: object) -> str:

@@ -6,6 +6,7 @@ from bot.texts.catalogue import (
     CheckTexts,
     CommandTexts,
     ForgetTexts,
+    InboxTexts,
     LeadTexts,
     Phrases,
     SmallTalkTexts,
@@ -200,6 +201,25 @@ TEXTS = Texts(
         private="Der Eignungscheck funktioniert im privaten Chat mit dem Bot.",
         your_answers="Ihre Antworten: {answers}.",
         apply_heading="Bewerbung",
+    ),
+    inbox=InboxTexts(
+        add_example="Als Beispiel für „{topic}“ hinzufügen",
+        other_topic="Anderes Thema…",
+        dismiss="Verwerfen",
+        pick_topic="Um welches Thema geht es in diesen Fragen?",
+        added=(
+            "Als Beispiele für „{topic}“ hinzugefügt (Änderung {edit}; rückgängig: jpo-bot "
+            "undo {edit})."
+        ),
+        not_reloaded="Das Wissen wurde nicht neu geladen: /reload zeigt, warum.",
+        answered_now="So werden sie jetzt beantwortet:",
+        answer_line="• „{wording}“: {status}, Thema {topic}, Wert {score}",
+        refused="Nicht hinzugefügt:",
+        dismissed="Verworfen: diese Fragen erscheinen nicht mehr unter /unanswered.",
+        gone=(
+            "Diese Fragen stehen nicht mehr in der Liste der unbeantworteten; senden Sie "
+            "/unanswered erneut."
+        ),
     ),
 )
 

@@ -6,6 +6,7 @@ from bot.texts.catalogue import (
     CheckTexts,
     CommandTexts,
     ForgetTexts,
+    InboxTexts,
     LeadTexts,
     Phrases,
     SmallTalkTexts,
@@ -188,6 +189,19 @@ TEXTS = Texts(
         private="The eligibility check works in your private chat with the bot.",
         your_answers="Your answers: {answers}.",
         apply_heading="How to apply",
+    ),
+    inbox=InboxTexts(
+        add_example="Add as an example of “{topic}”",
+        other_topic="Other topic…",
+        dismiss="Dismiss",
+        pick_topic="Which topic are these questions about?",
+        added="Added as examples of “{topic}” (edit {edit}; undo: jpo-bot undo {edit}).",
+        not_reloaded="The knowledge was not reloaded: send /reload to see why.",
+        answered_now="How they are answered now:",
+        answer_line="• “{wording}”: {status}, topic {topic}, score {score}",
+        refused="Not added:",
+        dismissed="Dismissed: these questions no longer show in /unanswered.",
+        gone="These questions are no longer in the unanswered list; send /unanswered again.",
     ),
 )
 

@@ -6,6 +6,7 @@ from bot.texts.catalogue import (
     CheckTexts,
     CommandTexts,
     ForgetTexts,
+    InboxTexts,
     LeadTexts,
     Phrases,
     SmallTalkTexts,
@@ -190,6 +191,22 @@ TEXTS = Texts(
         private="La comprobación de elegibilidad funciona en su chat privado con el bot.",
         your_answers="Sus respuestas: {answers}.",
         apply_heading="Cómo postular",
+    ),
+    inbox=InboxTexts(
+        add_example="Añadir como ejemplo de «{topic}»",
+        other_topic="Otro tema…",
+        dismiss="Descartar",
+        pick_topic="¿De qué tema tratan estas preguntas?",
+        added="Añadidas como ejemplos de «{topic}» (cambio {edit}; deshacer: jpo-bot undo {edit}).",
+        not_reloaded="El conocimiento no se ha recargado: envíe /reload para ver por qué.",
+        answered_now="Cómo se responden ahora:",
+        answer_line="• «{wording}»: {status}, tema {topic}, puntuación {score}",
+        refused="No añadido:",
+        dismissed="Descartadas: estas preguntas ya no aparecen en /unanswered.",
+        gone=(
+            "Estas preguntas ya no están en la lista de preguntas sin respuesta; envíe "
+            "/unanswered de nuevo."
+        ),
     ),
 )
 

@@ -6,6 +6,7 @@ from bot.texts.catalogue import (
     CheckTexts,
     CommandTexts,
     ForgetTexts,
+    InboxTexts,
     LeadTexts,
     Phrases,
     SmallTalkTexts,
@@ -204,6 +205,27 @@ TEXTS = Texts(
         ),
         your_answers="Vos réponses : {answers}.",
         apply_heading="Comment postuler",
+    ),
+    inbox=InboxTexts(
+        add_example="Ajouter comme exemple de « {topic} »",
+        other_topic="Autre thème…",
+        dismiss="Écarter",
+        pick_topic="De quel thème parlent ces questions ?",
+        added=(
+            "Ajoutées comme exemples de « {topic} » (modification {edit} ; annuler : "
+            "jpo-bot undo {edit})."
+        ),
+        not_reloaded=(
+            "Les connaissances n'ont pas été rechargées : envoyez /reload pour savoir pourquoi."
+        ),
+        answered_now="Leurs réponses maintenant :",
+        answer_line="• « {wording} » : {status}, thème {topic}, score {score}",
+        refused="Non ajouté :",
+        dismissed="Écartées : ces questions n'apparaissent plus dans /unanswered.",
+        gone=(
+            "Ces questions ne sont plus dans la liste des questions sans réponse ; renvoyez "
+            "/unanswered."
+        ),
     ),
 )
 
