@@ -16,5 +16,7 @@ views and the web view never load aiosqlite or cryptography)::
     queries     the SQLite admin queries (figures, unanswered, recent, export)
     grouping    grouping unanswered wordings (rapidfuzz)
     views       the admin views as text, CSV and JSON
+    digest      the daily digest: its periods, figures, new groups and fallback alert
+    digest_queries  the digest's SQLite queries; digest_view  the digest as text
     web         the read-only Datasette web view
 """

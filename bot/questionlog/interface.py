@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from bot.questionlog.digest import DigestFigures, DigestWindow
 from bot.questionlog.inbox import Inbox
 from bot.questionlog.records import (
     LOW_SCORE,
@@ -102,4 +103,8 @@ class QuestionLog(Protocol):
 
     async def export_rows(self, days: int | None = None) -> tuple[LoggedQuestion, ...]:
         """Every record (of the last `days` days if given), oldest first."""
+        ...
+
+    async def digest_figures(self, window: DigestWindow) -> DigestFigures:
+        """The counts and unanswered groups of a daily digest (bot.questionlog.digest)."""
         ...
