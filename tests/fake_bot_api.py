@@ -263,6 +263,7 @@ class FakeBotApi:
         self._update_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
         self._failures: dict[str, list[_Failure]] = {}
+        self._blocked: set[int] = set()
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -324,6 +325,10 @@ class FakeBotApi:
             user_id, {"id": user_id, "type": "private", "first_name": first_name}
         )
         return user
+
+    def block(self, user_id: int) -> None:
+        """The user blocks the bot: from now on every call to their chat fails with 403."""
+        self._blocked.add(user_id)
 
     def group(self, chat_id: int, title: str = "JPO candidates") -> FakeGroup:
         """A group the bot has been added to (group ids are negative)."""
@@ -688,6 +693,8 @@ class FakeBotApi:
         chat = self._chats.get(chat_id)
         if chat is None:
             raise ApiError(400, "Bad Request: chat not found")
+        if chat_id in self._blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
         return chat
 
     def _message(self, params: dict[str, Any]) -> SentMessage:
