@@ -159,9 +159,8 @@ async def test_an_admin_out_of_reach_does_not_stop_the_others(
     api: FakeBotApi, settings: Settings, store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
     # 1001: Telegram answers too late; 1002 blocked the bot; 1003 never opened a chat.
-    for admin in (1001, 1002, 1004):
-        api.user(admin)
-    api.block(1002)
+    users = {admin: api.user(admin) for admin in (1001, 1002, 1004)}
+    api.block(users[1002])
     api.slow_next("sendMessage", 1.5)
     await log_yesterday(store, "answered")
     app = await started(settings, store, read_timeout=0.3)

@@ -1,8 +1,8 @@
 """The SQLite question log: the write-behind queue, chat states and deletion.
 
 Opening and the admin queries are delegated: `opening` connects, checks the secrets
-(`keys`) and migrates (`migrations`); `queries` and `digest_queries` read. Callers use it
-through the `QuestionLog` interface (`bot.questionlog.interface`).
+(`keys`) and migrates (`migrations`); `queries` reads. Callers use it through the
+`QuestionLog` interface (`bot.questionlog.interface`).
 
 What is stored
     `questions`: one row per question or button press: time (UTC), channel, a
