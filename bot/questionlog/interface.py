@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from bot.questionlog.digest import DigestFigures, DigestWindow
 from bot.questionlog.inbox import Inbox
 from bot.questionlog.records import (
     LOW_SCORE,
@@ -108,4 +109,8 @@ class QuestionLog(Protocol):
     async def dismiss_wordings(self, wordings: Sequence[str], *, by: str) -> None:
         """Hides the questions of these wordings asked until now from the unanswered views
         (an admin dismissed their group; `by` is the admin's pseudonymous key)."""
+        ...
+
+    async def digest_figures(self, window: DigestWindow) -> DigestFigures:
+        """The counts and unanswered groups of a daily digest (bot.questionlog.digest)."""
         ...

@@ -248,3 +248,21 @@ class LeadTexts:
     def name(self, english: str) -> str:
         """A fact value's word in this language (English where the catalogue has none)."""
         return dict(self.names).get(english, english)
+
+
+@dataclass(frozen=True, slots=True)
+class DigestTexts:
+    """The admins' daily digest (`bot.questionlog.digest_view`), plain text."""
+
+    heading: str
+    questions: str
+    no_questions: str
+    shares: str
+    unhelpful: str
+    new_groups: str
+    no_new_groups: str
+    group_line: str
+    more_groups: str
+    bounded: str
+    pending_handoffs: str  # shown only by a log that keeps hand-offs to staff
+    alert: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.texts.catalogue import (
     CheckTexts,
     CommandTexts,
+    DigestTexts,
     ForgetTexts,
     InboxTexts,
     LeadTexts,
@@ -288,5 +289,27 @@ LEADS = LeadTexts(
         ("French", "francés"),
         ("German", "alemán"),
         ("another official language of UNESCO", "otro idioma oficial de la UNESCO"),
+    ),
+)
+
+DIGEST = DigestTexts(
+    heading="Resumen diario del {day} ({zone})",
+    questions="Preguntas: {questions} de {chats} chats",
+    no_questions="Ninguna pregunta ese día.",
+    shares="Respondidas {answered} · no indicadas {not_stated} · no entendidas {fallback}",
+    unhelpful="👎 en las respuestas de ese día: {count}",
+    new_groups="Nuevos grupos sin respuesta: {count}",
+    no_new_groups="Ningún grupo nuevo sin respuesta.",
+    group_line="{number}. {count}× «{example}» (probablemente {posting} / {topic})",
+    more_groups="… y {count} más: /unanswered los muestra todos.",
+    bounded=(
+        "Solo se agruparon las preguntas sin respuesta más recientes: un grupo puede ser más "
+        "antiguo de lo que parece."
+    ),
+    pending_handoffs="Derivaciones pendientes del equipo: {count}",
+    alert=(
+        "⚠️ Tasa de preguntas no entendidas en los últimos 7 días: {rate} ({questions} "
+        "preguntas), frente a {previous_rate} en los 7 días anteriores ({previous_questions} "
+        "preguntas)."
     ),
 )
