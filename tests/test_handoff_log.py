@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.questionlog.digest import build_digest, digest_window
+from bot.questionlog.digest_view import digest_text
 from bot.questionlog.handoffs import AskedQuestion, HandoffDraft
 from bot.questionlog.interface import QuestionLog
 from bot.questionlog.memory import MemoryQuestionLog
@@ -88,7 +90,7 @@ async def test_withdrawing_deletes_only_that_chats_hand_offs(question_log: Quest
 async def test_hand_offs_older_than_the_retention_are_purged(question_log: QuestionLog) -> None:
     kept = await question_log.open_handoff(CHAT, DRAFT)
     assert await question_log.purge_handoffs_older_than(1) == 0
-    assert await question_log.purge_handoffs_older_than(0) == 1  # everything is older than now
+    assert await question_log.purge_handoffs_older_than(-1) == 1  # a cutoff after now
     assert await question_log.handoff(kept.number) is None
 
 
@@ -155,7 +157,7 @@ async def test_kept_answers_age_out_like_hand_offs(question_log: QuestionLog) ->
     await question_log.close_handoff(handoff.number)
     kept = await question_log.keep_staff_answer(handoff, "Antwort")
     assert await question_log.purge_handoffs_older_than(1) == 0
-    assert await question_log.purge_handoffs_older_than(0) == 1
+    assert await question_log.purge_handoffs_older_than(-1) == 1  # a cutoff after now
     assert await question_log.staff_answer(kept) is None
 
 
@@ -170,3 +172,20 @@ async def test_the_kept_answers_table_has_no_chat_id(tmp_path: Path) -> None:
         columns = [row[1] for row in db.execute("PRAGMA table_info(staff_answers)")]
         assert db.execute("SELECT count(*) FROM handoffs").fetchone()[0] == 0
     assert "chat" not in columns and "chat_key" in columns
+
+
+async def test_the_daily_digest_counts_the_hand_offs_waiting_for_staff(
+    question_log: QuestionLog,
+) -> None:
+    posted = await question_log.open_handoff(CHAT, DRAFT)
+    await question_log.handoff_sent(posted.number, STAFF, 11)
+    await question_log.open_handoff(OTHER_CHAT, DRAFT)  # not confirmed: staff never saw it
+    answered = await question_log.open_handoff(OTHER_CHAT, DRAFT)
+    await question_log.handoff_sent(answered.number, STAFF, 12)
+    await question_log.close_handoff(answered.number)
+    window = digest_window(date.today() - timedelta(days=1), UTC)
+
+    figures = await question_log.digest_figures(window)
+
+    assert figures.pending_handoffs == 1
+    assert "1" in digest_text(build_digest(figures, window)).split("Hand-offs")[1].splitlines()[0]

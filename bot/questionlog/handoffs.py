@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import sqlite3
 from collections.abc import Awaitable, Callable
@@ -39,6 +40,12 @@ from bot.questionlog.records import LoggedQuestion, StoreError
 logger = logging.getLogger(__name__)
 
 ChatKey = Callable[[int | str], str]
+
+
+class Decrypting(Protocol):
+    """What decrypts the log's Fernet tokens (the store's queries)."""
+
+    def decrypt(self, token: bytes) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +108,7 @@ class HandoffTable(Protocol):
     async def keep_answer(self, chat_key: str, handoff: Handoff, answer: str) -> int: ...
     async def get_answer(self, number: int) -> StaffAnswer | None: ...
     async def delete_answer(self, number: int) -> bool: ...
+    async def count_pending(self) -> int: ...
 
 
 class HandoffLog:
@@ -145,6 +153,10 @@ class HandoffLog:
         """Deletes hand-offs and kept staff answers older than `days`; returns how many."""
         return await self._handoffs.delete_before(datetime.now(UTC) - timedelta(days=days))
 
+    async def pending_handoffs(self) -> int:
+        """How many hand-offs wait in the staff group for an answer (the daily digest)."""
+        return await self._handoffs.count_pending()
+
     async def keep_staff_answer(self, handoff: Handoff, answer: str) -> int:
         """Keeps a delivered staff answer with its question (not the chat id); its number."""
         return await self._handoffs.keep_answer(self.chat_key(handoff.chat_id), handoff, answer)
@@ -160,10 +172,26 @@ class HandoffLog:
 
 # --- SQLite ---------------------------------------------------------------------------
 
+
+class SqliteHandoffLog(HandoffLog):
+    """`HandoffLog` for the SQLite store: the table on its connection, write lock and key."""
+
+    _db: aiosqlite.Connection
+    _write_lock: asyncio.Lock
+    _fernet: Fernet
+    _queries: Decrypting
+
+    @functools.cached_property
+    def _handoffs(self) -> SqliteHandoffs:  # type: ignore[override]
+        return SqliteHandoffs(self._db, self._write_lock, self._fernet, self._queries.decrypt)
+
+
 _COLUMNS = """id, chat, lang, posting, question, answer, created_at, staff_chat_id,
     staff_message_id"""
 _INSERT = """INSERT INTO handoffs (chat_key, chat, lang, posting, question, answer, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?)"""
+# Posted to the staff group, not yet answered (one the candidate has not confirmed is not).
+COUNT_PENDING = "SELECT count(*) FROM handoffs WHERE staff_message_id IS NOT NULL"
 _INSERT_ANSWER = """INSERT INTO staff_answers
     (chat_key, lang, posting, question, answer, created_at) VALUES (?, ?, ?, ?, ?, ?)"""
 _FIND_QUESTION = """SELECT question, lang, posting FROM questions
@@ -278,6 +306,10 @@ class SqliteHandoffs:
     async def delete_answer(self, number: int) -> bool:
         cursor = await self._write("DELETE FROM staff_answers WHERE id = ?", (number,))
         return cursor.rowcount > 0
+
+    async def count_pending(self) -> int:
+        [(count,)] = await self._read(COUNT_PENDING, ())
+        return int(count)
 
     def _seal(self, text: str) -> bytes:
         return self._fernet.encrypt(text.encode("utf-8"))
@@ -411,3 +443,6 @@ class MemoryHandoffs:
 
     async def delete_answer(self, number: int) -> bool:
         return self._answers.pop(number, None) is not None
+
+    async def count_pending(self) -> int:
+        return sum(h.staff_message_id is not None for _, h in self._rows.values())

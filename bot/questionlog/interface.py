@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from bot.questionlog.digest import DigestFigures, DigestWindow
 from bot.questionlog.inbox import Inbox
 from bot.questionlog.records import (
     LOW_SCORE,
@@ -113,6 +114,10 @@ class QuestionLog(Protocol):
         (an admin dismissed their group; `by` is the admin's pseudonymous key)."""
         ...
 
+    async def digest_figures(self, window: DigestWindow) -> DigestFigures:
+        """The counts and unanswered groups of a daily digest (bot.questionlog.digest)."""
+        ...
+
     async def asked_question(self, chat_id: int | str, reply_key: str) -> AskedQuestion | None:
         """The chat's question whose reply was logged with `reply_key`; None if unknown."""
         ...
@@ -145,6 +150,10 @@ class QuestionLog(Protocol):
 
     async def purge_handoffs_older_than(self, days: int) -> int:
         """Deletes hand-offs and kept staff answers older than `days`; returns how many."""
+        ...
+
+    async def pending_handoffs(self) -> int:
+        """How many hand-offs wait in the staff group for an answer (the daily digest)."""
         ...
 
     async def keep_staff_answer(self, handoff: Handoff, answer: str) -> int:

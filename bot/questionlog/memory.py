@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from bot.questionlog.digest import DigestFigures, DigestWindow, count_period
 from bot.questionlog.dismissals import visible, wording_key
 from bot.questionlog.grouping import counts_of, group_newest
 from bot.questionlog.handoffs import HandoffLog, MemoryHandoffs
@@ -200,13 +201,8 @@ class MemoryQuestionLog(HandoffLog):
         self, days: int, low_score: float = LOW_SCORE
     ) -> UnansweredGrouping:
         """`unanswered` with what its bounds left out; grouped off the event loop."""
-        rows = self._since(days, lambda r: r.kind == "question")
-        wanted = [
-            row
-            for row in rows
-            if row.status not in ANSWERED or row.score < low_score or row.feedback == UNHELPFUL
-        ]
-        shown = visible(wanted, self._dismissed, self._secret)
+        rows = self._since(days, lambda r: _unanswered(r, low_score))
+        shown = visible(rows, self._dismissed, self._secret)
         return await asyncio.to_thread(group_newest, shown)
 
     async def dismiss_wordings(self, wordings: Sequence[str], *, by: str) -> None:
@@ -225,6 +221,19 @@ class MemoryQuestionLog(HandoffLog):
         if days is None:
             return tuple(sorted(self._records, key=lambda row: (row.asked_at, row.id)))
         return self._since(days, lambda _: True)
+
+    async def digest_figures(self, window: DigestWindow) -> DigestFigures:
+        """What a daily digest reports (bot.questionlog.digest)."""
+        rows = tuple(self._records)
+        start, end = window.lookback_start, window.end
+        unanswered = [r for r in rows if start <= r.asked_at < end and _unanswered(r, LOW_SCORE)]
+        return DigestFigures(
+            day=count_period(rows, window.start, window.end),
+            week=count_period(rows, window.week_start, window.end),
+            previous_week=count_period(rows, window.previous_week_start, window.week_start),
+            unanswered=await asyncio.to_thread(group_newest, unanswered),
+            pending_handoffs=await self.pending_handoffs() or None,  # none: no line
+        )
 
     def _since(
         self, days: int, keep: Callable[[LoggedQuestion], bool]
@@ -251,6 +260,13 @@ class MemoryQuestionLog(HandoffLog):
             knowledge_version=str(record.knowledge_version),
             reply_key=None if record.reply_key is None else str(record.reply_key),
         )
+
+
+def _unanswered(row: LoggedQuestion, low_score: float) -> bool:
+    """A typed question left open: not answered, a low score, or rated 👎 (as in SQL)."""
+    return row.kind == "question" and (
+        row.status not in ANSWERED or row.score < low_score or row.feedback == UNHELPFUL
+    )
 
 
 def _to_millisecond(moment: datetime) -> datetime:

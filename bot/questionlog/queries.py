@@ -37,6 +37,10 @@ logger = logging.getLogger(__name__)
 
 COLUMNS = """id, asked_at, channel, chat_key, lang, kind, question, status, posting, topic,
     score, suggestions, latency_ms, knowledge_version, feedback, reply_key"""
+# A typed question left open: a fallback, not_stated or clarify reply, an answer scoring below
+# the parameter, or one rated 👎 (small talk is no question left unanswered).
+UNANSWERED = """kind = 'question'
+    AND (status NOT IN ('answered', 'smalltalk') OR score < ? OR feedback = 'down')"""
 
 
 def timestamp(moment: datetime) -> str:
@@ -109,8 +113,7 @@ class LogQueries:
         """`unanswered` over the newest `MAX_ROWS` such questions, with how many older
         ones were left out, less those an admin dismissed (`dismissals`); decrypting and
         grouping run off the event loop."""
-        where = """WHERE asked_at >= ? AND kind = 'question'
-              AND (status NOT IN ('answered', 'smalltalk') OR score < ? OR feedback = 'down')"""
+        where = f"WHERE asked_at >= ? AND {UNANSWERED}"
         since = timestamp(datetime.now(UTC) - timedelta(days=days))
         rows = await self._fetch(
             f"SELECT {COLUMNS} FROM questions {where} ORDER BY asked_at DESC, id DESC LIMIT ?",

@@ -1,7 +1,8 @@
 """How the store turns queued records into rows: hashed, encrypted, a few at a time.
 
-The store writes what `record_row` returns with `INSERT_RECORD`; `encode_in_chunks`
-encodes a batch on the event loop without pausing it for long.
+The store writes what `record_row` returns with `INSERT_RECORD`, and chat states with
+`UPSERT_STATE`; `encode_in_chunks` encodes a batch on the event loop without pausing it
+for long.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ ROWS_PER_STEP = 32
 INSERT_RECORD = """INSERT INTO questions (asked_at, channel, chat_key, lang, kind, question,
     status, posting, topic, score, suggestions, latency_ms, knowledge_version, reply_key)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+
+UPSERT_STATE = """INSERT INTO chat_states (chat_key, state, updated_at) VALUES (?, ?, ?)
+    ON CONFLICT (chat_key) DO UPDATE SET
+        state = excluded.state, updated_at = excluded.updated_at"""
 
 
 def record_row(

@@ -6,42 +6,40 @@ migrates (`migrations`); `queries` reads. Callers use it through `interface.Ques
 What is stored
     `questions`: one row per question or button press: time (UTC), channel, a pseudonymous chat
     key, language, kind, the question text, status, posting, topic, score, suggestion labels,
-    latency, knowledge version, rating key and 👍/👎 given. `chat_states`: each chat's serialised
-    conversation state (opaque here). `meta`: fingerprints of the two secrets.
-    `schema_migrations`: applied migrations (name, checksum). `inbox`: updates not yet handled
-    (`inbox.py`). `dismissed_wordings`: inbox groups admins dismissed (`dismissals.py`).
-    `handoffs`, `staff_answers`: BFIO staff hand-offs (`handoffs.py`).
+    latency, knowledge version, rating key and 👍/👎 given. `chat_states`: each chat's
+    serialised conversation state (opaque here). `meta`: fingerprints of the two secrets.
+    `schema_migrations`: the migrations applied, by name and checksum. `inbox`: updates not yet
+    handled (`inbox.py`). `dismissed_wordings`: inbox groups admins dismissed (`dismissals.py`).
 
 Privacy
     A chat is stored as HMAC-SHA256(LOG_HASH_SECRET, chat id), never its id or a name (a staff
-    hand-off keeps it, encrypted, until it ends). Question texts and chat states (which can hold
-    a pending question) are Fernet tokens made with LOG_ENCRYPTION_KEY, which lives in the
-    configuration, never next to the data. `secure_delete` is on, so deleted rows are
-    overwritten in the file. An HMAC of a constant under each secret is kept in `meta`; `open()`
-    compares it and refuses a different key or secret before reading or writing anything else.
+    hand-off keeps it, encrypted, until it ends). Question texts and chat states (which can hold a
+    pending question) are Fernet tokens made with LOG_ENCRYPTION_KEY, which lives in the
+    configuration, never next to the data. `secure_delete` is on, so deleted rows are overwritten in
+    the file. An HMAC of a constant under each secret is kept in `meta`; `open()` compares it and
+    refuses a different key or secret before reading or writing anything else.
 
 Writing
     `log()` and `save_chat_state()` append to in-memory queues and return at once (a few
-    microseconds); they never wait for the database and never raise. One background task hashes
-    and encrypts what has queued up (in small steps, so the event loop never pauses for long)
-    and writes records and chat states together in one transaction per batch. `flush()` waits
-    for everything queued before it; `forget()` also removes a chat's records and state that are
-    still queued. Policy on failure: when a write fails (locked, read-only or full database, I/O
-    error) the error is logged with the path and SQLite's message (never a question, a state or
-    a chat id) and the records and states are kept and retried with a growing delay (0.5 s
-    doubling up to 30 s). Only when more than `max_pending` records wait after a failed write
-    are the oldest records dropped, counted in `health.dropped` and logged (queued states are
-    never trimmed: there is at most one per chat). `close()` writes what is queued, for up to
-    `close_timeout` seconds, and counts as dropped what it could not write. The loss a crash can
-    cause is what was queued and not yet committed (a batch's time); what was committed survives
-    a killed process (WAL, synchronous=NORMAL).
+    microseconds); they never wait for the database and never raise. One background task hashes and
+    encrypts what has queued up (in small steps, so the event loop never pauses for long) and writes
+    records and chat states together in one transaction per batch. `flush()` waits for everything
+    queued before it; `forget()` also removes a chat's records and state that are still queued.
+    Policy on failure: when a write fails (locked, read-only or full database, I/O error) the error
+    is logged with the path and SQLite's message (never a question, a state or a chat id) and the
+    records and states are kept and retried with a growing delay (0.5 s doubling up to 30 s). Only
+    when more than `max_pending` records wait after a failed write are the oldest records dropped,
+    counted in `health.dropped` and logged (queued states are never trimmed: there is at most one
+    per chat). `close()` writes what is queued, for up to `close_timeout` seconds, and counts as
+    dropped what it could not write. The loss a crash can cause is what was queued and not yet
+    committed (a batch's time); what was committed survives a killed process (WAL,
+    synchronous=NORMAL).
 
 Chat states
     A saved state waits in the queue, one per chat: a later save replaces a queued one, so the
     latest state wins. `load_chat_state` returns a queued state before the database's
-    (read-your-writes), so a reply never waits behind a batch of the question log.
-    `load_chat_state` raises StoreError (after logging it) when reading the database fails; the
-    caller catches it and goes on with a fresh state.
+    (read-your-writes), so a reply never waits behind a batch of the question log. Reading a
+    state that fails raises StoreError (logged); the caller goes on with a fresh state.
 """
 
 from __future__ import annotations
@@ -59,13 +57,15 @@ from typing import Any, NamedTuple
 import aiosqlite
 from cryptography.fernet import Fernet
 
+from bot.questionlog.digest import DigestFigures, DigestWindow
+from bot.questionlog.digest_queries import DigestQueries
 from bot.questionlog.dismissals import SqliteDismissals
 from bot.questionlog.feedback import give_feedback
 from bot.questionlog.handoffs import HandoffLog, SqliteHandoffs
 from bot.questionlog.inbox import SqliteInbox, mark_done
 from bot.questionlog.keys import chat_key, parse_secrets
 from bot.questionlog.opening import connect
-from bot.questionlog.queries import LogQueries, timestamp
+from bot.questionlog.queries import timestamp
 from bot.questionlog.records import (
     LOW_SCORE,
     LoggedQuestion,
@@ -76,17 +76,13 @@ from bot.questionlog.records import (
     UnansweredGroup,
     UnansweredGrouping,
 )
-from bot.questionlog.rows import INSERT_RECORD, encode_in_chunks, record_row
+from bot.questionlog.rows import INSERT_RECORD, UPSERT_STATE, encode_in_chunks, record_row
 
 logger = logging.getLogger(__name__)
 
 _RETRY_FIRST = 0.5
 _RETRY_MAX = 30.0
 _RETRY_WHILE_CLOSING = 0.2
-
-_UPSERT_STATE = """INSERT INTO chat_states (chat_key, state, updated_at) VALUES (?, ?, ?)
-    ON CONFLICT (chat_key) DO UPDATE SET
-        state = excluded.state, updated_at = excluded.updated_at"""
 
 
 class _Pending(NamedTuple):
@@ -137,7 +133,7 @@ class Store(SqliteDismissals, HandoffLog):
         self._dropped = 0
         self._write_errors = 0
         self._last_error: str | None = None
-        self._queries = LogQueries(db, path, fernet, hash_secret)
+        self._queries = DigestQueries(db, path, fernet, hash_secret)
         self._handoffs = SqliteHandoffs(db, self._write_lock, fernet, self._queries.decrypt)
         self.inbox = SqliteInbox(db, fernet, self._write_lock, self._queue_done, self.flush)
         self._writer = asyncio.create_task(self._write_loop(), name=f"question-log {path}")
@@ -308,7 +304,7 @@ class Store(SqliteDismissals, HandoffLog):
                 if rows:
                     await self._db.executemany(INSERT_RECORD, rows)
                 if state_rows:
-                    await self._db.executemany(_UPSERT_STATE, state_rows)
+                    await self._db.executemany(UPSERT_STATE, state_rows)
                 if done:
                     await mark_done(self._db, done)
                 await self._db.execute("COMMIT")
@@ -498,3 +494,7 @@ class Store(SqliteDismissals, HandoffLog):
     async def export_rows(self, days: int | None = None) -> tuple[LoggedQuestion, ...]:
         """Every record (of the last `days` days if given), oldest first."""
         return await self._queries.export_rows(days)
+
+    async def digest_figures(self, window: DigestWindow) -> DigestFigures:
+        """What a daily digest reports (bot.questionlog.digest)."""
+        return await self._queries.digest_figures(window)

@@ -286,6 +286,7 @@ class LeadTexts:
     missing_degree: str
     missing_experience: str
     missing_after_degree: str
+    provided_after_degree: str
     missing_field: str
     bfio_decides: str
     names: tuple[tuple[str, str], ...]
@@ -293,3 +294,21 @@ class LeadTexts:
     def name(self, english: str) -> str:
         """A fact value's word in this language (English where the catalogue has none)."""
         return dict(self.names).get(english, english)
+
+
+@dataclass(frozen=True, slots=True)
+class DigestTexts:
+    """The admins' daily digest (`bot.questionlog.digest_view`), plain text."""
+
+    heading: str
+    questions: str
+    no_questions: str
+    shares: str
+    unhelpful: str
+    new_groups: str
+    no_new_groups: str
+    group_line: str
+    more_groups: str
+    bounded: str
+    pending_handoffs: str  # shown only by a log that keeps hand-offs to staff
+    alert: str

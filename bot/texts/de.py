@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.texts.catalogue import (
     CheckTexts,
     CommandTexts,
+    DigestTexts,
     ForgetTexts,
     HandoffTexts,
     InboxTexts,
@@ -357,6 +358,9 @@ LEADS = LeadTexts(
     missing_degree="Ihren Abschluss",
     missing_experience="Ihre Jahre an Berufserfahrung",
     missing_after_degree="ob Ihre Erfahrung nach dem ersten Abschluss liegt (nur diese zählt)",
+    provided_after_degree=(
+        "sofern davon {years} nach Ihrem ersten Abschluss liegen (nur diese zählen)"
+    ),
     missing_field="Ihr Studienfach",
     bfio_decides=(
         "Über die Eignung entscheidet BFIO: fragen Sie {contact} oder senden Sie dort "
@@ -369,5 +373,27 @@ LEADS = LeadTexts(
         ("German", "Deutsch"),
         ("Jamaica", "Jamaika"),
         ("another official language of UNESCO", "eine weitere Amtssprache der UNESCO"),
+    ),
+)
+
+DIGEST = DigestTexts(
+    heading="Tagesbericht für {day} ({zone})",
+    questions="Fragen: {questions} aus {chats} Chats",
+    no_questions="An diesem Tag keine Fragen.",
+    shares="Beantwortet {answered} · nicht angegeben {not_stated} · nicht verstanden {fallback}",
+    unhelpful="👎 auf die Antworten dieses Tages: {count}",
+    new_groups="Neue unbeantwortete Gruppen: {count}",
+    no_new_groups="Keine neuen unbeantworteten Gruppen.",
+    group_line="{number}. {count}× „{example}“ (vermutlich {posting} / {topic})",
+    more_groups="… und {count} weitere: /unanswered listet alle.",
+    bounded=(
+        "Nur die neuesten unbeantworteten Fragen wurden gruppiert: Eine Gruppe kann älter "
+        "sein, als sie aussieht."
+    ),
+    pending_handoffs="Weitergaben, die auf das Team warten: {count}",
+    alert=(
+        "⚠️ Anteil nicht verstandener Fragen in den letzten 7 Tagen {rate} ({questions} "
+        "Fragen), gegenüber {previous_rate} in den 7 Tagen davor ({previous_questions} "
+        "Fragen)."
     ),
 )

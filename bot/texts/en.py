@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.texts.catalogue import (
     CheckTexts,
     CommandTexts,
+    DigestTexts,
     ForgetTexts,
     HandoffTexts,
     InboxTexts,
@@ -327,7 +328,28 @@ LEADS = LeadTexts(
     missing_degree="your degree",
     missing_experience="your years of work experience",
     missing_after_degree="whether your experience came after your first degree (only that counts)",
+    provided_after_degree="provided {years} of it came after your first degree (only that counts)",
     missing_field="your field of study",
     bfio_decides="BFIO decides on eligibility: ask {contact} or send them your application.",
     names=(),
+)
+
+DIGEST = DigestTexts(
+    heading="Daily digest for {day} ({zone})",
+    questions="Questions: {questions} from {chats} chats",
+    no_questions="No questions that day.",
+    shares="Answered {answered} · not stated {not_stated} · fallback {fallback}",
+    unhelpful="👎 on that day's answers: {count}",
+    new_groups="New unanswered groups: {count}",
+    no_new_groups="No new unanswered groups.",
+    group_line="{number}. {count}× “{example}” (likely {posting} / {topic})",
+    more_groups="… and {count} more: /unanswered lists them all.",
+    bounded=(
+        "Only the newest unanswered questions were grouped: a group may be older than it looks."
+    ),
+    pending_handoffs="Hand-offs waiting for staff: {count}",
+    alert=(
+        "⚠️ Fallback rate {rate} over the last 7 days ({questions} questions), against "
+        "{previous_rate} in the 7 days before ({previous_questions} questions)."
+    ),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.texts.catalogue import (
     CheckTexts,
     CommandTexts,
+    DigestTexts,
     ForgetTexts,
     HandoffTexts,
     InboxTexts,
@@ -338,6 +339,9 @@ LEADS = LeadTexts(
     missing_degree="su título",
     missing_experience="sus años de experiencia laboral",
     missing_after_degree="si su experiencia es posterior a su primer título (solo esa cuenta)",
+    provided_after_degree=(
+        "siempre que {years} de ella sean posteriores a su primer título (solo esa cuenta)"
+    ),
     missing_field="su campo de estudio",
     bfio_decides="La elegibilidad la decide BFIO: pregunte a {contact} o envíele su candidatura.",
     names=(
@@ -346,5 +350,27 @@ LEADS = LeadTexts(
         ("French", "francés"),
         ("German", "alemán"),
         ("another official language of UNESCO", "otro idioma oficial de la UNESCO"),
+    ),
+)
+
+DIGEST = DigestTexts(
+    heading="Resumen diario del {day} ({zone})",
+    questions="Preguntas: {questions} de {chats} chats",
+    no_questions="Ninguna pregunta ese día.",
+    shares="Respondidas {answered} · no indicadas {not_stated} · no entendidas {fallback}",
+    unhelpful="👎 en las respuestas de ese día: {count}",
+    new_groups="Nuevos grupos sin respuesta: {count}",
+    no_new_groups="Ningún grupo nuevo sin respuesta.",
+    group_line="{number}. {count}× «{example}» (probablemente {posting} / {topic})",
+    more_groups="… y {count} más: /unanswered los muestra todos.",
+    bounded=(
+        "Solo se agruparon las preguntas sin respuesta más recientes: un grupo puede ser más "
+        "antiguo de lo que parece."
+    ),
+    pending_handoffs="Derivaciones pendientes del equipo: {count}",
+    alert=(
+        "⚠️ Tasa de preguntas no entendidas en los últimos 7 días: {rate} ({questions} "
+        "preguntas), frente a {previous_rate} en los 7 días anteriores ({previous_questions} "
+        "preguntas)."
     ),
 )
