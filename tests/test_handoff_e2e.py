@@ -478,3 +478,20 @@ async def test_an_answer_time_is_promised_only_when_set(
         await _send(api, ana, confirmation)
     told = api.messages[(ana.chat_id, confirmation.last.message_id)].text
     assert told.endswith("BFIO staff usually answer within 3 working days.")
+
+
+async def test_a_second_tap_on_ask_bfio_shows_no_second_confirmation_until_answered(
+    api: FakeBotApi, bot: Application
+) -> None:
+    ana = api.user(4023, "Ana", "en")
+    answer = await ask(api, ana, SALARY)
+    first = await press(api, ana, answer, "Ask BFIO")
+    again = api.press(ana, answer.last, "Ask BFIO")
+    await ask(api, ana, "/topics")  # handled after the second tap (one chat, in order)
+    assert again in api.callback_answers
+    assert sum(m.text.startswith("Send your question") for m in api.messages_to(ana.chat_id)) == 1
+    api.press(ana, first.last, "Cancel")
+    key = (ana.chat_id, first.last.message_id)
+    await api.wait_for(lambda: api.messages[key].text.startswith("Not sent"))
+    second = await press(api, ana, answer, "Ask BFIO")  # cancelled: it may be asked anew
+    assert second.text.startswith("Send your question to BFIO staff?")

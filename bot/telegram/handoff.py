@@ -34,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from html import escape
 
@@ -68,6 +69,7 @@ logger = logging.getLogger(__name__)
 
 MAX_ANSWER_SHOWN = 1500  # of the bot's answer, in the staff message: one screen, one message
 MAX_PROBLEMS_SHOWN = 3  # of a refused knowledge edit, in the staff group
+MAX_OPEN_OFFERS = 10_000  # chats whose last "Ask BFIO" confirmation is remembered
 ELLIPSIS = "…"
 SEND, SEND_WITH_USERNAME, CANCEL = "s", "u", "n"
 
@@ -154,6 +156,9 @@ class HandoffHandlers:
         self.staff_lang = staff_lang
         self.staff = handoff_texts(staff_lang)
         self.answer_days = answer_days
+        # chat -> the reply key of its open confirmation: a second tap on the same "Ask BFIO"
+        # shows no second confirmation (one chat's presses are handled one at a time).
+        self._open: OrderedDict[int, str] = OrderedDict()
 
     # --- the candidate's buttons ---
 
@@ -186,11 +191,17 @@ class HandoffHandlers:
 
     async def _offer(self, query: CallbackQuery, chat_id: int, reply_key: str, lang: str) -> None:
         """Keeps the hand-off and shows what staff would see, asking to confirm."""
+        if self._open.get(chat_id) == reply_key:
+            await answer_callback(query)  # its confirmation is right below
+            return
         asked = await self.question_log.asked_question(chat_id, reply_key)
         if asked is None:  # forged, forgotten or purged
             await answer_callback(query, ui_texts(lang).stale_button_toast)
             return
         await answer_callback(query)
+        self._open[chat_id] = reply_key
+        if len(self._open) > MAX_OPEN_OFFERS:
+            self._open.popitem(last=False)
         answer = _cut(getattr(query.message, "text", None) or "")
         draft = HandoffDraft(asked.lang, asked.posting, asked.question, answer)
         handoff = await self.question_log.open_handoff(chat_id, draft)
@@ -222,6 +233,7 @@ class HandoffHandlers:
             await answer_callback(query, texts.sent[:200])
             return
         await answer_callback(query)
+        self._open.pop(chat_id, None)  # answered: "Ask BFIO" may open a new one
         if action.choice == CANCEL:
             await self.question_log.close_handoff(handoff.number)
             await edit_text(query, escape(texts.cancelled))
@@ -355,6 +367,7 @@ class HandoffHandlers:
 
     async def withdraw(self, bot: Bot, chat_id: int) -> None:
         """Deletes the chat's hand-offs and replaces their staff messages with a notice."""
+        self._open.pop(chat_id, None)
         for handoff in await self.question_log.withdraw_handoffs(chat_id):
             if handoff.staff_chat_id is None or handoff.staff_message_id is None:
                 continue  # never sent: nothing to take back
