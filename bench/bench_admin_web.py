@@ -88,7 +88,7 @@ async def _prepare(folder: Path) -> str:
         )
         _rate_some(folder / "log.sqlite3")
         started, cpu = time.perf_counter(), time.process_time()
-        summary = await build_view(store, folder / "view.db", days=DAYS + 1)
+        summary = await build_view(store, folder / f"{DATABASE_NAME}.db", days=DAYS + 1)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         print(
             f"  decrypted copy: {summary.records:,} turns, {summary.groups:,} unanswered "
@@ -170,50 +170,70 @@ def _measure_pages(folder: Path, busiest: str) -> None:
     write_private_text(metadata_file, json.dumps(metadata()))
     port = _free_port()
     environment = webchild.child_environment(password_hash(PASSWORD))
-    command = webchild.datasette_command(folder / "view.db", metadata_file, "127.0.0.1", port)
+    command = webchild.datasette_command(
+        folder / f"{DATABASE_NAME}.db", metadata_file, "127.0.0.1", port
+    )
     import subprocess
 
-    child = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         base = f"http://127.0.0.1:{port}/{DATABASE_NAME}"
         _wait_until_up(base)
         slowest = 0.0
-        print(f"  pages ({REPEAT} requests each; median / max wall ms, child CPU ms per request):")
+        print(
+            f"  pages ({REPEAT} requests each): wall ms median / max, the Datasette child's "
+            "CPU ms per request, and the SQL's ms as Datasette reports it"
+        )
+        walls, cpu, _ = _timed(child.pid, f"{base.rsplit('/', 1)[0]}/-/versions.json")
+        print(
+            f"    {'(password check + framework only)':<34} {statistics.median(walls):7.1f} / "
+            f"{max(walls):7.1f}   CPU {cpu:6.1f}"
+        )
         for name in CANNED_QUERIES:
             query = f"?chat={busiest}" if name == "conversation" else ""
             for suffix in ("", ".json"):
-                walls, cpu = _timed(child.pid, f"{base}/{name}{suffix}{query}")
-                slowest = max(slowest, statistics.median(walls))
+                walls, cpu, sql = _timed(child.pid, f"{base}/{name}{suffix}{query}")
+                slowest = max(slowest, cpu)
+                sql_text = "" if sql is None else f"   SQL {sql:6.1f}"
                 print(
-                    f"    {name + suffix:<32} {statistics.median(walls):7.1f} / "
-                    f"{max(walls):7.1f} ms   CPU {cpu:6.1f} ms"
+                    f"    {name + suffix:<34} {statistics.median(walls):7.1f} / "
+                    f"{max(walls):7.1f}   CPU {cpu:6.1f}{sql_text}"
                 )
         verdict = "met" if slowest < TARGET_MS else "MISSED"
-        print(f"  slowest page median {slowest:.0f} ms: target < {TARGET_MS:.0f} ms {verdict}")
+        print(
+            f"  slowest page: {slowest:.0f} ms of CPU per request; target < {TARGET_MS:.0f} ms "
+            f"per page: {verdict}"
+        )
     finally:
         child.terminate()
         child.wait(timeout=10)
 
 
-def _timed(pid: int, url: str) -> tuple[list[float], float]:
-    """Wall-clock ms of REPEAT requests, and the child's CPU ms per request."""
+def _timed(pid: int, url: str) -> tuple[list[float], float, float | None]:
+    """Wall-clock ms of REPEAT requests, the child's CPU ms per request, and for JSON the
+    median time Datasette reports for the SQL alone (`query_ms`)."""
     _fetch(url)  # a first request warms Datasette's caches, as an admin's browsing does
-    walls = []
+    walls, sql = [], []
     cpu_before = _cpu_seconds(pid)
     for _ in range(REPEAT):
         started = time.perf_counter()
-        _fetch(url)
+        body = _fetch(url)
         walls.append((time.perf_counter() - started) * 1000)
-    return walls, (_cpu_seconds(pid) - cpu_before) * 1000 / REPEAT
+        if ".json" in url and "/-/" not in url:
+            sql.append(float(json.loads(body)["query_ms"]))
+    cpu = (_cpu_seconds(pid) - cpu_before) * 1000 / REPEAT
+    return walls, cpu, statistics.median(sql) if sql else None
 
 
-def _fetch(url: str) -> None:
+def _fetch(url: str) -> bytes:
     token = base64.b64encode(f"{ADMIN_USER}:{PASSWORD}".encode()).decode()
     request = urllib.request.Request(url, headers={"Authorization": f"Basic {token}"})
     with urllib.request.urlopen(request, timeout=60) as response:
         if response.status != 200:
             raise RuntimeError(f"{url}: HTTP {response.status}")
-        response.read()
+        return bytes(response.read())
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -227,9 +247,9 @@ def _wait_until_up(base: str) -> None:
         try:
             _fetch(base)
             return
-        except (OSError, urllib.error.URLError):
+        except (OSError, urllib.error.URLError) as error:
             if time.monotonic() > deadline:
-                sys.exit("bench: Datasette did not answer within 60 s")
+                sys.exit(f"bench: Datasette did not answer within 60 s ({error})")
             time.sleep(0.3)
 
 

@@ -20,6 +20,7 @@ write costs the same however long the log is.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import secrets
 from collections.abc import Callable, Sequence
@@ -66,12 +67,12 @@ def record_row(
         None if record.posting is None else str(record.posting),
         None if record.topic is None else str(record.topic),
         float(record.score),
-        _json_list(record.suggestions),
+        _json_list(tuple(record.suggestions)),
         float(record.latency_ms),
         str(record.knowledge_version),
         None if record.reply_key is None else str(record.reply_key),
-        _json_list(record.postings),
-        _json_list(record.topics),
+        _json_list(tuple(record.postings)),
+        _json_list(tuple(record.topics)),
         None if record.lead is None else fernet.encrypt(str(record.lead).encode("utf-8")),
         _optional_int(record.reply_message_id),
         timestamp(asked_at - SESSION_GAP),
@@ -80,7 +81,9 @@ def record_row(
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def _json_list(values: tuple[str, ...]) -> str:
+    # Cached: the same few suggestion, posting and topic lists recur in nearly every row.
     return json.dumps([str(value) for value in values], ensure_ascii=False)
 
 

@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 _RETRY_FIRST = 0.5
 _RETRY_MAX = 30.0
 _RETRY_WHILE_CLOSING = 0.2
+_CHAT_KEYS_CACHED = 4096  # chats whose keyed hash the writer keeps (a few KB)
 
 _UPSERT_STATE = """INSERT INTO chat_states (chat_key, state, updated_at) VALUES (?, ?, ?)
     ON CONFLICT (chat_key) DO UPDATE SET
@@ -90,6 +91,7 @@ class LogWriter:
         self._fernet = fernet
         self._chat_key = chat_key
         self._lock = lock
+        self._chat_keys: dict[str, str] = {}
         self._batch_size = batch_size
         self._max_pending = max_pending
         self._close_timeout = close_timeout
@@ -311,8 +313,19 @@ class LogWriter:
 
     def _record_row(self, item: _Pending) -> tuple[Any, ...]:
         return record_row(
-            item.record, item.asked_at, self._chat_key(item.record.chat_id), self._fernet
+            item.record, item.asked_at, self._key_of(item.record.chat_id), self._fernet
         )
+
+    def _key_of(self, chat_id: int | str) -> str:
+        """The chat's keyed hash, remembered: the same chats write again and again, and
+        the HMAC is a fair share of a row's cost."""
+        name = str(chat_id)
+        key = self._chat_keys.get(name)
+        if key is None:
+            if len(self._chat_keys) >= _CHAT_KEYS_CACHED:
+                self._chat_keys.clear()
+            key = self._chat_keys[name] = self._chat_key(chat_id)
+        return key
 
     def _state_row(self, item: _PendingState) -> tuple[Any, ...]:
         token = self._fernet.encrypt(item.state.encode("utf-8"))
