@@ -5,8 +5,10 @@ figures of a small real log, on the decrypted copy and through the real Datasett
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import sqlite3
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,7 +22,18 @@ from bot.questionlog.records import HELPFUL, UNHELPFUL, QuestionRecord
 from bot.questionlog.store import Store
 from bot.questionlog.web import CANNED_QUERIES, DATABASE_NAME, build_view, metadata
 from bot.questionlog.webqueries import chart
-from tests.test_admin_web import KEY, SECRET, WebView, fetch, start_web_view
+from tests.test_admin_web import (
+    ADMIN_USER,
+    CHROMIUM,
+    KEY,
+    PASSWORD,
+    SECRET,
+    WebView,
+    _DevTools,
+    _devtools_endpoint,
+    fetch,
+    start_web_view,
+)
 
 TODAY = datetime.now(UTC)
 # Monday and Tuesday of last week at noon: one ISO week, two days, well within retention.
@@ -310,3 +323,55 @@ def test_the_conversation_page_answers_with_the_decrypted_turns(
     status, page = fetch(f"{view.base}/{DATABASE_NAME}/conversation?chat={chats[ANA]}")
     assert status == 200 and "Is there a housing allowance?" in page and "2 years." in page
     assert fetch(f"{view.base}/{DATABASE_NAME}/conversation?chat={chats[ANA]}", "wrong")[0] == 401
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+@pytest.mark.parametrize(
+    "link",
+    [
+        chart("latency_per_day", "day", "p95_ms", mark="line"),
+        chart("questions_per_topic", "topic", "questions"),
+    ],
+)
+async def test_headless_chromium_draws_a_review_chart(
+    review_view: tuple[WebView, dict], tmp_path: Path, link: str
+) -> None:
+    aiohttp = pytest.importorskip("aiohttp")
+    view, _ = review_view
+    token = base64.b64encode(f"{ADMIN_USER}:{PASSWORD}".encode()).decode()
+    browser = subprocess.Popen(
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--remote-debugging-port=0",
+            f"--user-data-dir={tmp_path / 'chromium-profile'}",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        endpoint = await asyncio.wait_for(asyncio.to_thread(_devtools_endpoint, browser), 30)
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"{endpoint}/json/list") as response:
+                targets = await response.json()
+            page_url = next(t["webSocketDebuggerUrl"] for t in targets if t["type"] == "page")
+            async with session.ws_connect(page_url, max_msg_size=0) as socket_:
+                devtools = _DevTools(socket_)
+                await devtools.call("Network.enable")
+                await devtools.call(
+                    "Network.setExtraHTTPHeaders", headers={"Authorization": f"Basic {token}"}
+                )
+                await devtools.call("Page.navigate", url=view.base + link)
+                drawn = await devtools.wait_for("document.querySelectorAll('canvas').length")
+        assert drawn >= 1
+    finally:
+        browser.terminate()
+        try:
+            browser.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            browser.kill()
+            browser.wait()

@@ -162,6 +162,7 @@ class LogWriter:
         kept = deque(item for item in self._pending if str(item.record.chat_id) != str(chat_id))
         removed = len(self._pending) - len(kept)
         self._pending = kept
+        self._chat_keys.pop(str(chat_id), None)
         return removed, self._states.pop(key, None) is not None
 
     async def flush(self) -> None:
