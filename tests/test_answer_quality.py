@@ -25,6 +25,7 @@ HOLDOUT_SETS = {
     "blind-understanding-b.yaml": 0.80,
     "blind-direct-a.yaml": 0.66,
     "blind-mixed-d.yaml": 0.72,
+    "blind-mixed-e.yaml": 0.84,
 }
 
 

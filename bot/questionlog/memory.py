@@ -13,10 +13,12 @@ import asyncio
 import logging
 import secrets
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from bot.questionlog.digest import DigestFigures, DigestWindow, count_period
+from bot.questionlog.dismissals import visible, wording_key
 from bot.questionlog.grouping import counts_of, group_newest
 from bot.questionlog.inbox import MemoryInbox
 from bot.questionlog.keys import chat_key, new_hash_secret
@@ -77,6 +79,7 @@ class MemoryQuestionLog:
         self._dropped = 0
         self._closed = False
         self.inbox = MemoryInbox()
+        self._dismissed: dict[str, datetime] = {}
 
     @property
     def health(self) -> LogHealth:
@@ -207,13 +210,15 @@ class MemoryQuestionLog:
         self, days: int, low_score: float = LOW_SCORE
     ) -> UnansweredGrouping:
         """`unanswered` with what its bounds left out; grouped off the event loop."""
-        rows = self._since(days, lambda r: r.kind == "question")
-        wanted = [
-            row
-            for row in rows
-            if row.status not in ANSWERED or row.score < low_score or row.feedback == UNHELPFUL
-        ]
-        return await asyncio.to_thread(group_newest, wanted)
+        rows = self._since(days, lambda r: _unanswered(r, low_score))
+        shown = visible(rows, self._dismissed, self._secret)
+        return await asyncio.to_thread(group_newest, shown)
+
+    async def dismiss_wordings(self, wordings: Sequence[str], *, by: str) -> None:
+        """Hides the wordings' questions asked until now from the unanswered views."""
+        now = datetime.now(UTC)
+        for wording in wordings:
+            self._dismissed[wording_key(self._secret, wording)] = now
 
     async def recent(self, n: int) -> tuple[LoggedQuestion, ...]:
         """The `n` latest records, newest first."""
@@ -225,6 +230,18 @@ class MemoryQuestionLog:
         if days is None:
             return tuple(sorted(self._records, key=lambda row: (row.asked_at, row.id)))
         return self._since(days, lambda _: True)
+
+    async def digest_figures(self, window: DigestWindow) -> DigestFigures:
+        """What a daily digest reports (bot.questionlog.digest)."""
+        rows = tuple(self._records)
+        start, end = window.lookback_start, window.end
+        unanswered = [r for r in rows if start <= r.asked_at < end and _unanswered(r, LOW_SCORE)]
+        return DigestFigures(
+            day=count_period(rows, window.start, window.end),
+            week=count_period(rows, window.week_start, window.end),
+            previous_week=count_period(rows, window.previous_week_start, window.week_start),
+            unanswered=await asyncio.to_thread(group_newest, unanswered),
+        )
 
     def _since(
         self, days: int, keep: Callable[[LoggedQuestion], bool]
@@ -284,6 +301,13 @@ class MemoryQuestionLog:
             self._by_message[(turn.chat_key, turn.reply_message_id)] = turn.id
             if len(self._by_message) > self._max_records:
                 self._by_message.popitem(last=False)
+
+
+def _unanswered(row: LoggedQuestion, low_score: float) -> bool:
+    """A typed question left open: not answered, a low score, or rated 👎 (as in SQL)."""
+    return row.kind == "question" and (
+        row.status not in ANSWERED or row.score < low_score or row.feedback == UNHELPFUL
+    )
 
 
 def _to_millisecond(moment: datetime) -> datetime:

@@ -117,6 +117,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
+        "create_dismissed_wordings",
+        (
+            # Unanswered wordings an admin dismissed (bot.questionlog.dismissals): a keyed
+            # hash of the normalised wording, never its text; hidden up to `dismissed_at`.
+            """CREATE TABLE dismissed_wordings (
+                wording_key TEXT PRIMARY KEY,
+                dismissed_at TEXT NOT NULL,
+                dismissed_by TEXT NOT NULL
+            )""",
+        ),
+    ),
+    Migration(
         "add_conversation_links",
         (
             # Richer turns: every posting and topic of the reply (JSON lists), its lead

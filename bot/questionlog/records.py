@@ -167,6 +167,7 @@ class UnansweredGroup:
     likely_posting: str | None
     likely_topic: str | None
     last_asked: datetime
+    first_asked: datetime | None = None  # set by bot.questionlog.grouping (the daily digest)
 
 
 @dataclass(frozen=True, slots=True)

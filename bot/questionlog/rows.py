@@ -1,7 +1,8 @@
 """How the store turns queued records into rows: hashed, encrypted, linked, a few at a time.
 
-The writer stores what `record_row` returns with `INSERT_RECORD`; `encode_in_chunks`
-encodes a batch on the event loop without pausing it for long.
+The writer stores what `record_row` returns with `INSERT_RECORD`, and chat states with
+`UPSERT_STATE`; `encode_in_chunks` encodes a batch on the event loop without pausing it
+for long.
 
 Links are found by the INSERT itself, in the database, so they hold across restarts
 and batches (rows of one batch are inserted in order, each seeing the ones before):
@@ -49,6 +50,10 @@ INSERT_RECORD = """INSERT INTO questions (asked_at, channel, chat_key, lang, kin
         SELECT id, session, asked_at BETWEEN ?19 AND ?1 AS same
         FROM questions WHERE chat_key = ?3 ORDER BY id DESC LIMIT 1
     ) AS previous ON 1"""
+
+UPSERT_STATE = """INSERT INTO chat_states (chat_key, state, updated_at) VALUES (?, ?, ?)
+    ON CONFLICT (chat_key) DO UPDATE SET
+        state = excluded.state, updated_at = excluded.updated_at"""
 
 
 def record_row(

@@ -16,6 +16,7 @@ What is stored
     the two secrets. `schema_migrations`: the migrations applied, by name and checksum.
     `inbox`: Telegram updates received and not yet handled (`Store.inbox`, see
     `bot.questionlog.inbox`); a write batch marks a record's update done with it.
+    `dismissed_wordings`: inbox groups admins dismissed (`dismissals.py`).
 
 Privacy
     A chat is stored as HMAC-SHA256(LOG_HASH_SECRET, chat id), never its id or a name.
@@ -50,11 +51,14 @@ from pathlib import Path
 import aiosqlite
 from cryptography.fernet import Fernet
 
+from bot.questionlog.digest import DigestFigures, DigestWindow
+from bot.questionlog.digest_queries import DigestQueries
+from bot.questionlog.dismissals import SqliteDismissals
 from bot.questionlog.feedback import give_feedback
 from bot.questionlog.inbox import SqliteInbox
 from bot.questionlog.keys import chat_key, parse_secrets
 from bot.questionlog.opening import connect
-from bot.questionlog.queries import LogQueries, timestamp
+from bot.questionlog.queries import timestamp
 from bot.questionlog.records import (
     LOW_SCORE,
     LoggedQuestion,
@@ -70,7 +74,7 @@ from bot.questionlog.writer import LogWriter
 logger = logging.getLogger(__name__)
 
 
-class Store:
+class Store(SqliteDismissals):
     """The question log and chat states of one SQLite file; make one with `Store.open`."""
 
     def __init__(
@@ -88,7 +92,7 @@ class Store:
         self.path = path
         self._secret = hash_secret
         self._write_lock = asyncio.Lock()
-        self._queries = LogQueries(db, path, fernet)
+        self._queries = DigestQueries(db, path, fernet, hash_secret)
         self._writer = LogWriter(
             db,
             path,
@@ -271,3 +275,7 @@ class Store:
     async def export_rows(self, days: int | None = None) -> tuple[LoggedQuestion, ...]:
         """Every record (of the last `days` days if given), oldest first."""
         return await self._queries.export_rows(days)
+
+    async def digest_figures(self, window: DigestWindow) -> DigestFigures:
+        """What a daily digest reports (bot.questionlog.digest)."""
+        return await self._queries.digest_figures(window)

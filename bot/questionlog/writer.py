@@ -40,7 +40,7 @@ from cryptography.fernet import Fernet
 from bot.questionlog.inbox import mark_done
 from bot.questionlog.queries import timestamp
 from bot.questionlog.records import LogHealth, QuestionRecord
-from bot.questionlog.rows import INSERT_RECORD, encode_in_chunks, record_row
+from bot.questionlog.rows import INSERT_RECORD, UPSERT_STATE, encode_in_chunks, record_row
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +48,6 @@ _RETRY_FIRST = 0.5
 _RETRY_MAX = 30.0
 _RETRY_WHILE_CLOSING = 0.2
 _CHAT_KEYS_CACHED = 4096  # chats whose keyed hash the writer keeps (a few KB)
-
-_UPSERT_STATE = """INSERT INTO chat_states (chat_key, state, updated_at) VALUES (?, ?, ?)
-    ON CONFLICT (chat_key) DO UPDATE SET
-        state = excluded.state, updated_at = excluded.updated_at"""
 
 
 class _Pending(NamedTuple):
@@ -281,7 +277,7 @@ class LogWriter:
                 if rows:
                     await self._db.executemany(INSERT_RECORD, rows)
                 if state_rows:
-                    await self._db.executemany(_UPSERT_STATE, state_rows)
+                    await self._db.executemany(UPSERT_STATE, state_rows)
                 if done:
                     await mark_done(self._db, done)
                 await self._db.execute("COMMIT")

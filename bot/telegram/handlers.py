@@ -43,7 +43,7 @@ from bot.engine.state import ChatState, language_of
 from bot.questionlog.interface import QuestionLog
 from bot.reply_record import record_of_reply
 from bot.serving import KnowledgeService
-from bot.telegram.callbacks import ChooseLanguage, ConfirmForget, RateAnswer, decode
+from bot.telegram.callbacks import ChooseLanguage, ConfirmForget, InboxAction, RateAnswer, decode
 from bot.telegram.chat_states import STATE_CACHE_SIZE, ChatStates
 from bot.telegram.keyboards import language_keyboard, suggestions_keyboard
 from bot.telegram.menu import UI_LANGS, help_text
@@ -266,7 +266,7 @@ class BotHandlers:
             return
         if (
             action is None
-            or isinstance(action, (ChooseLanguage, ConfirmForget, RateAnswer))
+            or isinstance(action, (ChooseLanguage, ConfirmForget, RateAnswer, InboxAction))
             or not _exists(action, assistant)
         ):
             await self._stale_button(query, chat, state)
