@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.engine.conversation import Assistant
 from bot.engine.render import render_plain
 from bot.engine.state import ChatState
@@ -102,3 +104,31 @@ def test_where_and_how_long_compare_the_duty_station_and_duration(assistant: Ass
     longer = ask(assistant, "¿Cuál de los dos dura más tiempo?", "es")
     assert longer.topic == "duration"
     assert longer.answer.lead is not None and "2 años" in longer.answer.lead
+
+
+def test_a_detail_only_an_faq_entry_names_is_credited_to_its_posting(
+    assistant: Assistant,
+) -> None:
+    # No bullet shares the Spanish words, but UNEP's FAQ entry on the training budget does.
+    reply = ask(assistant, "¿Cuál de los dos puestos ofrece un presupuesto de formación?", "es")
+    assert set(reply.postings) == {UNEP, UNESCO}
+    assert reply.answer.lead == "Solo PNUMA – Kingston, Jamaica lo menciona."
+    unep = reply.answer.blocks[list(reply.postings).index(UNEP)]
+    assert any("training budget" in point for point in unep.points)
+    assert not any(point.startswith("Yes.") for point in unep.points)
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "silent"),
+    [
+        ("Lequel des deux postes dure le plus longtemps ?", "fr", "ne précise pas"),
+        ("¿Cuál de los dos puestos dura más?", "es", "no indica"),
+    ],
+)
+def test_a_silent_posting_in_a_comparison_says_it_does_not_state_it(
+    assistant: Assistant, question: str, lang: str, silent: str
+) -> None:
+    reply = ask(assistant, question, lang)
+    assert set(reply.postings) == {UNEP, UNESCO}
+    assert silent in (reply.answer.lead or "")
+    assert silent in render_plain(reply.answer)

@@ -9,6 +9,8 @@ there is none. `Reply.postings` lists every posting compared.
 
 from __future__ import annotations
 
+import re
+
 from bot.engine import cues
 from bot.engine.answers import Answer, Block, Reply, ShowTopic, Suggestion
 from bot.engine.facts import DEGREE_RANK, TOPIC_FACTS, fact_words, known, language_fact, sentence
@@ -22,6 +24,10 @@ PASSAGE_STRONG = 2.0  # as in `decision`: a passage sharing the question's telli
 PASSAGE_ALONE = 5.0  # one shared word this strong names the detail on its own
 MAX_POINTS = 3
 TOPIC_THRESHOLD = 50.0
+FAQ_MENTIONS = 62.0  # as `decision.FAQ_THRESHOLD`: an FAQ entry this close answers the question
+# An FAQ answer opens with its own yes or no ("Yes. The JPO will …"); in a comparison the
+# verdict says that, and the posting's block quotes what follows.
+_FAQ_YES_NO = re.compile(r"^(?:yes|no)[.,:;!]\s+", re.IGNORECASE)
 
 
 def compare_reply(
@@ -45,6 +51,8 @@ def compare_reply(
         return None
     words = lead_texts(lang)
     hits = _passages(index, analysis, postings)
+    if not any(hits.values()):
+        hits = _faq_mentions(index, question, postings, topic) or hits
     blocks = tuple(
         Block(kb.postings[p].name.get(lang), _points(kb, p, topic, hits[p], lang)) for p in postings
     )
@@ -87,6 +95,25 @@ def _passages(
         p: tuple(h.passage.text for h in hits if h.telling == best)[:MAX_POINTS]
         for p, hits in strong.items()
     }
+
+
+def _faq_mentions(
+    index: KnowledgeIndex, question: str, postings: tuple[str, ...], topic: str
+) -> dict[str, tuple[str, ...]]:
+    """Each posting's FAQ entry on the topic that answers the question ("¿… un presupuesto
+    de formación?": the entry on the training budget), where no bullet shares its words.
+
+    Analysed again over every posting: the chat's posting must not hide the others' entries.
+    An empty dict when no posting has such an entry.
+    """
+    found: dict[str, tuple[str, ...]] = {}
+    for key, score in index.analyse(question).faq_scores:
+        if score < FAQ_MENTIONS:
+            break
+        faq = index.faqs[key]
+        if key.posting in postings and key.posting not in found and faq.topic == topic:
+            found[key.posting] = (_FAQ_YES_NO.sub("", faq.answer),)
+    return {p: found.get(p, ()) for p in postings} if found else {}
 
 
 def _points(

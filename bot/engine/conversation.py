@@ -128,12 +128,16 @@ class Assistant:
             return self._smalltalk(said.kind, state, lang)
         if named and state.topics and self._follows_up(text, decision, bool(other)):
             # "and for the UNESCO one?": the last answer's topics, for the posting named now.
-            return self._finish(self._again(state.topics, named[0], decision.score, lang), state)
+            yes_no = state.yes_no and followup.keeps_framing(text)
+            again = self._again(state.topics, named[0], decision.score, lang, text, yes_no)
+            return self._finish(again, replace(state, yes_no=yes_no))
         if cut:
             decision = decision.with_note(TooLong())
         reply = self._build(decision, lang)
-        asset = self._asset(text, analysis, reply)
-        reply = leads.with_lead(self.kb, decision, reply, text, lang, asset)  # the lead
+        yes_no = cues.is_yes_no(text) or (state.yes_no and followup.keeps_framing(text))
+        state = replace(state, yes_no=yes_no)
+        asset = self._asset(text, analysis, reply, yes_no)
+        reply = leads.with_lead(self.kb, decision, reply, text, lang, asset, yes_no)
         reply = self._from_facts(text, analysis, named, state, lang, reply)
         reply = concise.shorten(self.kb, reply, lang, self._telling(analysis, reply))
         if reply.status == "clarify" and reply.topic is not None and not reply.posting:
@@ -170,7 +174,7 @@ class Assistant:
         topics = {reply.topic for reply in answers}
         if len(answers) < 2 or len(topics) < len(answers):
             return None
-        return self._finish(replies.combine(answers[:MAX_PARTS]), state)
+        return self._finish(replies.combine(answers[:MAX_PARTS]), replace(state, yes_no=False))
 
     def _named(self, analysis: Analysis) -> tuple[str, ...]:
         return tuple(p for p in analysis.named_postings if p in self.kb.postings)
@@ -181,11 +185,23 @@ class Assistant:
         loose = other or followup.is_short(text)
         return _names_only(decision, overview, loose) and followup.leans_on_last(text)
 
-    def _again(self, topics: tuple[str, ...], posting: str, score: float, lang: Lang) -> Reply:
-        """Earlier topics answered again for another posting, one part each."""
+    def _again(
+        self,
+        topics: tuple[str, ...],
+        posting: str,
+        score: float,
+        lang: Lang,
+        text: str,
+        yes_no: bool,
+    ) -> Reply:
+        """Earlier topics answered again for another posting, one part each; one topic
+        answered again keeps its direct answer ("und für UNESCO?" after a languages lead)."""
         known = [t for t in topics if self.kb.topic(t) is not None] or [topics[0]]
-        parts = [self._build(show_topic(self.kb, t, posting, score), lang) for t in known]
-        return parts[0] if len(parts) == 1 else replies.combine(parts)
+        decisions = [show_topic(self.kb, t, posting, score) for t in known]
+        parts = [self._build(decision, lang) for decision in decisions]
+        if len(parts) > 1:
+            return replies.combine(parts)
+        return leads.with_lead(self.kb, decisions[0], parts[0], text, lang, yes_no=yes_no)
 
     def _other_posting(self, text: str, state: ChatState) -> str | None:
         """The posting "the other one" points at, after an answer about one posting."""
@@ -199,7 +215,7 @@ class Assistant:
             return self._select(action.posting, state)
         if isinstance(action, AnswerCheck):
             return Turn(*guided.answer(self.kb, state, action))
-        state = replace(state, pending_question=None)
+        state = replace(state, pending_question=None, yes_no=False)
         if action.posting is not None and action.posting not in self.kb.postings:
             return Turn(self.postings_menu(state), state)
         if action.posting is not None:
@@ -235,13 +251,9 @@ class Assistant:
         reply = self._build(Decision(pick, "smalltalk"), lang)
         return Turn(reply, replace(state, pending_question=None))
 
-    def _asset(self, text: str, analysis: Analysis, reply: Reply) -> str | None:
+    def _asset(self, text: str, analysis: Analysis, reply: Reply, yes_no: bool) -> str | None:
         """The answering posting's best bullet for a yes/no question, if it calls it an asset."""
-        if (
-            reply.posting is None
-            or not cues.is_yes_no(text)
-            or not leads.passage_topic(self.kb, reply.topic)
-        ):
+        if reply.posting is None or not yes_no or not leads.passage_topic(self.kb, reply.topic):
             return None
         hits = self.index.search_passages(analysis, (reply.posting,))
         return leads.asset_passage(hits, tuple(w for w, _, _ in analysis.query_words))

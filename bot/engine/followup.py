@@ -27,6 +27,12 @@ _OTHER = re.compile(
     r"|l'autre|l autre|el otro|la otra)\b",
     re.IGNORECASE,
 )
+# A follow-up with a question word asks something new ("and how long?"), not the same way.
+_QUESTION_WORD = re.compile(
+    r"\b(what|which|who|where|when|why|how|was|welche\w*|wer|wo|wann|warum|wie|quel\w*|qui|"
+    r"quoi|où|quand|pourquoi|comment|combien|qué|cuál\w*|quién|dónde|cuándo|cómo|cuánt\w*)\b",
+    re.IGNORECASE,
+)
 # Without an opening word, a message this short that names a posting is a follow-up too
 # ("UNESCO?", "the Jamaica one").
 SHORT_WORDS = 4
@@ -35,6 +41,12 @@ SHORT_WORDS = 4
 def leans_on_last(text: str) -> bool:
     """Whether the message reads as a follow-up of the last answer."""
     return bool(_LEAD.search(text)) or is_short(text)
+
+
+def keeps_framing(text: str) -> bool:
+    """A short follow-up without a question word of its own ("und Französisch?", "and
+    Spanish?"): it asks the way the last question did (yes or no, or not)."""
+    return bool(_LEAD.search(text)) and is_short(text) and not _QUESTION_WORD.search(text)
 
 
 def is_short(text: str) -> bool:

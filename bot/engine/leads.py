@@ -53,37 +53,41 @@ def with_lead(
     question: str,
     lang: str,
     asset: str | None = None,
+    yes_no: bool | None = None,
 ) -> Reply:
     """The reply with its direct answer in front, when the facts decide one.
 
-    `asset` is the posting's bullet that best matches a yes/no question on a topic without
-    facts: when it calls the detail an asset ("… would be an asset"), "is it required?" gets
-    "No"; otherwise the posting names what was asked and the answer is "Yes", quoting it.
+    `yes_no` says whether the question asks yes or no (None: read it from `question`); a
+    follow-up ("und Französisch?") keeps the framing of the question it follows. `asset` is
+    the posting's bullet that best matches a yes/no question on a topic without facts: when
+    it calls the detail an asset ("… would be an asset"), "is it required?" gets "No";
+    otherwise the posting names what was asked and the answer is "Yes", quoting it.
     """
     if reply.status not in ("answered", "not_stated") or reply.answer.lead:
         return reply
-    lead = lead_for(kb, decision, reply, question, lang)
+    yes_no = cues.is_yes_no(question) if yes_no is None else yes_no
+    lead = lead_for(kb, decision, reply, question, lang, yes_no)
     # A reply that found the topic unsaid is not contradicted by a bullet that merely
     # shares a word ("housing provided?" is no "Yes" from a duties bullet).
-    if not lead and asset and reply.status == "answered" and cues.is_yes_no(question):
+    if not lead and asset and reply.status == "answered" and yes_no:
         words = lead_texts(lang)
         if _REQUIRED.search(cues.folded(question)) and _ASSET.search(asset):
             lead = _answer(words.no, f"{words.asset_only}: “{asset}”", words)
         elif not _ASSET.search(asset) or cues.asks_asset(question):
             lead = _answer(words.yes, f"{words.mentioned}: “{asset}”", words)
     if not lead and reply.status == "not_stated":
-        lead = _not_stated_lead(kb, question, lang)  # no facts for the topic: it is still unsaid
+        lead = _not_stated_lead(kb, lang, yes_no)  # no facts for the topic: it is still unsaid
     if not lead:
         return reply
     return replace(reply, answer=replace(reply.answer, lead=lead))
 
 
-def _not_stated_lead(kb: KnowledgeBase, question: str, lang: str) -> str | None:
+def _not_stated_lead(kb: KnowledgeBase, lang: str, yes_no: bool) -> str | None:
     """'Not stated — the posting does not say; BFIO … can tell you.' ('Not stated' only when
     the question asks yes or no)."""
     words = lead_texts(lang)
     detail = words.ask_bfio.format(contact=kb.programme.contact.get(lang))
-    return _answer(words.not_stated if cues.is_yes_no(question) else None, detail, words)
+    return _answer(words.not_stated if yes_no else None, detail, words)
 
 
 def passage_topic(kb: KnowledgeBase, topic: str | None) -> bool:
@@ -117,10 +121,15 @@ def _named(text: str, asked: tuple[str, ...]) -> int:
 
 
 def lead_for(
-    kb: KnowledgeBase, decision: Decision, reply: Reply, question: str, lang: str
+    kb: KnowledgeBase,
+    decision: Decision,
+    reply: Reply,
+    question: str,
+    lang: str,
+    yes_no: bool | None = None,
 ) -> str | None:
     words = lead_texts(lang)
-    yes_no = cues.is_yes_no(question)
+    yes_no = cues.is_yes_no(question) if yes_no is None else yes_no
     if isinstance(decision.pick, PassagePick):
         return _passage_lead(decision.pick, question, yes_no, words)
     if isinstance(decision.pick, FaqPick) and yes_no and decision.pick.faq.answer.startswith("Yes"):
@@ -137,7 +146,7 @@ def lead_for(
     if state == "unknown" and name != "work_experience":
         return None
     if state == "not_stated" and name != "work_experience":
-        return _not_stated_lead(kb, question, lang)
+        return _not_stated_lead(kb, lang, yes_no)
     if yes_no and name in NO_YES_NO:
         return None
     match name:

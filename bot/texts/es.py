@@ -17,8 +17,10 @@ from bot.texts.catalogue import (
 TEXTS = Texts(
     language_name="Español",
     phrases=Phrases(
-        not_stated="La convocatoria no lo indica. Consulte a {contact}.",
-        not_stated_programme="La información del programa no lo indica. Consulte a {contact}.",
+        not_stated="La convocatoria no indica nada al respecto. Consulte a {contact}.",
+        not_stated_programme=(
+            "La información del programa no indica nada al respecto. Consulte a {contact}."
+        ),
         clarify_heading="¿A qué puesto se refiere?",
         clarify_text="La respuesta depende del puesto. Elija uno:",
         fallback_heading="Solo puedo ayudar con los puestos JPO",
@@ -45,7 +47,7 @@ TEXTS = Texts(
             "es de la convocatoria del título."
         ),
         only_posting="Solo esta convocatoria lo indica; {others}: no se indica.",
-        not_stated_short="La convocatoria no lo indica.",
+        not_stated_short="La convocatoria no indica nada al respecto.",
         detail_not_stated=(
             "La convocatoria no menciona «{words}»; arriba, lo que dice sobre el tema."
         ),
@@ -199,7 +201,7 @@ LEADS = LeadTexts(
     no="No",
     not_stated="No se indica",
     yes_no="{answer}: {detail}",
-    ask_bfio="la oferta no lo indica; {contact} puede informarle",
+    ask_bfio="la oferta no indica nada al respecto; {contact} puede informarle",
     join_or=" o ",
     join_and=" y ",
     level_required="se requiere {language}",
