@@ -131,3 +131,54 @@ def test_spanish_e_before_a_language_does_not_start_a_field() -> None:
     profile = read_profile("Tengo una licenciatura e inglés fluido.", YEAR)
     assert profile.fields == ()
     assert profile.languages == ("English",)
+
+
+@pytest.mark.parametrize(
+    ("question", "posting", "lang"),
+    [
+        (
+            "I have a Master's in marine biology and 3 years of experience after my bachelor's.",
+            UNEP,
+            "en",
+        ),
+        ("Master in Meeresbiologie, 30 Monate Berufserfahrung nach dem Bachelor.", UNEP, "de"),
+        (
+            "Ich habe einen Master in Soziologie und zwei Jahre Erfahrung nach dem Bachelor.",
+            UNESCO,
+            "de",
+        ),
+    ],
+)
+def test_a_discipline_of_a_broad_field_the_posting_lists_fits(
+    kb: KnowledgeBase, question: str, posting: str, lang: str
+) -> None:
+    # Marine biology is a natural science (UNEP), sociology a social science (UNESCO).
+    assert lead(kb, question, (posting,), lang) in (
+        "Yes, as far as the posting says.",
+        "Ja, soweit die Ausschreibung es sagt.",
+    )
+
+
+def test_a_field_after_my_masters_is_in_is_read() -> None:
+    profile = read_profile("My Master's is in social anthropology.", YEAR)
+    assert profile.fields == ("social anthropology",)
+
+
+def test_a_masters_still_being_studied_for_is_not_yet(kb: KnowledgeBase) -> None:
+    question = (
+        "I'm a Master's student in cultural policy graduating next year, with three years of "
+        "work experience after my bachelor's. Can I apply?"
+    )
+    assert read_profile(question, YEAR).pending is True
+    assert lead(kb, question, (UNESCO,)) == (
+        "Not yet: the posting asks for a Master's degree in cultural policies, international "
+        "relations or social and human sciences or a related field; yours is not finished yet."
+    )
+
+
+def test_ich_bin_opens_a_self_check_in_german() -> None:
+    question = (
+        "Ich bin Deutsche, habe einen Master in Internationalen Beziehungen und zwei Jahre "
+        "Berufserfahrung nach dem Bachelor. Komme ich für die UNESCO-Stelle infrage?"
+    )
+    assert is_self_check(question, YEAR)

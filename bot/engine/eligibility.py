@@ -29,9 +29,27 @@ MAX_CHECKED = 6  # with more postings, a self-check needs the posting named
 # mandatory?" and "Which field should my Master's be in?" are not one).
 _ABOUT_ME = re.compile(
     r"\b(i have|i've|i hold|i studied|i did|i worked|i work|am i|ich habe|ich hab|habe ich|"
-    r"ich arbeite|bin ich|j'ai|je suis|suis-je|tengo|trabaje|he trabajado|soy|"
+    r"ich arbeite|bin ich|ich bin|komme ich|infrage|in frage|j'ai|je suis|suis-je|tengo|"
+    r"trabaje|he trabajado|soy|"
     r"hice|estudie|qualif\w*|eligib\w*|can i apply|enough|sufficient|reicht|reichen|bewerben|"
     r"suffisant|postuler|suficiente|elegible|postular|cumplo)\b"
+)
+
+# The disciplines within a broad field a posting may list ("Natural Sciences", "social and
+# human sciences"), as word parts of the folded text in the four languages: marine biology is
+# a natural science, sociology a social one. Fields outside these lists stay for BFIO to judge.
+_NATURAL = (
+    "biolog", "chemi", "quimic", "physic", "physik", "physique", "fisica", "ecolog", "okolog",
+    "geolog", "geowissen", "oceanogra", "ozeanogra", "zoolog", "botan", "hydrolog",
+)  # fmt: skip
+_SOCIAL = (
+    "sociolog", "soziolog", "anthropolog", "antropolog", "ethnolog", "etnolog", "philosoph",
+    "filosof", "histor", "geschicht", "politi", "psycholog", "psicolog", "linguist",
+    "archaeolog", "archaolog", "archeolog", "arqueolog",
+)  # fmt: skip
+_BROAD_FIELDS = (
+    (re.compile(r"\bnatural sciences?\b"), _NATURAL),
+    (re.compile(r"\b(?:social|human) (?:and human )?sciences?\b"), _SOCIAL),
 )
 
 
@@ -117,6 +135,9 @@ def _degree(
     elif profile.degree == NO_DEGREE:
         no.append(words.reason_no_degree.format(degree=asked))
         return
+    elif profile.pending and DEGREE_RANK[profile.degree] <= DEGREE_RANK[fact.level]:
+        no.append(words.reason_degree_pending.format(degree=asked))
+        return
     elif DEGREE_RANK[profile.degree] < DEGREE_RANK[fact.level]:
         no.append(
             words.reason_degree_level.format(degree=asked, have=getattr(words, profile.degree))
@@ -132,7 +153,19 @@ def _degree(
 def _fits(field: str, wanted: tuple[str, ...], glossary: dict[str, str]) -> bool:
     """The candidate's field shares a word with one the posting lists ("cultural policy" and
     "cultural policies", "Umweltmanagement" via the glossary's "environmental management")."""
-    return bool(_stems(field, glossary) & {s for w in wanted for s in _stems(w, glossary)})
+    if _stems(field, glossary) & {s for w in wanted for s in _stems(w, glossary)}:
+        return True
+    return any(_within(field, w) for w in wanted)
+
+
+def _within(field: str, wanted: str) -> bool:
+    """The candidate's field is a discipline of the broad field the posting lists
+    ("marine biology" within "Natural Sciences")."""
+    words = re.findall(r"[a-z]+", cues.folded(field))
+    return any(
+        broad.search(cues.folded(wanted)) and any(part in w for w in words for part in parts)
+        for broad, parts in _BROAD_FIELDS
+    )
 
 
 def _glossary(kb: KnowledgeBase) -> dict[str, str]:

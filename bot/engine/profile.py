@@ -61,13 +61,23 @@ _DEGREE_YEAR = re.compile(
 _FIELD_STOP = (
     r"(?:and|und|et|y|e|but|aber|mais|pero|with|mit|avec|con|from|for|fur|pour|para|qualify|qualifies|count|counts|"
     r"at|bei|enough|reicht|last|this|is|ist|est|es|degree|degrees|abschluss|diplome|titulo|"
+    r"student|students|graduating|"
     r"\d+)\b"
 )
 _FIELD = re.compile(
     r"\b(?:master|masters|msc|m\.sc|magister|maitrise|maestria|bachelor|bachelors|bsc|b\.sc|"
     r"licence|licenciatura|degree|abschluss|diplome|titulo)(?:'s)?\s+"
-    r"(?:(?:in|en|de|im|in der)\s+)?(?!" + _FIELD_STOP + r")([a-z' -]+?)"
+    r"(?:(?:is|was|ist|war|est|es)\s+)?(?:(?:in|en|de|im|in der)\s+)?"
+    r"(?!" + _FIELD_STOP + r")([a-z' -]+?)"
     r"(?=\s+" + _FIELD_STOP + r"|[,.;?!]|$)"
+)
+# "a Master's student", "graduating next year": the degree named is still to come.
+_PENDING = re.compile(
+    r"\b(?:(?:master'?s?|msc|bachelor'?s?) student|student (?:in|of|for) (?:a |my )?master"
+    r"|studying for (?:a |my )?(?:master|msc|degree)|graduating|will graduate"
+    r"|masterstudent\w*|im masterstudium|studiere (?:im|einen) master|schliesse .{0,40}ab"
+    r"|etudiante? en master|en cours de master|estudiante de (?:master|maestria)"
+    r"|estoy (?:cursando|estudiando) (?:un |el |mi )?(?:master|maestria))"
 )
 _NOT_A_FIELD = {"and", "from", "in", "of", "last", "this", "the", "a", "is", "s"}
 
@@ -82,6 +92,7 @@ class Profile:
     after_first_degree: bool | None = None  # True: after it, False: before studying
     languages: tuple[str, ...] = ()
     weak: tuple[str, ...] = ()  # languages the candidate denies or calls weak
+    pending: bool = False  # the degree named is still being studied for
 
     @property
     def stated(self) -> int:
@@ -104,6 +115,7 @@ def read_profile(question: str, this_year: int) -> Profile:
         weak=tuple(
             lang for lang in cues.languages_named(spoken) if cues.negated_language(spoken, lang)
         ),
+        pending=bool(_PENDING.search(text)),
     )
 
 

@@ -283,4 +283,7 @@ LEADS = LeadTexts(
         ("Jamaica", "Jamaika"),
         ("another official language of UNESCO", "eine weitere Amtssprache der UNESCO"),
     ),
+    reason_degree_pending=(
+        "die Ausschreibung verlangt {degree}; Ihr Abschluss ist noch nicht abgeschlossen"
+    ),
 )

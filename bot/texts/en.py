@@ -260,4 +260,5 @@ LEADS = LeadTexts(
     missing_field="your field of study",
     bfio_decides="BFIO decides on eligibility: ask {contact} or send them your application.",
     names=(),
+    reason_degree_pending="the posting asks for {degree}; yours is not finished yet",
 )

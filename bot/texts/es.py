@@ -271,4 +271,5 @@ LEADS = LeadTexts(
         ("German", "alemán"),
         ("another official language of UNESCO", "otro idioma oficial de la UNESCO"),
     ),
+    reason_degree_pending="la oferta pide {degree}; aún no lo ha terminado",
 )

@@ -290,4 +290,5 @@ LEADS = LeadTexts(
         ("Jamaica", "Jamaïque"),
         ("another official language of UNESCO", "une autre langue officielle de l'UNESCO"),
     ),
+    reason_degree_pending="l'offre demande {degree} ; vous ne l'avez pas encore obtenu",
 )
