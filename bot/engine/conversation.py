@@ -26,6 +26,7 @@ from bot.engine import (
     language,
     leads,
     multipart,
+    nationality,
     replies,
     smalltalk,
 )
@@ -55,6 +56,8 @@ MAX_QUESTION_CHARS = 600
 REMARK_WORDS = 3
 # A message asking more things gets the first this many answered, each under its heading.
 MAX_PARTS = 3
+# A stated nationality with a question to apply is a clear cue for the nationality topic.
+NATIONALITY_SCORE = 80.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +122,7 @@ class Assistant:
         pending = state.pending_question
         if len(named) == 1:
             state = state.with_posting(named[0])
-        decision = decide(self.kb, self.index, analysis, state, named)
+        decision = self._nationality(text, decide(self.kb, self.index, analysis, state, named))
         if pending and named and not other and isinstance(decision.pick, OverviewPick):
             # "the Jamaica one" after "which posting?": the waiting question, answered.
             return self._select(named[0], replace(state, pending_question=pending), lang)
@@ -175,6 +178,21 @@ class Assistant:
         if len(answers) < 2 or len(topics) < len(answers):
             return None
         return self._finish(replies.combine(answers[:MAX_PARTS]), replace(state, yes_no=False))
+
+    def _nationality(self, text: str, decision: Decision) -> Decision:
+        """A candidate stating a nationality and asking to apply asks about nationality,
+        whatever else the words share ("apply"); a full profile stays a self-check."""
+        topic = self.kb.topic(nationality.TOPIC)
+        if topic is None or not nationality.asks_as_national(text):
+            return decision
+        if is_self_check(text, date.today().year):
+            return decision
+        posting = None if topic.scope == "programme" else self._posting_of(decision)
+        return show_topic(self.kb, topic.id, posting, max(decision.score, NATIONALITY_SCORE))
+
+    def _posting_of(self, decision: Decision) -> str | None:
+        pick = decision.pick
+        return pick.posting if isinstance(pick, TopicPick) else None
 
     def _named(self, analysis: Analysis) -> tuple[str, ...]:
         return tuple(p for p in analysis.named_postings if p in self.kb.postings)
