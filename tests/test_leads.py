@@ -194,3 +194,39 @@ def test_an_unsaid_topic_is_never_answered_yes_from_a_bullet_sharing_a_word(
 
 def test_asking_for_a_doctorate_where_a_masters_is_asked_is_no(assistant: Assistant) -> None:
     assert lead(assistant, "Brauche ich für UNEP einen Doktortitel?", "de").startswith("Nein")
+
+
+def test_a_postings_overview_leads_with_its_facts_at_a_glance(assistant: Assistant) -> None:
+    assert lead(assistant, "Tell me about the Jamaica job") == (
+        "Duty station: Kingston, Jamaica. Duration and extension: 2 years, with a possible "
+        "extension by one year. Education and qualifications: a Master's degree in "
+        "Environmental Management or Natural Sciences or a related field. Languages: English "
+        "is essential; Spanish or French is an asset."
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "master"),
+    [
+        ("Tell me everything about the UNESCO position.", "en", "Master's degree"),
+        ("Cuéntame todo sobre el puesto de la UNESCO.", "es", "máster"),
+    ],
+)
+def test_asking_for_everything_about_a_posting_gives_its_overview(
+    assistant: Assistant, question: str, lang: str, master: str
+) -> None:
+    reply = assistant.ask(question, ChatState(lang=lang)).reply
+    assert reply.status == "answered"
+    assert reply.posting == UNESCO
+    assert reply.topic == "overview"
+    assert master in (reply.answer.lead or "")
+
+
+def test_a_fact_asked_of_a_postings_overview_is_its_lead(assistant: Assistant) -> None:
+    assert lead(assistant, "where is the unep job") == "Kingston, Jamaica."
+
+
+def test_reading_everything_again_is_no_request_for_everything(assistant: Assistant) -> None:
+    state = assistant.ask("What degree does the UNESCO post require?", ChatState()).state
+    farewell = "Thanks, that was helpful. I will read everything again tonight. Goodbye!"
+    assert assistant.ask(farewell, state).reply.status == "smalltalk"

@@ -8,8 +8,10 @@ section) is offered first. Replies the user asked for by button are never shorte
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
+from bot.engine import cues
 from bot.engine.answers import Answer, Block, Reply, ShowTopic, Suggestion
 from bot.engine.render import render_plain
 from bot.knowledge.base import KnowledgeBase
@@ -18,6 +20,12 @@ from bot.texts import lead_texts, phrases
 MAX_CHARS = 1200
 TEXT_CHARS = 400  # an opening paragraph longer than this is cut at a sentence end
 ROOM_FOR_NOTE = 120
+# "Tell me everything about …", "Erzähl mir alles über …", "Dis-moi tout sur …",
+# "Cuéntame todo sobre …": the whole posting asked for, not one topic.
+_EVERYTHING = re.compile(
+    r"\b(?:(?:everything|all) (?:about|on|regarding)|alles (?:uber|zu|zur|zum)|"
+    r"tout (?:sur|savoir)|todo (?:sobre|acerca))\b"
+)
 
 
 def shorten(
@@ -46,6 +54,11 @@ def shorten(
     note = lead_texts(lang).more_points.format(n=omitted) if omitted else None
     joined = "\n".join(n for n in (answer.note, note) if n) or None
     return _with_full_section(kb, replace(reply, answer=replace(short, note=joined)), lang)
+
+
+def asks_everything(question: str) -> bool:
+    """Whether the question asks for everything about a posting ("tell me everything")."""
+    return bool(_EVERYTHING.search(cues.folded(question)))
 
 
 def fits(answer: Answer) -> bool:

@@ -33,6 +33,7 @@ from bot.engine import (
 from bot.engine.answers import Action, AnswerCheck, Reply, SelectPosting, ShowTopic
 from bot.engine.compare import compare_reply
 from bot.engine.decision import (
+    NAMED_ONLY_SCORE,
     STRONG_EVIDENCE,
     Decision,
     EmptyPick,
@@ -123,6 +124,7 @@ class Assistant:
         if len(named) == 1:
             state = state.with_posting(named[0])
         decision = self._nationality(text, decide(self.kb, self.index, analysis, state, named))
+        decision = self._everything(text, decision, named, state)
         if pending and named and not other and isinstance(decision.pick, OverviewPick):
             # "the Jamaica one" after "which posting?": the waiting question, answered.
             return self._select(named[0], replace(state, pending_question=pending), lang)
@@ -189,6 +191,15 @@ class Assistant:
             return decision
         posting = None if topic.scope == "programme" else self._posting_of(decision)
         return show_topic(self.kb, topic.id, posting, max(decision.score, NATIONALITY_SCORE))
+
+    def _everything(
+        self, text: str, decision: Decision, named: tuple[str, ...], state: ChatState
+    ) -> Decision:
+        """'Tell me everything about the UNESCO post': its overview, where nothing else fits."""
+        posting = named[0] if len(named) == 1 else state.posting
+        if decision.status != "fallback" or posting is None or not concise.asks_everything(text):
+            return decision
+        return Decision(OverviewPick(posting), "answered", NAMED_ONLY_SCORE)
 
     def _posting_of(self, decision: Decision) -> str | None:
         pick = decision.pick

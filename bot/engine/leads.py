@@ -42,6 +42,8 @@ _STRONG_LEVELS = ("required", "essential")
 # Facts that name someone or somewhere: a yes/no question on their topic ("Is there coaching
 # by the supervisor?") is answered from the bullets instead.
 NO_YES_NO = ("supervision", "duty_station")
+# The facts a posting's overview leads with, in this order.
+OVERVIEW_FACTS = ("duty_station", "duration", "qualifications", "languages")
 # Topics a "what are the requirements?" question lands on; its lead sums up all of them.
 REQUIREMENT_TOPICS = ("qualifications", "work_experience", "languages", "skills", "eligibility")
 
@@ -136,6 +138,12 @@ def lead_for(
         return _answer(words.yes, words.mentioned, words)  # an FAQ that answers "Yes. …"
     if reply.posting and not yes_no and cues.asks_requirements(question):
         return _requirements_lead(kb, reply.posting, reply.topic, words)
+    overview = kb.catalogue.overview_topic
+    if reply.posting and not yes_no and overview and reply.topic == overview:
+        # "where is the UNEP job?" lands on the overview: its lead is the fact asked.
+        asked = TOPIC_FACTS.get(cues.fact_asked(question) or "")
+        detail = fact_words(kb, reply.posting, asked, words) if asked else None
+        return sentence(detail) if detail else overview_lead(kb, reply.posting, words, lang)
     name = TOPIC_FACTS.get(reply.topic or "")
     if name is None:
         return None
@@ -181,6 +189,21 @@ def _requirements_lead(
     parts.append(fact_words(kb, posting, "languages", words))
     found = [sentence(p) for p in parts if p]
     return " ".join(found) or None
+
+
+def overview_lead(kb: KnowledgeBase, posting: str, words: LeadTexts, lang: str) -> str | None:
+    """The posting at a glance, each stated fact under its topic's title: "Duty station:
+    Kingston, Jamaica. Duration and extension: 2 years, … Languages: English is essential; …"."""
+    lines = []
+    for topic in OVERVIEW_FACTS:
+        name = TOPIC_FACTS[topic]
+        detail = fact_words(kb, posting, name, words)
+        found = kb.topic(topic)
+        if detail and found is not None and known(kb.postings[posting].facts, name) == "stated":
+            lines.append(
+                sentence(words.compare_line.format(posting=found.title.get(lang), detail=detail))
+            )
+    return " ".join(lines) or None
 
 
 def _answer(answer: str | None, detail: str | None, words: LeadTexts) -> str | None:
