@@ -53,7 +53,10 @@ def shorten(
     omitted = len(points) - len(kept)
     note = lead_texts(lang).more_points.format(n=omitted) if omitted else None
     joined = "\n".join(n for n in (answer.note, note) if n) or None
-    return _with_full_section(kb, replace(reply, answer=replace(short, note=joined)), lang)
+    shortened = replace(reply, answer=replace(short, note=joined))
+    if not omitted and short.text == answer.text:
+        return shortened  # nothing left out: the whole section is already here
+    return _with_full_section(kb, shortened, lang)
 
 
 def asks_everything(question: str) -> bool:
