@@ -132,3 +132,24 @@ def test_a_silent_posting_in_a_comparison_says_it_does_not_state_it(
     assert set(reply.postings) == {UNEP, UNESCO}
     assert silent in (reply.answer.lead or "")
     assert silent in render_plain(reply.answer)
+
+
+def test_a_comparison_on_tied_topics_compares_the_one_with_typed_facts(
+    assistant: Assistant,
+) -> None:
+    reply = ask(assistant, "Which of the two jobs involves travel?")
+    assert reply.topic == "travel"
+    assert (reply.answer.lead or "").startswith("UNEP – Kingston, Jamaica: the JPO will take part")
+    assert "UNESCO – Culture Sector: The posting does not say" in (reply.answer.lead or "")
+
+
+def test_a_comparison_naming_a_language_compares_the_languages(assistant: Assistant) -> None:
+    reply = ask(assistant, "Verlangen beide Ausschreibungen sehr gute Englischkenntnisse?", "de")
+    assert reply.topic == "languages"
+    assert reply.answer.lead == "Ja – beide Stellen verlangen Englisch."
+
+
+def test_a_comparison_compares_the_topic_asked_not_the_overview(assistant: Assistant) -> None:
+    reply = ask(assistant, "Vergleiche die Lernelemente der beiden Stellen.", "de")
+    assert reply.topic == "training"
+    assert set(reply.postings) == {UNEP, UNESCO}

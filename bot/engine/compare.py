@@ -24,6 +24,8 @@ PASSAGE_STRONG = 2.0  # as in `decision`: a passage sharing the question's telli
 PASSAGE_ALONE = 5.0  # one shared word this strong names the detail on its own
 MAX_POINTS = 3
 TOPIC_THRESHOLD = 50.0
+NEAR_TIE = 2.5  # as in `decision`: topics this close to the best are tied
+LANGUAGES = "languages"
 FAQ_MENTIONS = 62.0  # as `decision.FAQ_THRESHOLD`: an FAQ entry this close answers the question
 # An FAQ answer opens with its own yes or no ("Yes. The JPO will …"); in a comparison the
 # verdict says that, and the posting's block quotes what follows.
@@ -38,15 +40,14 @@ def compare_reply(
     reply: Reply,
     lang: str,
     named: tuple[str, ...] = (),
+    topic: str | None = None,
 ) -> Reply | None:
     """The comparison of the named postings (all, when there are only a few) on the question's
-    topic; None when there is nothing to compare."""
+    topic (or `topic`: "compare them" after an answer); None when there is nothing to compare."""
     postings = named if len(named) >= 2 else tuple(kb.postings)
     if not 2 <= len(postings) <= MAX_COMPARED:
         return None
-    topic = reply.topic if reply.topic and reply.score >= TOPIC_THRESHOLD else None
-    asked = cues.fact_asked(question)  # "Where are the two posts?" without a matching topic
-    topic = topic or (asked if asked and kb.topic(asked) else None) or kb.catalogue.overview_topic
+    topic = topic or _compared_topic(kb, analysis, question, reply)
     if topic is None:
         return None
     words = lead_texts(lang)
@@ -71,6 +72,26 @@ def compare_reply(
             for p in postings
         ),
     )
+
+
+def _compared_topic(
+    kb: KnowledgeBase, analysis: Analysis, question: str, reply: Reply
+) -> str | None:
+    """What the postings are compared on: the languages for a question naming one ("beide
+    … Englischkenntnisse?"), else the best-matching topic (one with typed facts among those
+    tied: "involves travel" is about travel, not duties), else the reply's topic, the fact a
+    question word asks ("where …?"), or the overview."""
+    if cues.languages_named(question) and kb.topic(LANGUAGES):
+        return LANGUAGES
+    scores = [(t, score) for t, score in analysis.topic_scores if score >= TOPIC_THRESHOLD]
+    overview = kb.catalogue.overview_topic
+    if scores and scores[0][0] != overview:
+        tied = [t for t, score in scores if score >= scores[0][1] - NEAR_TIE]
+        return next((t for t in tied if t in TOPIC_FACTS), tied[0])
+    if reply.topic and reply.score >= TOPIC_THRESHOLD:
+        return reply.topic
+    asked = cues.fact_asked(question)  # "Where are the two posts?" without a matching topic
+    return (asked if asked and kb.topic(asked) else None) or overview
 
 
 def _passages(
