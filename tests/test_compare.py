@@ -153,3 +153,40 @@ def test_a_comparison_compares_the_topic_asked_not_the_overview(assistant: Assis
     reply = ask(assistant, "Vergleiche die Lernelemente der beiden Stellen.", "de")
     assert reply.topic == "training"
     assert set(reply.postings) == {UNEP, UNESCO}
+
+
+def test_which_one_lasts_longer_is_a_duration_comparison_with_a_score(
+    assistant: Assistant,
+) -> None:
+    reply = ask(assistant, "Welche Stelle dauert länger?", "de")
+    assert reply.topic == "duration"
+    assert reply.score >= 70.0
+    assert "2 Jahre" in (reply.answer.lead or "")
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "lang", "expected"),
+    [
+        (
+            "¿Quién supervisa al JPO en Kingston?",
+            "¿Y en la UNESCO? Compáralos.",
+            "es",
+            ("the Coordinator", "the Director"),
+        ),
+        (
+            "Erzähl mir was über die UNESCO-Stelle",
+            "Und was ist bei der UNEP-Stelle anders?",
+            "de",
+            ("Culture Sector", "Environment Programme"),
+        ),
+    ],
+)
+def test_asking_to_compare_after_an_answer_compares_its_topic(
+    assistant: Assistant, first: str, follow_up: str, lang: str, expected: tuple[str, ...]
+) -> None:
+    state = assistant.ask(first, ChatState(lang=lang)).state
+    reply = assistant.ask(follow_up, state).reply
+    assert reply.status == "answered"
+    assert set(reply.postings) == {UNEP, UNESCO}
+    text = render_plain(reply.answer)
+    assert all(part in text for part in expected)

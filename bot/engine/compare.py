@@ -24,6 +24,9 @@ PASSAGE_STRONG = 2.0  # as in `decision`: a passage sharing the question's telli
 PASSAGE_ALONE = 5.0  # one shared word this strong names the detail on its own
 MAX_POINTS = 3
 TOPIC_THRESHOLD = 50.0
+# A comparison whose topic a cue decided (a language named, "which one lasts longer?", the
+# last answer's topic) is fairly sure, though no topic words matched.
+CUE_SCORE = 70.0
 NEAR_TIE = 2.5  # as in `decision`: topics this close to the best are tied
 LANGUAGES = "languages"
 FAQ_MENTIONS = 62.0  # as `decision.FAQ_THRESHOLD`: an FAQ entry this close answers the question
@@ -47,9 +50,14 @@ def compare_reply(
     postings = named if len(named) >= 2 else tuple(kb.postings)
     if not 2 <= len(postings) <= MAX_COMPARED:
         return None
-    topic = topic or _compared_topic(kb, analysis, question, reply)
+    score = reply.score
+    if topic is None:
+        topic, cued = _compared_topic(kb, analysis, question, reply)
+    else:
+        cued = True  # the last answer's topic
     if topic is None:
         return None
+    score = max(score, CUE_SCORE) if cued else score
     words = lead_texts(lang)
     hits = _passages(index, analysis, postings)
     if not any(hits.values()):
@@ -64,7 +72,7 @@ def compare_reply(
         status="answered",
         answer=Answer(heading=title, blocks=blocks, lead=lead),
         topic=topic,
-        score=reply.score,
+        score=round(score, 1),
         postings=postings,
         topics=(topic,),
         suggestions=tuple(
@@ -76,22 +84,25 @@ def compare_reply(
 
 def _compared_topic(
     kb: KnowledgeBase, analysis: Analysis, question: str, reply: Reply
-) -> str | None:
-    """What the postings are compared on: the languages for a question naming one ("beide
-    … Englischkenntnisse?"), else the best-matching topic (one with typed facts among those
-    tied: "involves travel" is about travel, not duties), else the reply's topic, the fact a
-    question word asks ("where …?"), or the overview."""
+) -> tuple[str | None, bool]:
+    """What the postings are compared on, and whether a cue (not the matcher) decided it:
+    the languages for a question naming one ("beide … Englischkenntnisse?"), else the
+    best-matching topic (one with typed facts among those tied: "involves travel" is about
+    travel, not duties), else the reply's topic, the fact a question word asks ("which one
+    lasts longer?"), or the overview."""
     if cues.languages_named(question) and kb.topic(LANGUAGES):
-        return LANGUAGES
+        return LANGUAGES, True
     scores = [(t, score) for t, score in analysis.topic_scores if score >= TOPIC_THRESHOLD]
     overview = kb.catalogue.overview_topic
     if scores and scores[0][0] != overview:
         tied = [t for t, score in scores if score >= scores[0][1] - NEAR_TIE]
-        return next((t for t in tied if t in TOPIC_FACTS), tied[0])
+        return next((t for t in tied if t in TOPIC_FACTS), tied[0]), False
     if reply.topic and reply.score >= TOPIC_THRESHOLD:
-        return reply.topic
-    asked = cues.fact_asked(question)  # "Where are the two posts?" without a matching topic
-    return (asked if asked and kb.topic(asked) else None) or overview
+        return reply.topic, False
+    asked = cues.fact_asked(question)
+    if asked and kb.topic(asked):
+        return asked, True
+    return overview, False
 
 
 def _passages(

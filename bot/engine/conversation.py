@@ -131,6 +131,11 @@ class Assistant:
         if said.kind is not None and decision.status == "fallback" and _remark(text, analysis):
             # Nothing about the postings besides the small talk ("thanks, you were great").
             return self._smalltalk(said.kind, state, lang)
+        if state.topics and followup.compares_with_last(text):
+            # "Und was ist bei UNEP anders?": the last answer's topic, posting by posting.
+            compared = self._compare_last(text, analysis, decision, named, state, lang)
+            if compared is not None:
+                return self._finish(compared, state)
         if named and state.topics and self._follows_up(text, decision, bool(other)):
             # "and for the UNESCO one?": the last answer's topics, for the posting named now.
             yes_no = state.yes_no and followup.keeps_framing(text)
@@ -180,6 +185,29 @@ class Assistant:
         if len(answers) < 2 or len(topics) < len(answers):
             return None
         return self._finish(replies.combine(answers[:MAX_PARTS]), replace(state, yes_no=False))
+
+    def _compare_last(
+        self,
+        text: str,
+        analysis: Analysis,
+        decision: Decision,
+        named: tuple[str, ...],
+        state: ChatState,
+        lang: Lang,
+    ) -> Reply | None:
+        """The last answer's topic compared across its postings and those named now."""
+        postings = tuple(dict.fromkeys((*state.postings, *named)))
+        base = self._build(decision, lang)
+        return compare_reply(
+            self.kb,
+            self.index,
+            analysis,
+            text,
+            base,
+            lang,
+            postings if len(postings) >= 2 else (),
+            topic=state.topics[0],
+        )
 
     def _nationality(self, text: str, decision: Decision) -> Decision:
         """A candidate stating a nationality and asking to apply asks about nationality,
