@@ -230,3 +230,15 @@ def test_reading_everything_again_is_no_request_for_everything(assistant: Assist
     state = assistant.ask("What degree does the UNESCO post require?", ChatState()).state
     farewell = "Thanks, that was helpful. I will read everything again tonight. Goodbye!"
     assert assistant.ask(farewell, state).reply.status == "smalltalk"
+
+
+def test_a_number_that_counts_no_years_decides_no_duration(assistant: Assistant) -> None:
+    # A salary question landing on the duration gets the fact, never "No — 2 years".
+    text = lead(assistant, "Is the JPO in Kingston paid more than 5,000 dollars a month?")
+    assert not text.startswith(("No", "Yes"))
+    assert lead(assistant, "Dauert die Stelle in Kingston 3 Jahre?", "de").startswith("Nein – 2")
+
+
+def test_experience_before_the_first_degree_is_a_no_in_spanish(assistant: Assistant) -> None:
+    question = "¿Cuenta la experiencia laboral anterior a mi primer título universitario?"
+    assert lead(assistant, question, "es").startswith("No: solo cuenta la experiencia")

@@ -99,7 +99,9 @@ _DEGREE_PATTERNS = {
     for level, forms in DEGREES.items()
 }
 _EXTENSION = re.compile(r"\b(extend|extension|extended|renew|verlanger|prolong|prorrog|prorroga)")
-_BEFORE = re.compile(r"\b(before|prior to|vor dem|vor der|vor meinem|vor meiner|avant|antes)\b")
+_BEFORE = re.compile(
+    r"\b(before|prior to|vor dem|vor der|vor meinem|vor meiner|avant|antes|anterior|previa)\b"
+)
 _COMPARE = re.compile(
     r"\b(which one|which of|which posting|which job|which position|which post|both|the two|"
     r"each of the|difference|differ|compar\w*|versus|vs|beide|beiden|welche der|welcher der|"

@@ -39,6 +39,12 @@ _REQUIRED = re.compile(
     r"requis|necesario|obligatorio|requiere|necesito|imprescindible)",
 )
 _STRONG_LEVELS = ("required", "essential")
+# A number in a yes/no question decides the duration only when it counts years ("Is it two
+# years?"); "paid more than 5,000 dollars?" is no "No — 2 years".
+_YEARS = re.compile(
+    r"\b(?:\d+(?:[.,]\d+)?|one|two|three|four|zwei|drei|vier|deux|trois|quatre|dos|tres|"
+    r"cuatro)\s+(?:more\s+|weitere\s+)?(?:years?|jahre?n?|ans|annees|anos)\b"
+)
 # Facts that name someone or somewhere: a yes/no question on their topic ("Is there coaching
 # by the supervisor?") is answered from the bullets instead.
 NO_YES_NO = ("supervision", "duty_station")
@@ -164,7 +170,9 @@ def lead_for(
             assert facts.duration is not None
             answer = words.yes if facts.duration.extension_years else words.not_stated
             return _answer(answer, fact_words(kb, reply.posting, name, words), words)
-        case "duration" if yes_no and cues.numbers(question):
+        case "duration" if (
+            yes_no and cues.numbers(question) and _YEARS.search(cues.folded(question))
+        ):
             assert facts.duration is not None
             answer = words.yes if facts.duration.years in cues.numbers(question) else words.no
             return _answer(answer, fact_words(kb, reply.posting, name, words), words)
