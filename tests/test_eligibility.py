@@ -182,3 +182,34 @@ def test_ich_bin_opens_a_self_check_in_german() -> None:
         "Berufserfahrung nach dem Bachelor. Komme ich für die UNESCO-Stelle infrage?"
     )
     assert is_self_check(question, YEAR)
+
+
+def test_a_field_in_spanish_words_fits_the_postings_english_field(kb: KnowledgeBase) -> None:
+    question = (
+        "Tengo una maestría en gestión ambiental, 3 años de experiencia después de la "
+        "licenciatura e inglés fluido. ¿Cumplo?"
+    )
+    assert lead(kb, question, (UNEP,), "es") == "Sí, según lo que dice la oferta."
+
+
+def test_work_done_then_after_the_degree_counts_as_after_it() -> None:
+    question = "MSc in Meeresbiologie, danach zwei Jahre bei einer Umwelt-NGO, Bachelor davor."
+    profile = read_profile(question, YEAR)
+    assert profile.after_first_degree is True
+    assert profile.fields == ("meeresbiologie",)
+
+
+def test_an_ma_in_capitals_is_a_masters_and_french_ma_is_not() -> None:
+    profile = read_profile("I have an MA in cultural policy and 3 years of experience.", YEAR)
+    assert (profile.degree, profile.fields) == ("master", ("cultural policy",))
+    french = read_profile("J'ai ma licence et 2 ans d'expérience.", YEAR)
+    assert (french.degree, french.fields) == ("bachelor", ())
+
+
+def test_experience_of_unknown_timing_says_only_later_experience_counts(
+    kb: KnowledgeBase,
+) -> None:
+    question = "Ich habe einen Master in Kulturwissenschaften und drei Jahre Berufserfahrung."
+    text = lead(kb, question, (UNESCO,), "de")
+    assert text.startswith("Noch nicht zu sagen:")
+    assert "es zählt nur Erfahrung danach" in text

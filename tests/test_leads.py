@@ -242,3 +242,16 @@ def test_a_number_that_counts_no_years_decides_no_duration(assistant: Assistant)
 def test_experience_before_the_first_degree_is_a_no_in_spanish(assistant: Assistant) -> None:
     question = "¿Cuenta la experiencia laboral anterior a mi primer título universitario?"
     assert lead(assistant, question, "es").startswith("No: solo cuenta la experiencia")
+
+
+def test_needing_work_experience_is_a_yes_with_the_minimum(assistant: Assistant) -> None:
+    text = lead(assistant, "Brauche ich für die Stelle in Kingston Berufserfahrung?", "de")
+    assert text.startswith("Ja – mindestens 2 Jahre Berufserfahrung")
+    # Which experience counts is the programme rule, not a yes.
+    question = "Is work experience after my master required for UNEP?"
+    assert not lead(assistant, question).startswith("Yes")
+
+
+def test_nada_de_ingles_denies_the_essential_english(assistant: Assistant) -> None:
+    question = "Solo hablo español y francés, nada de inglés. ¿Puedo aplicar al puesto de Jamaica?"
+    assert lead(assistant, question, "es").startswith("No: inglés es esencial")

@@ -131,7 +131,8 @@ _FACT_ASKED = {
 _NEGATIVE = re.compile(r"\b(problem|issue|probleme|problema)\b")
 # A negation just before a language: "no English", "kein Englisch", "pas l'anglais".
 _NEGATION_WORDS = (
-    r"no|not|don't|dont|without|kein|keine|nicht|ohne|pas|sans|sin|ni|hardly|barely|kaum|peu"
+    r"no|not|don't|dont|without|kein|keine|nicht|ohne|pas|sans|sin|ni|nada|hardly|barely|kaum|"
+    r"peu"
 )
 # A weak command of a language, said after it: "English is only basic", "Englisch ist schwach".
 _WEAK_WORDS = r"basic|weak|poor|limited|schwach|gering|faible|basique|limite|basico|debil|limitado"

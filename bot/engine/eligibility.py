@@ -47,6 +47,17 @@ _SOCIAL = (
     "filosof", "histor", "geschicht", "politi", "psycholog", "psicolog", "linguist",
     "archaeolog", "archaolog", "archeolog", "arqueolog",
 )  # fmt: skip
+# Words of fields of study in German, French and Spanish, in the English the postings use
+# ("gestión ambiental" is environmental management); the catalogue's glossary adds more.
+_FIELD_WORDS = {
+    "ambiental": "environmental", "ambientales": "environmental", "umwelt": "environmental",
+    "environnement": "environmental", "environnemental": "environmental",
+    "environnementale": "environmental", "kultur": "cultural", "culturel": "cultural",
+    "culturelle": "cultural", "culturales": "cultural", "politik": "policies",
+    "politica": "policies", "politicas": "policies", "politique": "policies",
+    "politiques": "policies", "internacionales": "international",
+    "internationales": "international", "relaciones": "relations", "beziehungen": "relations",
+}  # fmt: skip
 _BROAD_FIELDS = (
     (re.compile(r"\bnatural sciences?\b"), _NATURAL),
     (re.compile(r"\b(?:social|human) (?:and human )?sciences?\b"), _SOCIAL),
@@ -169,7 +180,8 @@ def _within(field: str, wanted: str) -> bool:
 
 
 def _glossary(kb: KnowledgeBase) -> dict[str, str]:
-    return {cues.folded(k): v for k, v in kb.catalogue.glossary.items()}
+    words = {**_FIELD_WORDS, **kb.catalogue.glossary}
+    return {cues.folded(k): v for k, v in words.items()}
 
 
 def _stems(text: str, glossary: dict[str, str]) -> set[str]:

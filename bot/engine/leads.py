@@ -281,6 +281,11 @@ def _experience_lead(
     minimum = facts.work_experience or rules.work_experience
     if yes_no and minimum and minimum.min_years in cues.numbers(question):
         return _answer(words.yes, detail, words)  # "Are two years mandatory?"
+    # "Brauche ich Berufserfahrung?": yes. Not when a degree is named: "after my Master's
+    # required?" asks which experience counts, which the rule above answers.
+    plain = not cues.numbers(question) and cues.degree_named(question) is None
+    if yes_no and minimum and plain and _REQUIRED.search(cues.folded(question)):
+        return _answer(words.yes, detail, words)
     return _answer(None, detail, words)
 
 

@@ -79,7 +79,30 @@ _PENDING = re.compile(
     r"|etudiante? en master|en cours de master|estudiante de (?:master|maestria)"
     r"|estoy (?:cursando|estudiando) (?:un |el |mi )?(?:master|maestria))"
 )
-_NOT_A_FIELD = {"and", "from", "in", "of", "last", "this", "the", "a", "is", "s"}
+_MASTER_OF_ARTS = re.compile(r"\b(?:MA|M\.A\.)(?=[\s,.;]|$)")
+# Work said to follow a degree: "MSc in …, danach zwei Jahre", "a BA, then three years".
+_THEN = re.compile(
+    r"\b(?:master|masters|msc|ma|bachelor|bsc|ba|degree|abschluss|studium|licence|diplome|"
+    r"titulo|grado|maestria)\b[^.;]{0,60}?\b(?:danach|anschliessend|then|afterwards|ensuite|"
+    r"puis|luego|despues)\b"
+)
+_NOT_A_FIELD = {
+    "davor",
+    "danach",
+    "before",
+    "after",
+    "then",
+    "and",
+    "from",
+    "in",
+    "of",
+    "last",
+    "this",
+    "the",
+    "a",
+    "is",
+    "s",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,13 +124,15 @@ class Profile:
 
 def read_profile(question: str, this_year: int) -> Profile:
     """The candidate's profile as far as the message states it."""
-    text = cues.folded(question)
+    text = cues.folded(_MASTER_OF_ARTS.sub("master", question))
     years, after = _experience(text, this_year)
+    if after is None and _THEN.search(text):
+        after = True  # "MSc …, danach zwei Jahre …": the work came after the degree
     if _BEFORE_STUDY.search(text):
         after = False
     spoken = _NATIONALITY.sub(" ", text)
     return Profile(
-        degree=cues.degree_named(question),
+        degree=_degree(question),
         fields=_fields(text),
         years=years,
         after_first_degree=after,
@@ -117,6 +142,15 @@ def read_profile(question: str, this_year: int) -> Profile:
         ),
         pending=bool(_PENDING.search(text)),
     )
+
+
+def _degree(question: str) -> str | None:
+    """The highest degree named; "MA"/"M.A." (in capitals: "ma" is French for "my") is a
+    Master's."""
+    named = cues.degree_named(question)
+    if named != "doctorate" and _MASTER_OF_ARTS.search(question):
+        return "master"
+    return named
 
 
 def _experience(text: str, this_year: int) -> tuple[float | None, bool | None]:

@@ -269,7 +269,9 @@ LEADS = LeadTexts(
     missing="Sie nennen nicht {what}",
     missing_degree="Ihren Abschluss",
     missing_experience="Ihre Jahre an Berufserfahrung",
-    missing_after_degree="ob Ihre Erfahrung nach dem ersten Abschluss liegt (nur diese zählt)",
+    missing_after_degree=(
+        "ob Ihre Erfahrung nach dem ersten Abschluss liegt (es zählt nur Erfahrung danach)"
+    ),
     missing_field="Ihr Studienfach",
     bfio_decides=(
         "Über die Eignung entscheidet BFIO: fragen Sie {contact} oder senden Sie dort "

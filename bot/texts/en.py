@@ -256,7 +256,9 @@ LEADS = LeadTexts(
     missing="you do not mention {what}",
     missing_degree="your degree",
     missing_experience="your years of work experience",
-    missing_after_degree="whether your experience came after your first degree (only that counts)",
+    missing_after_degree=(
+        "whether your experience came after your first degree (only experience after it counts)"
+    ),
     missing_field="your field of study",
     bfio_decides="BFIO decides on eligibility: ask {contact} or send them your application.",
     names=(),

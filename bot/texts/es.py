@@ -261,7 +261,9 @@ LEADS = LeadTexts(
     missing="no indica {what}",
     missing_degree="su título",
     missing_experience="sus años de experiencia laboral",
-    missing_after_degree="si su experiencia es posterior a su primer título (solo esa cuenta)",
+    missing_after_degree=(
+        "si su experiencia es posterior a su primer título (solo cuenta la experiencia posterior)"
+    ),
     missing_field="su campo de estudio",
     bfio_decides="La elegibilidad la decide BFIO: pregunte a {contact} o envíele su candidatura.",
     names=(
