@@ -190,3 +190,28 @@ def test_asking_to_compare_after_an_answer_compares_its_topic(
     assert set(reply.postings) == {UNEP, UNESCO}
     text = render_plain(reply.answer)
     assert all(part in text for part in expected)
+
+
+def test_postings_named_one_by_one_are_compared_with_a_lead(assistant: Assistant) -> None:
+    reply = ask(assistant, "Which degree do I need for UNESCO and which for UNEP?")
+    assert set(reply.postings) == {UNEP, UNESCO}
+    lead = reply.answer.lead or ""
+    assert "UNESCO – Culture Sector: a Master's degree in cultural policies" in lead
+    assert "UNEP – Kingston, Jamaica: a Master's degree in Environmental Management" in lead
+
+
+def test_a_programme_rule_in_a_comparison_comes_with_what_the_posting_lists(
+    assistant: Assistant,
+) -> None:
+    reply = ask(assistant, "¿Qué experiencia piden en cada uno de los dos puestos?", "es")
+    unesco = reply.answer.blocks[list(reply.postings).index(UNESCO)]
+    assert unesco.points[0].startswith("Al menos 2 años de experiencia laboral")
+    assert "Knowledge of international public administration" in unesco.points
+
+
+def test_which_posting_covers_a_topic_is_told_by_the_topics_content(
+    assistant: Assistant,
+) -> None:
+    reply = ask(assistant, "Which of the two postings says anything about living conditions?")
+    assert reply.answer.lead == "Only UNEP – Kingston, Jamaica mentions it."
+    assert "Human Development Index" in render_plain(reply.answer)

@@ -213,3 +213,13 @@ def test_experience_of_unknown_timing_says_only_later_experience_counts(
     text = lead(kb, question, (UNESCO,), "de")
     assert text.startswith("Noch nicht zu sagen:")
     assert "es zählt nur Erfahrung danach" in text
+
+
+def test_the_check_lists_the_languages_it_checked(kb: KnowledgeBase) -> None:
+    question = (
+        "Master in Kulturmanagement, 3 Jahre Berufserfahrung, aber Englisch nur "
+        "Grundkenntnisse – kann ich mich bei der UNESCO bewerben?"
+    )
+    reply = check_reply(kb, question, (UNESCO,), "de", YEAR)
+    assert reply.answer.lead == "Noch nicht: Englisch wird verlangt."
+    assert "Englisch wird verlangt; eine weitere Amtssprache" in render_plain(reply.answer)

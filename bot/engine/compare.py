@@ -59,7 +59,7 @@ def compare_reply(
         return None
     score = max(score, CUE_SCORE) if cued else score
     words = lead_texts(lang)
-    hits = _passages(index, analysis, postings)
+    hits = _passages(index, analysis, postings, None if cued else topic)
     if not any(hits.values()):
         hits = _faq_mentions(index, question, postings, topic) or hits
     blocks = tuple(
@@ -106,15 +106,18 @@ def _compared_topic(
 
 
 def _passages(
-    index: KnowledgeIndex, analysis: Analysis, postings: tuple[str, ...]
+    index: KnowledgeIndex, analysis: Analysis, postings: tuple[str, ...], topic: str | None
 ) -> dict[str, tuple[str, ...]]:
     """Each posting's bullets that name the question's telling words ("social media").
 
     Only postings naming as many of those words as the best one count: "media" alone
     does not make a posting about "social media". Where no bullet names a telling word, a
-    bullet sharing one rare word strongly counts.
+    bullet sharing one rare word strongly counts. A question whose words found a `topic`
+    ("Which posting says anything about living conditions?") looks in that topic only.
     """
     found = {p: index.search_passages(analysis, (p,)) for p in postings}
+    if topic is not None and topic != index.kb.catalogue.overview_topic:
+        found = {p: [h for h in hits if h.passage.topic == topic] for p, hits in found.items()}
     strong = {
         p: [h for h in hits if h.score >= PASSAGE_STRONG and h.telling] for p, hits in found.items()
     }
@@ -153,15 +156,19 @@ def _points(
 ) -> tuple[str, ...]:
     name = TOPIC_FACTS.get(topic)
     words = lead_texts(lang)
+    content = kb.content(posting, topic)
     if name is not None:
         fact = fact_words(kb, posting, name, words)
+        own = known(kb.postings[posting].facts, name) == "stated"
+        if fact and not own and content is not None:
+            # The programme's rule, then what the posting itself lists on the topic.
+            return (sentence(fact), *_first_points(content))
         if fact:
             return (sentence(fact),)
         if known(kb.postings[posting].facts, name) == "not_stated":
             return (phrases(lang).not_stated_short,)
     if hits:
         return hits
-    content = kb.content(posting, topic)
     if content is None:
         return (phrases(lang).not_stated_short,)
     return _first_points(content)
@@ -210,6 +217,10 @@ def _verdict(
             )
         return sentence("; ".join(lines))
     mentioning = [p for p in postings if hits[p]]
+    if not mentioning and topic != kb.catalogue.overview_topic:
+        # No bullet names the detail: the postings that cover the topic at all.
+        covering = [p for p in postings if kb.content(p, topic) is not None]
+        mentioning = covering if len(covering) < len(postings) else []
     return _mentions(kb, postings, mentioning, question, words, lang) if mentioning else None
 
 

@@ -35,6 +35,7 @@ from bot.engine.compare import compare_reply
 from bot.engine.decision import (
     NAMED_ONLY_SCORE,
     STRONG_EVIDENCE,
+    ComparePick,
     Decision,
     EmptyPick,
     FaqPick,
@@ -148,7 +149,15 @@ class Assistant:
         state = replace(state, yes_no=yes_no)
         asset = self._asset(text, analysis, reply, yes_no)
         reply = leads.with_lead(self.kb, decision, reply, text, lang, asset, yes_no)
-        reply = self._from_facts(text, analysis, named, state, lang, reply)
+        if isinstance(decision.pick, ComparePick):
+            # "Which degree for UNESCO and which for UNEP?": the postings named, compared.
+            pick = decision.pick
+            compared = compare_reply(
+                self.kb, self.index, analysis, text, reply, lang, pick.postings, pick.topic
+            )
+            reply = compared or reply
+        else:
+            reply = self._from_facts(text, analysis, named, state, lang, reply)
         reply = concise.shorten(self.kb, reply, lang, self._telling(analysis, reply))
         if reply.status == "clarify" and reply.topic is not None and not reply.posting:
             remembered = replace(state, pending_question=text, topics=(reply.topic,), postings=())

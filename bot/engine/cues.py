@@ -135,7 +135,10 @@ _NEGATION_WORDS = (
     r"peu"
 )
 # A weak command of a language, said after it: "English is only basic", "Englisch ist schwach".
-_WEAK_WORDS = r"basic|weak|poor|limited|schwach|gering|faible|basique|limite|basico|debil|limitado"
+_WEAK_WORDS = (
+    r"basic|weak|poor|limited|schwach|gering|grundkenntnisse|faible|basique|limite|notions|"
+    r"basico|debil|limitado"
+)
 _WEAK = r"\b(?:{forms})\w*\b(?:\s+\S+){{0,3}}\s+(?:" + _WEAK_WORDS + r")\b"
 _NEGATED = r"\b(?:" + _NEGATION_WORDS + r")\b(?:\s+\S+){{0,2}}\s+(?:{forms})\b"
 

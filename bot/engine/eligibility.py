@@ -14,7 +14,14 @@ from dataclasses import dataclass
 
 from bot.engine import cues
 from bot.engine.answers import Answer, Block, Reply, ShowTopic, Suggestion
-from bot.engine.facts import DEGREE_RANK, degree_words, experience_words, sentence, years_words
+from bot.engine.facts import (
+    DEGREE_RANK,
+    degree_words,
+    experience_words,
+    languages_words,
+    sentence,
+    years_words,
+)
 from bot.engine.profile import Profile, read_profile
 from bot.knowledge.base import KnowledgeBase
 from bot.texts import LeadTexts, lead_texts, phrases
@@ -255,5 +262,8 @@ def _block(kb: KnowledgeBase, posting: str, words: LeadTexts, lang: str) -> Bloc
     experience = experience_words(facts.work_experience, kb.programme.rules, words)
     if experience:
         points.append(sentence(experience))
+    languages = languages_words(facts, words)
+    if languages:
+        points.append(sentence(languages))
     title = f"{kb.postings[posting].name.get(lang)} — {words.asks_heading}"
     return Block(title, tuple(points) or (phrases(lang).not_stated_short,))
