@@ -65,6 +65,17 @@ _FIELD_WORDS = {
     "politiques": "policies", "internacionales": "international",
     "internationales": "international", "relaciones": "relations", "beziehungen": "relations",
 }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Glossary:
+    """Folded words and their English, and the lengths of those that may open a compound."""
+
+    words: dict[str, str]
+    lengths: tuple[int, ...]
+
+
+_GLOSSARIES: dict[int, tuple[object, _Glossary]] = {}
 _BROAD_FIELDS = (
     (re.compile(r"\bnatural sciences?\b"), _NATURAL),
     (re.compile(r"\b(?:social|human) (?:and human )?sciences?\b"), _SOCIAL),
@@ -168,7 +179,7 @@ def _degree(
         unknown.append(words.reason_field.format(fields=fields, field=profile.fields[-1]))
 
 
-def _fits(field: str, wanted: tuple[str, ...], glossary: dict[str, str]) -> bool:
+def _fits(field: str, wanted: tuple[str, ...], glossary: _Glossary) -> bool:
     """The candidate's field shares a word with one the posting lists ("cultural policy" and
     "cultural policies", "Umweltmanagement" via the glossary's "environmental management")."""
     if _stems(field, glossary) & {s for w in wanted for s in _stems(w, glossary)}:
@@ -186,20 +197,26 @@ def _within(field: str, wanted: str) -> bool:
     )
 
 
-def _glossary(kb: KnowledgeBase) -> dict[str, str]:
-    words = {**_FIELD_WORDS, **kb.catalogue.glossary}
-    return {cues.folded(k): v for k, v in words.items()}
+def _glossary(kb: KnowledgeBase) -> _Glossary:
+    """The field words and the catalogue's glossary, folded; built once per catalogue."""
+    cached = _GLOSSARIES.get(id(kb.catalogue))
+    if cached is None or cached[0] is not kb.catalogue:
+        merged = {**_FIELD_WORDS, **kb.catalogue.glossary}
+        words = {cues.folded(k): v for k, v in merged.items()}
+        lengths = tuple(sorted({len(k) for k in words if len(k) >= 5}))
+        cached = (kb.catalogue, _Glossary(words, lengths))
+        _GLOSSARIES.clear()  # one live catalogue at a time (a reload replaces it)
+        _GLOSSARIES[id(kb.catalogue)] = cached
+    return cached[1]
 
 
-def _stems(text: str, glossary: dict[str, str]) -> set[str]:
+def _stems(text: str, glossary: _Glossary) -> set[str]:
     words = set(re.findall(r"[a-z]+", cues.folded(text)))
     for word in list(words):
         # A glossary word, or one that opens a German compound ("Umwelt|management").
-        found = [
-            v for k, v in glossary.items() if word == k or (len(k) >= 5 and word.startswith(k))
-        ]
-        for translated in found:
-            words |= set(re.findall(r"[a-z]+", cues.folded(translated)))
+        keys = {word} | {word[:n] for n in glossary.lengths if n < len(word)}
+        for key in keys & glossary.words.keys():
+            words |= set(re.findall(r"[a-z]+", cues.folded(glossary.words[key])))
     return {w[:STEM] for w in words if len(w) >= STEM and w not in _GENERIC}
 
 
