@@ -186,14 +186,20 @@ class Assistant:
             state = state.with_posting(everywhere[0])
             named = [everywhere for _ in named]
         answers = []
-        for analysis, names in zip(analyses, named, strict=True):
+        for part, analysis, names in zip(parts, analyses, named, strict=True):
             decision = decide(self.kb, self.index, analysis, state, names)
             if _answers_a_part(decision):
-                answers.append(self._build(decision, lang))
+                reply = self._build(decision, lang)
+                answers.append(leads.with_lead(self.kb, decision, reply, part, lang))
         topics = {reply.topic for reply in answers}
         if len(answers) < 2 or len(topics) < len(answers):
             return None
-        return self._finish(replies.combine(answers[:MAX_PARTS]), replace(state, yes_no=False))
+        answers = answers[:MAX_PARTS]
+        combined = replies.combine(answers)
+        # Each part's direct answer, in the order asked, leads the whole reply.
+        lead = " ".join(a.answer.lead for a in answers if a.answer.lead) or None
+        combined = replace(combined, answer=replace(combined.answer, lead=lead))
+        return self._finish(combined, replace(state, yes_no=False))
 
     def _compare_last(
         self,
