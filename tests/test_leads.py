@@ -210,6 +210,8 @@ def test_a_postings_overview_leads_with_its_facts_at_a_glance(assistant: Assista
     [
         ("Tell me everything about the UNESCO position.", "en", "Master's degree"),
         ("Cuéntame todo sobre el puesto de la UNESCO.", "es", "máster"),
+        ("Parlez-moi du poste à l'UNESCO.", "fr", "master"),
+        ("Fass mir bitte die UNESCO-Ausschreibung kurz zusammen", "de", "Masterabschluss"),
     ],
 )
 def test_asking_for_everything_about_a_posting_gives_its_overview(

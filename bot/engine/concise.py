@@ -60,8 +60,23 @@ def shorten(
 
 
 def asks_everything(question: str) -> bool:
-    """Whether the question asks for everything about a posting ("tell me everything")."""
-    return bool(_EVERYTHING.search(cues.folded(question)))
+    """Whether the question asks for everything about a posting ("tell me everything"), or
+    for the posting described as a whole ("Décris-moi le poste", "Fass die Ausschreibung
+    zusammen")."""
+    text = cues.folded(question)
+    return bool(_EVERYTHING.search(text) or (_DESCRIBE.search(text) and _POSTING.search(text)))
+
+
+# A verb asking for a description, and a word for the posting as a whole.
+_DESCRIBE = re.compile(
+    r"\b(?:tell me about|describe|summari[sz]e|overview|erzahl\w*|beschreib\w*|fass\w*|"
+    r"zusammen\w*|parlez|parle|decri\w*|resume\w*|presente\w*|cuentame|cuenta(?:me)?|"
+    r"describ\w*|resum\w*)\b"
+)
+_POSTING = re.compile(
+    r"\b(?:posting|post|job|position|stelle|ausschreibung|poste|offre|puesto|oferta|"
+    r"convocatoria|vacante)\b"
+)
 
 
 def fits(answer: Answer) -> bool:

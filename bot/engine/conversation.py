@@ -42,6 +42,7 @@ from bot.engine.decision import (
     OverviewPick,
     SmallTalkPick,
     TooLong,
+    TopicChoice,
     TopicPick,
     decide,
     show_topic,
@@ -240,7 +241,8 @@ class Assistant:
     ) -> Decision:
         """'Tell me everything about the UNESCO post': its overview, where nothing else fits."""
         posting = named[0] if len(named) == 1 else state.posting
-        if decision.status != "fallback" or posting is None or not concise.asks_everything(text):
+        unsure = decision.status == "fallback" or isinstance(decision.pick, TopicChoice)
+        if not unsure or posting is None or not concise.asks_everything(text):
             return decision
         return Decision(OverviewPick(posting), "answered", NAMED_ONLY_SCORE)
 
