@@ -257,3 +257,27 @@ def test_needing_work_experience_is_a_yes_with_the_minimum(assistant: Assistant)
 def test_nada_de_ingles_denies_the_essential_english(assistant: Assistant) -> None:
     question = "Solo hablo español y francés, nada de inglés. ¿Puedo aplicar al puesto de Jamaica?"
     assert lead(assistant, question, "es").startswith("No: inglés es esencial")
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "degree"),
+    [
+        (
+            "Welche Voraussetzungen gibt es für die Stelle in Jamaika?",
+            "de",
+            "Einen Masterabschluss",
+        ),
+        ("Quelles sont les conditions requises pour le poste en Jamaïque ?", "fr", "Un master"),
+    ],
+)
+def test_the_requirements_of_a_named_posting_are_its_degree_experience_and_languages(
+    assistant: Assistant, question: str, lang: str, degree: str
+) -> None:
+    reply = assistant.ask(question, ChatState(lang=lang)).reply
+    assert (reply.posting, reply.topic) == (UNEP, "qualifications")
+    assert (reply.answer.lead or "").startswith(degree)
+
+
+def test_the_living_conditions_are_no_requirements_question(assistant: Assistant) -> None:
+    reply = assistant.ask("Quelles sont les conditions de vie en Jamaïque ?", ChatState(lang="fr"))
+    assert reply.reply.topic == "living_conditions"

@@ -61,6 +61,7 @@ REMARK_WORDS = 3
 MAX_PARTS = 3
 # A stated nationality with a question to apply is a clear cue for the nationality topic.
 NATIONALITY_SCORE = 80.0
+QUALIFICATIONS = "qualifications"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,7 @@ class Assistant:
             state = state.with_posting(named[0])
         decision = self._nationality(text, decide(self.kb, self.index, analysis, state, named))
         decision = self._everything(text, decision, named, state)
+        decision = self._requirements(text, decision, named, state)
         if pending and named and not other and isinstance(decision.pick, OverviewPick):
             # "the Jamaica one" after "which posting?": the waiting question, answered.
             return self._select(named[0], replace(state, pending_question=pending), lang)
@@ -245,6 +247,24 @@ class Assistant:
         if not unsure or posting is None or not concise.asks_everything(text):
             return decision
         return Decision(OverviewPick(posting), "answered", NAMED_ONLY_SCORE)
+
+    def _requirements(
+        self, text: str, decision: Decision, named: tuple[str, ...], state: ChatState
+    ) -> Decision:
+        """'Welche Voraussetzungen gibt es für die Stelle in Jamaika?': the posting's
+        qualifications (its lead sums up degree, experience and languages), where the
+        words landed on the programme's rules or the living conditions."""
+        posting = named[0] if len(named) == 1 else state.posting
+        topic = self._topic_of(decision)
+        if posting is None or not leads.asks_posting_requirements(text):
+            return decision
+        if topic not in leads.REQUIREMENT_LANDINGS or self.kb.topic(QUALIFICATIONS) is None:
+            return decision
+        return show_topic(self.kb, QUALIFICATIONS, posting, decision.score)
+
+    def _topic_of(self, decision: Decision) -> str | None:
+        pick = decision.pick
+        return pick.topic if isinstance(pick, TopicPick) else None
 
     def _posting_of(self, decision: Decision) -> str | None:
         pick = decision.pick

@@ -48,10 +48,24 @@ _YEARS = re.compile(
 # Facts that name someone or somewhere: a yes/no question on their topic ("Is there coaching
 # by the supervisor?") is answered from the bullets instead.
 NO_YES_NO = ("supervision", "duty_station")
+_POSTING_REQUIREMENTS = re.compile(
+    r"\b(requirements?|prerequisites?|criteria|voraussetzungen|anforderungen|exigences|"
+    r"conditions (?:requises|d'admission|d'eligibilite|pour postuler)|prerequis|requisitos)\b"
+)
+# The topics a requirements question may land on by its words ("conditions": living
+# conditions); with a posting known, it is answered from the posting's qualifications.
+REQUIREMENT_LANDINGS = ("eligibility", "overview", "living_conditions")
 # The facts a posting's overview leads with, in this order.
 OVERVIEW_FACTS = ("duty_station", "duration", "qualifications", "languages")
 # Topics a "what are the requirements?" question lands on; its lead sums up all of them.
 REQUIREMENT_TOPICS = ("qualifications", "work_experience", "languages", "skills", "eligibility")
+
+
+def asks_posting_requirements(question: str) -> bool:
+    """'What are the requirements for the Jamaica post?', 'Welche Voraussetzungen …?',
+    'Quelles sont les conditions requises …?': degree, experience and languages at once
+    ("conditions" alone may be the living conditions)."""
+    return bool(_POSTING_REQUIREMENTS.search(cues.folded(question)))
 
 
 def with_lead(
