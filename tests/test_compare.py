@@ -215,3 +215,10 @@ def test_which_posting_covers_a_topic_is_told_by_the_topics_content(
     reply = ask(assistant, "Which of the two postings says anything about living conditions?")
     assert reply.answer.lead == "Only UNEP – Kingston, Jamaica mentions it."
     assert "Human Development Index" in render_plain(reply.answer)
+
+
+def test_which_posting_fits_a_field_named_in_german_compares_both(assistant: Assistant) -> None:
+    # "Kulturpolitik" points to UNESCO, but the question chooses among the postings.
+    reply = ask(assistant, "Welche Stelle passt besser zu einem Master in Kulturpolitik?", "de")
+    assert set(reply.postings) == {UNEP, UNESCO}
+    assert reply.answer.lead == "UNESCO – Kultursektor nennt Ihr Fach (kulturpolitik)."

@@ -10,15 +10,23 @@ there is none. `Reply.postings` lists every posting compared.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from bot.engine import cues
 from bot.engine.answers import Answer, Block, Reply, ShowTopic, Suggestion
+from bot.engine.eligibility import field_fits
 from bot.engine.facts import DEGREE_RANK, TOPIC_FACTS, fact_words, known, language_fact, sentence
 from bot.engine.matching import Analysis, KnowledgeIndex
+from bot.engine.profile import read_profile
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Content
 from bot.texts import LeadTexts, lead_texts, phrases
 
+_WHICH_POSTING = re.compile(
+    r"\b(which (?:one|posting|job|position|post)|which of the|welche (?:stelle|ausschreibung)|"
+    r"welcher (?:job|posten)|welche der|lequel|laquelle|quel poste|cual de los|cual de las|"
+    r"que puesto|cual puesto)\b"
+)
 MAX_COMPARED = 6  # beyond this, a comparison needs the postings named
 PASSAGE_STRONG = 2.0  # as in `decision`: a passage sharing the question's telling words
 PASSAGE_ALONE = 5.0  # one shared word this strong names the detail on its own
@@ -33,6 +41,17 @@ FAQ_MENTIONS = 62.0  # as `decision.FAQ_THRESHOLD`: an FAQ entry this close answ
 # An FAQ answer opens with its own yes or no ("Yes. The JPO will …"); in a comparison the
 # verdict says that, and the posting's block quotes what follows.
 _FAQ_YES_NO = re.compile(r"^(?:yes|no)[.,:;!]\s+", re.IGNORECASE)
+
+
+def asks_which_posting(question: str) -> bool:
+    """'Which posting …?', 'Welche Stelle …?', 'Lequel des postes …?': a choice among the
+    postings, even when a word of it ("Kulturpolitik", "Jamaica") points to one of them."""
+    return bool(_WHICH_POSTING.search(cues.folded(question)))
+
+
+def candidate_fields(question: str) -> tuple[str, ...]:
+    """The fields of study the question names after a degree ("Master in Kulturpolitik")."""
+    return read_profile(question, date.today().year).fields
 
 
 def compare_reply(
@@ -271,12 +290,15 @@ def _fields_named(
     kb: KnowledgeBase, postings: tuple[str, ...], question: str
 ) -> list[tuple[str, str]]:
     """The postings whose degree fields the question names ("a Master's in International
-    Relations"), each with the field."""
+    Relations", "ein Master in Kulturpolitik"), each with the field as named."""
     text = cues.folded(question)
+    studied = candidate_fields(question)
     found = []
     for posting in postings:
         degree = kb.postings[posting].facts.degree
         named = [f for f in degree.fields if cues.folded(f) in text] if degree else []
+        if not named and degree:
+            named = [f for f in studied if field_fits(kb, f, degree.fields)]
         if named:
             found.append((posting, named[0]))
     return found

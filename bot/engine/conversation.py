@@ -31,7 +31,7 @@ from bot.engine import (
     smalltalk,
 )
 from bot.engine.answers import Action, AnswerCheck, Reply, SelectPosting, ShowTopic
-from bot.engine.compare import compare_reply
+from bot.engine.compare import asks_which_posting, candidate_fields, compare_reply
 from bot.engine.decision import (
     NAMED_ONLY_SCORE,
     STRONG_EVIDENCE,
@@ -369,7 +369,11 @@ class Assistant:
         reply: Reply,
     ) -> Reply:
         """A comparison or an eligibility self-check, built from the typed facts, where asked."""
-        if cues.is_comparison(text) and len(named) != 1:
+        # "Welche Stelle passt zu einem Master in Kulturpolitik?": the field named one
+        # posting, but the question chooses among them all.
+        choosing = asks_which_posting(text) and bool(candidate_fields(text))
+        if cues.is_comparison(text) and (len(named) != 1 or choosing):
+            named = named if len(named) > 1 else ()
             compared = compare_reply(self.kb, self.index, analysis, text, reply, lang, named)
             return compared or reply
         this_year = date.today().year

@@ -179,6 +179,11 @@ def _degree(
         unknown.append(words.reason_field.format(fields=fields, field=profile.fields[-1]))
 
 
+def field_fits(kb: KnowledgeBase, field: str, wanted: tuple[str, ...]) -> bool:
+    """Whether a candidate's field of study is one of the fields a posting lists."""
+    return _fits(field, wanted, _glossary(kb))
+
+
 def _fits(field: str, wanted: tuple[str, ...], glossary: _Glossary) -> bool:
     """The candidate's field shares a word with one the posting lists ("cultural policy" and
     "cultural policies", "Umweltmanagement" via the glossary's "environmental management")."""
