@@ -230,8 +230,10 @@ class Assistant:
     def _nationality(self, text: str, decision: Decision) -> Decision:
         """A candidate stating a nationality and asking to apply asks about nationality,
         whatever else the words share ("apply"); a full profile stays a self-check."""
+        if not nationality.asks_as_national(text):
+            return decision
         topic = self.kb.topic(nationality.TOPIC)
-        if topic is None or not nationality.asks_as_national(text):
+        if topic is None:
             return decision
         if is_self_check(text, date.today().year):
             return decision

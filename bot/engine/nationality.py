@@ -48,4 +48,4 @@ def asks_as_national(question: str) -> bool:
     """Whether the candidate states a nationality or citizenship ("I'm Swiss", "as a US
     citizen", "Je suis belge") and asks whether they may apply."""
     text = cues.folded(question)
-    return bool(_STATED.search(text)) and bool(_MAY_APPLY.search(text))
+    return bool(_MAY_APPLY.search(text)) and bool(_STATED.search(text))  # the cheap one first
