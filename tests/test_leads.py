@@ -281,3 +281,13 @@ def test_the_requirements_of_a_named_posting_are_its_degree_experience_and_langu
 def test_the_living_conditions_are_no_requirements_question(assistant: Assistant) -> None:
     reply = assistant.ask("Quelles sont les conditions de vie en Jamaïque ?", ChatState(lang="fr"))
     assert reply.reply.topic == "living_conditions"
+
+
+def test_a_programme_topic_nobody_states_says_the_programme_information_is_silent(
+    assistant: Assistant,
+) -> None:
+    assert lead(assistant, "Is there an age limit?").startswith(
+        "Not stated — the programme information does not say;"
+    )
+    german = lead(assistant, "Ich bin Schweizer. Kann ich am JPO-Programm teilnehmen?", "de")
+    assert german.startswith("Nicht angegeben – die Programminformationen sagen dazu nichts;")

@@ -98,17 +98,21 @@ def with_lead(
         elif not _ASSET.search(asset) or cues.asks_asset(question):
             lead = _answer(words.yes, f"{words.mentioned}: “{asset}”", words)
     if not lead and reply.status == "not_stated":
-        lead = _not_stated_lead(kb, lang, yes_no)  # no facts for the topic: it is still unsaid
+        # No facts for the topic: it is still unsaid (by the posting, or the programme).
+        lead = _not_stated_lead(kb, lang, yes_no, reply.posting is None)
     if not lead:
         return reply
     return replace(reply, answer=replace(reply.answer, lead=lead))
 
 
-def _not_stated_lead(kb: KnowledgeBase, lang: str, yes_no: bool) -> str | None:
+def _not_stated_lead(
+    kb: KnowledgeBase, lang: str, yes_no: bool, programme: bool = False
+) -> str | None:
     """'Not stated — the posting does not say; BFIO … can tell you.' ('Not stated' only when
-    the question asks yes or no)."""
+    the question asks yes or no; "the programme information" for a programme topic)."""
     words = lead_texts(lang)
-    detail = words.ask_bfio.format(contact=kb.programme.contact.get(lang))
+    template = words.ask_bfio_programme if programme else words.ask_bfio
+    detail = template.format(contact=kb.programme.contact.get(lang))
     return _answer(words.not_stated if yes_no else None, detail, words)
 
 

@@ -226,6 +226,7 @@ class LeadTexts:
     bfio_decides: str
     names: tuple[tuple[str, str], ...]
     reason_degree_pending: str
+    ask_bfio_programme: str
 
     def name(self, english: str) -> str:
         """A fact value's word in this language (English where the catalogue has none)."""

@@ -288,4 +288,5 @@ LEADS = LeadTexts(
     reason_degree_pending=(
         "die Ausschreibung verlangt {degree}; Ihr Abschluss ist noch nicht abgeschlossen"
     ),
+    ask_bfio_programme="die Programminformationen sagen dazu nichts; {contact} kann Auskunft geben",
 )

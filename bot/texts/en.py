@@ -263,4 +263,5 @@ LEADS = LeadTexts(
     bfio_decides="BFIO decides on eligibility: ask {contact} or send them your application.",
     names=(),
     reason_degree_pending="the posting asks for {degree}; yours is not finished yet",
+    ask_bfio_programme="the programme information does not say; {contact} can tell you",
 )

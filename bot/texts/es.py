@@ -274,4 +274,7 @@ LEADS = LeadTexts(
         ("another official language of UNESCO", "otro idioma oficial de la UNESCO"),
     ),
     reason_degree_pending="la oferta pide {degree}; aún no lo ha terminado",
+    ask_bfio_programme=(
+        "la información del programa no indica nada al respecto; {contact} puede informarle"
+    ),
 )

@@ -291,4 +291,5 @@ LEADS = LeadTexts(
         ("another official language of UNESCO", "une autre langue officielle de l'UNESCO"),
     ),
     reason_degree_pending="l'offre demande {degree} ; vous ne l'avez pas encore obtenu",
+    ask_bfio_programme="le programme ne précise pas ce point ; {contact} peut vous renseigner",
 )
