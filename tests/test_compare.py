@@ -222,3 +222,11 @@ def test_which_posting_fits_a_field_named_in_german_compares_both(assistant: Ass
     reply = ask(assistant, "Welche Stelle passt besser zu einem Master in Kulturpolitik?", "de")
     assert set(reply.postings) == {UNEP, UNESCO}
     assert reply.answer.lead == "UNESCO – Kultursektor nennt Ihr Fach (kulturpolitik)."
+
+
+def test_a_comparison_of_language_requirements_compares_the_languages(
+    assistant: Assistant,
+) -> None:
+    reply = ask(assistant, "Comparez les exigences linguistiques des deux postes.", "fr")
+    assert reply.topic == "languages"
+    assert "l'anglais est essentiel" in (reply.answer.lead or "")

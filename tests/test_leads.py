@@ -291,3 +291,16 @@ def test_a_programme_topic_nobody_states_says_the_programme_information_is_silen
     )
     german = lead(assistant, "Ich bin Schweizer. Kann ich am JPO-Programm teilnehmen?", "de")
     assert german.startswith("Nicht angegeben – die Programminformationen sagen dazu nichts;")
+
+
+def test_the_qualifications_asked_for_lead_with_degree_experience_and_languages(
+    assistant: Assistant,
+) -> None:
+    text = lead(assistant, "Quelles sont les qualifications demandées pour le poste UNESCO ?", "fr")
+    assert text.startswith("Un master en cultural policies")
+    assert "L'anglais est exigé" in text
+
+
+def test_steht_in_der_ausschreibung_asks_yes_or_no(assistant: Assistant) -> None:
+    question = "Steht in der UNEP-Ausschreibung, ob eine Wohnung gestellt wird?"
+    assert lead(assistant, question, "de").startswith("Nicht angegeben – ")

@@ -27,6 +27,11 @@ _WHICH_POSTING = re.compile(
     r"welcher (?:job|posten)|welche der|lequel|laquelle|quel poste|cual de los|cual de las|"
     r"que puesto|cual puesto)\b"
 )
+# "les exigences linguistiques", "Sprachkenntnisse", "los idiomas": the languages asked.
+_LANGUAGE_WORDS = re.compile(
+    r"\b(languages?|linguisti\w*|sprachen|sprachkenntniss\w*|sprachlich\w*|langues?|"
+    r"idiomas?|lenguas?|linguistic\w*)\b"
+)
 MAX_COMPARED = 6  # beyond this, a comparison needs the postings named
 PASSAGE_STRONG = 2.0  # as in `decision`: a passage sharing the question's telling words
 PASSAGE_ALONE = 5.0  # one shared word this strong names the detail on its own
@@ -109,7 +114,9 @@ def _compared_topic(
     best-matching topic (one with typed facts among those tied: "involves travel" is about
     travel, not duties), else the reply's topic, the fact a question word asks ("which one
     lasts longer?"), or the overview."""
-    if cues.languages_named(question) and kb.topic(LANGUAGES):
+    if (cues.languages_named(question) or _LANGUAGE_WORDS.search(cues.folded(question))) and (
+        kb.topic(LANGUAGES)
+    ):
         return LANGUAGES, True
     scores = [(t, score) for t, score in analysis.topic_scores if score >= TOPIC_THRESHOLD]
     overview = kb.catalogue.overview_topic

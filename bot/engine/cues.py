@@ -20,7 +20,7 @@ _YES_NO_START = re.compile(
     r"muss|musst|mussen|brauche|brauchst|braucht|brauchen|gibt|ist|sind|kann|kannst|konnen|"
     r"reicht|reichen|wird|werde|werden|habe|hat|darf|durfen|soll|sollte|zahlt|zahlen|gilt|"
     r"benotige|benotigt|setzt|verlangt|verlangen|dauert|dauern|bietet|arbeitet|arbeite|bekomme|"
-    r"bekommt|umfasst|beinhaltet|erwartet|liegt|geht|"
+    r"bekommt|umfasst|beinhaltet|erwartet|liegt|geht|steht|"
     r"est-ce|est ce|faut-il|y a-t-il|puis-je|dois-je|peut-on|"
     r"es|son|se|hay|puedo|necesito|tengo|cuenta|cuentan|requiere|exige|exigen|debo|incluye|"
     r"habra|hace falta|piden|pide|dura|ofrece|tiene|tengo que|trabaja|"

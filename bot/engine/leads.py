@@ -50,7 +50,8 @@ _YEARS = re.compile(
 NO_YES_NO = ("supervision", "duty_station")
 _POSTING_REQUIREMENTS = re.compile(
     r"\b(requirements?|prerequisites?|criteria|voraussetzungen|anforderungen|exigences|"
-    r"conditions (?:requises|d'admission|d'eligibilite|pour postuler)|prerequis|requisitos)\b"
+    r"conditions (?:requises|d'admission|d'eligibilite|pour postuler)|prerequis|requisitos|"
+    r"qualifications|qualifikationen|cualificaciones|calificaciones)\b"
 )
 # The topics a requirements question may land on by its words ("conditions": living
 # conditions); with a posting known, it is answered from the posting's qualifications.
@@ -160,7 +161,8 @@ def lead_for(
         return _passage_lead(decision.pick, question, yes_no, words)
     if isinstance(decision.pick, FaqPick) and yes_no and decision.pick.faq.answer.startswith("Yes"):
         return _answer(words.yes, words.mentioned, words)  # an FAQ that answers "Yes. …"
-    if reply.posting and not yes_no and cues.asks_requirements(question):
+    requirements = cues.asks_requirements(question) or asks_posting_requirements(question)
+    if reply.posting and not yes_no and requirements:
         return _requirements_lead(kb, reply.posting, reply.topic, words)
     overview = kb.catalogue.overview_topic
     if reply.posting and not yes_no and overview and reply.topic == overview:
