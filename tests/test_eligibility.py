@@ -223,3 +223,8 @@ def test_the_check_lists_the_languages_it_checked(kb: KnowledgeBase) -> None:
     reply = check_reply(kb, question, (UNESCO,), "de", YEAR)
     assert reply.answer.lead == "Noch nicht: Englisch wird verlangt."
     assert "Englisch wird verlangt; eine weitere Amtssprache" in render_plain(reply.answer)
+
+
+def test_natural_sciences_in_french_fit_the_natural_sciences_asked(kb: KnowledgeBase) -> None:
+    question = "J'ai un master en sciences naturelles et 3 ans d'expérience après ma licence."
+    assert lead(kb, question, (UNEP,), "fr") == "Oui, d'après l'offre."

@@ -304,3 +304,22 @@ def test_the_qualifications_asked_for_lead_with_degree_experience_and_languages(
 def test_steht_in_der_ausschreibung_asks_yes_or_no(assistant: Assistant) -> None:
     question = "Steht in der UNEP-Ausschreibung, ob eine Wohnung gestellt wird?"
     assert lead(assistant, question, "de").startswith("Nicht angegeben – ")
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "start"),
+    [
+        ("does my internship during my bachelor count towards the work experience?", "en", "No — "),
+        ("Zählt mein Praktikum während des Bachelors als Berufserfahrung?", "de", "Nein – "),
+        ("¿Hace falta experiencia laboral para ser JPO?", "es", "Sí: al menos 2 años"),
+    ],
+)
+def test_experience_yes_no_questions_are_answered_from_the_programme_rule(
+    assistant: Assistant, question: str, lang: str, start: str
+) -> None:
+    assert lead(assistant, question, lang).startswith(start)
+
+
+def test_how_much_experience_is_answered_with_the_minimum_not_a_yes(assistant: Assistant) -> None:
+    text = lead(assistant, "Combien d'années d'expérience faut-il pour être JPO ?", "fr")
+    assert text.startswith("Au moins 2 ans d'expérience professionnelle")

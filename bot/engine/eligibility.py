@@ -64,6 +64,7 @@ _FIELD_WORDS = {
     "politica": "policies", "politicas": "policies", "politique": "policies",
     "politiques": "policies", "internacionales": "international",
     "internationales": "international", "relaciones": "relations", "beziehungen": "relations",
+    "naturelles": "natural", "naturales": "natural", "naturwissenschaft": "natural sciences",
 }  # fmt: skip
 
 

@@ -36,9 +36,20 @@ _ASSET = re.compile(r"\b(asset|advantage)\b", re.IGNORECASE)
 _REQUIRED = re.compile(
     r"\b(require|required|requirement|need|needed|mandatory|must|necessary|obligatory|"
     r"pflicht|verpflicht|muss|brauche|erforderlich|notwendig|voraussetzung|obligatoire|exige|"
-    r"requis|necesario|obligatorio|requiere|necesito|imprescindible)",
+    r"requis|necesario|obligatorio|requiere|necesito|imprescindible|hace falta|faut)",
 )
 _STRONG_LEVELS = ("required", "essential")
+# Experience gained while studying for the first degree is experience before it.
+_DURING_FIRST_DEGREE = re.compile(
+    r"\b(during (?:my |the )?(?:bachelor|studies|first degree|undergrad)|"
+    r"wahrend (?:des|meines|dem) (?:bachelor|studium|studiums)|"
+    r"pendant (?:ma |mes |la )?(?:licence|etudes)|"
+    r"durante (?:mi |la |el |mis )?(?:grado|carrera|licenciatura|estudios))"
+)
+_WHEN_OR_HOW_MUCH = re.compile(
+    r"\b(after|before|during|nach|vor|wahrend|apres|avant|pendant|despues|antes|durante|"
+    r"how many|how much|wie viele?|combien|cuant[oa]s?|cuanta)\b"
+)
 # A number in a yes/no question decides the duration only when it counts years ("Is it two
 # years?"); "paid more than 5,000 dollars?" is no "No — 2 years".
 _YEARS = re.compile(
@@ -295,16 +306,18 @@ def _experience_lead(
     kb: KnowledgeBase, facts: Facts, question: str, yes_no: bool, words: LeadTexts
 ) -> str | None:
     rules = kb.programme.rules
-    if yes_no and cues.asks_before_degree(question) and rules.experience_counted_after:
+    before = cues.asks_before_degree(question) or _DURING_FIRST_DEGREE.search(cues.folded(question))
+    if yes_no and before and rules.experience_counted_after:
         return _answer(words.no, words.experience_before, words)
     detail = experience_words(facts.work_experience, rules, words)
     minimum = facts.work_experience or rules.work_experience
     if yes_no and minimum and minimum.min_years in cues.numbers(question):
         return _answer(words.yes, detail, words)  # "Are two years mandatory?"
-    # "Brauche ich Berufserfahrung?": yes. Not when a degree is named: "after my Master's
-    # required?" asks which experience counts, which the rule above answers.
-    plain = not cues.numbers(question) and cues.degree_named(question) is None
-    if yes_no and minimum and plain and _REQUIRED.search(cues.folded(question)):
+    # "Brauche ich Berufserfahrung?": yes. Not when it asks when ("after my Master's
+    # required?": which experience counts) or how much ("Combien d'années faut-il ?").
+    folded = cues.folded(question)
+    plain = not cues.numbers(question) and not _WHEN_OR_HOW_MUCH.search(folded)
+    if yes_no and minimum and plain and _REQUIRED.search(folded):
         return _answer(words.yes, detail, words)
     return _answer(None, detail, words)
 
