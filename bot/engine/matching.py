@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 
 from bot.engine.lexicon import COGNATE, EXACT, Hit, Lexicon
 from bot.engine.passages import Passage, PassageHit, passage_words, passages_of
+from bot.engine.senses import read_senses
 from bot.engine.text import is_stop_word, tokens
 from bot.engine.words import real_words
 from bot.knowledge.base import KnowledgeBase
@@ -190,6 +191,7 @@ class KnowledgeIndex:
         entries are scored for the postings named, else the chat's posting, else all."""
         question_tokens = tokens(question)
         hits = self.intent.find(question_tokens)
+        hits = read_senses(hits, question, question_tokens, self._topic_terms)
         covered = {i for hit in hits for i in range(hit.start, hit.end)}
         named = self._named_postings(hits)
         alias_positions = {
