@@ -1,7 +1,8 @@
 """A word of two topics is read in the sense its question gives it (bot/engine/senses.py):
 French "formation" asked as a requirement is education, offered it is training; an
-organisation's "mission" is its mandate, "missions" are trips. Application documents the
-postings never mention are a known question, answered honestly as not stated."""
+organisation's "mission" is its mandate, "missions" are trips, "my mission" is the
+assignment itself. Application documents the postings never mention are a known question,
+answered honestly as not stated."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from bot.engine.state import ChatState
 from bot.engine.text import tokens
 
 UNEP = "unep-car-rcu"
-TERMS = {"formation", "qualification", "missions", "mandate"}
+TERMS = {"formation", "qualification", "missions", "mandate", "training"}
 
 
 def _terms(question: str, word: str, term: str) -> list[str]:
@@ -41,6 +42,20 @@ def test_a_word_is_read_in_the_sense_of_its_question(
     question: str, word: str, term: str, read_as: str
 ) -> None:
     assert _terms(question, word, term) == [read_as]
+
+
+@pytest.mark.parametrize(
+    ("question", "word", "term"),
+    [
+        ("Can my partner join me during my mission?", "mission", "missions"),
+        ("Mon conjoint peut-il venir pendant ma mission ?", "mission", "missions"),
+        ("I am a lawyer by training; what does the job involve?", "training", "training"),
+    ],
+)
+def test_a_word_in_a_sense_of_no_topic_is_no_topic_evidence(
+    question: str, word: str, term: str
+) -> None:
+    assert _terms(question, word, term) == []
 
 
 def test_a_sense_whose_keyword_the_catalogue_lacks_changes_nothing() -> None:
@@ -83,3 +98,11 @@ def test_application_documents_the_postings_never_mention_are_not_stated(
         "application_documents",
     )
     assert "BFIO" in reply.answer.text
+
+
+def test_during_my_mission_asks_about_the_family_not_travel(assistant: Assistant) -> None:
+    reply = assistant.ask(
+        "My partner wants to come along during my mission, is that possible in Jamaica?",
+        ChatState(),
+    ).reply
+    assert (reply.status, reply.posting, reply.topic) == ("not_stated", UNEP, "family")

@@ -33,6 +33,9 @@ FAQ_OUTWEIGHED = 12.0  # a strong topic this far ahead of an FAQ of another topi
 PASSAGE_STRONG = 2.0
 PASSAGE_DOMINANT = 4.0
 NEAR_TIE = 2.5
+# Topic words scoring at least this, yet under TOPIC_THRESHOLD: offered as choices.
+WEAK_TOPIC = 30.0
+MAX_CHOICES = 3
 NAMED_ONLY_SCORE = 90.0
 # One exact keyword scores about 80; fuzzy or compound-only evidence scores less.
 STRONG_EVIDENCE = 78.0
@@ -259,7 +262,27 @@ class _Decider:
             return Decision(PostingChoice(shared), "clarify", topic_score)
         if self.named and not self.analysis.unknown_words:
             return Decision(OverviewPick(self.named[0]), "answered", NAMED_ONLY_SCORE)
+        weak = self._weak_choice()
+        if weak is not None:
+            return weak
         return Decision(FallbackPick(self.state.posting), "fallback", topic_score)
+
+    def _weak_choice(self) -> Decision | None:
+        """Only topic words, too weak to answer on: did you mean one of these topics?
+        A question with words we do not know is more likely out of scope."""
+        if self.analysis.unknown_words or not self.analysis.topic_scores:
+            return None
+        best = self.analysis.topic_scores[0][1]
+        weak = tuple(t for t, s in self.analysis.topic_scores[:MAX_CHOICES] if s >= WEAK_TOPIC)
+        if not weak:
+            return None
+        if self.posting is None and any(self._posting_topic(t) for t in weak):
+            return Decision(PostingChoice(weak[0]), "clarify", best)
+        return Decision(TopicChoice(weak, self.posting), "clarify", best)
+
+    def _posting_topic(self, topic_id: str) -> bool:
+        topic = self.kb.topic(topic_id)
+        return topic is not None and topic.scope == "posting"
 
     def _broad(self, topic_id: str | None) -> bool:
         topic = self.kb.topic(topic_id) if topic_id else None

@@ -3,10 +3,12 @@
 Some words name two topics. French "formation" is the training a post offers, but asked
 as a requirement ("Quelle formation faut-il ?") it is the education a candidate needs;
 "missions" are trips, but an organisation's "mission" ("UNEP's mission", "la mission de
-l'UNESCO") is its mandate. The matcher finds the word under its usual sense; a sense
-rule re-reads the hit as a keyword of the other topic when the question's wording
-around it says so. The rules read the folded question (lower case, no accents), so
-they cost one regular-expression search per rule whose word occurs.
+l'UNESCO") is its mandate, and "my mission" the assignment itself; "by training" says
+what someone is, not what the post offers. The matcher finds the word under its usual
+sense; a sense rule re-reads the hit as a keyword of the other topic (or as no topic at
+all) when the question's wording around it says so. The rules read the folded question
+(lower case, no accents), so they cost one regular-expression search per rule whose word
+occurs.
 """
 
 from __future__ import annotations
@@ -21,12 +23,12 @@ from bot.engine.lexicon import Hit
 
 @dataclass(frozen=True, slots=True)
 class Sense:
-    """A word read as `means` (a keyword of another topic) when `cue` finds its context,
-    unless `unless` finds the usual sense's context."""
+    """A word read as `means` (a keyword of another topic; None: no topic) when `cue`
+    finds its context, unless `unless` finds the usual sense's context."""
 
     forms: frozenset[str]
     cue: re.Pattern[str]
-    means: str
+    means: str | None
     unless: re.Pattern[str] | None = None
 
 
@@ -54,6 +56,11 @@ _TRIP = re.compile(
     r"|\b(?:mission|mision)\s+(?:travel|trip|de viaje|to|a|nach)\b"
 )
 
+# The assignment itself, not a trip: "during my mission", "pendant ma mission".
+_MY_MISSION = re.compile(r"\b(?:my|ma|mon|mi|meine|meiner|meinem)\s+(?:mission|mision)\b(?!s)")
+# One's own profession: "a veterinarian by training", "juriste de formation", "von Beruf".
+_BY_TRAINING = re.compile(r"\bby (?:training|education)\b|\b\w+ de formation\b")
+
 SENSES: tuple[Sense, ...] = (
     Sense(
         frozenset({"formation", "formations", "formacion", "formaciones"}),
@@ -62,6 +69,8 @@ SENSES: tuple[Sense, ...] = (
         _OFFERED,
     ),
     Sense(frozenset({"mission", "mision"}), _OWN_MISSION, "mandate", _TRIP),
+    Sense(frozenset({"mission", "mision"}), _MY_MISSION, None),
+    Sense(frozenset({"training", "formation"}), _BY_TRAINING, None),
 )
 
 
@@ -71,16 +80,19 @@ def read_senses(
     question_tokens: Sequence[str],
     known_terms: Collection[str],
 ) -> list[Hit]:
-    """The hits with each single topic word re-read in the sense its question gives it;
-    a rule whose `means` is not a known term (another catalogue) is left out."""
-    senses = [s for s in SENSES if s.means in known_terms]
+    """The hits with each single topic word re-read in the sense its question gives it
+    (or left out when it means no topic); a rule whose `means` is not a known term
+    (another catalogue) is not applied."""
+    senses = [s for s in SENSES if s.means is None or s.means in known_terms]
     if not senses:
         return list(hits)
     read: list[Hit] = []
     for hit in hits:
         if hit.length == 1 and hit.term in known_terms:
             sense = _sense_of(question_tokens[hit.start], question, senses)
-            if sense is not None:
+            if sense is not None and sense.means is None:
+                continue
+            if sense is not None and sense.means is not None:
                 hit = replace(hit, term=sense.means)
         read.append(hit)
     return read
