@@ -1,6 +1,8 @@
 """The decision: what to answer a question with, as plain frozen data.
 
 `decide` reads the matcher's analysis of one question and picks, in order:
+0. for a tutorial or service asked about something no topic covers ("How do I reduce
+   plastic waste at home?", `bot.engine.tasks`): a fallback;
 1. an FAQ entry whose keywords and wording fit (the most specific answer);
 2. a passage of the posting that shares the question's rarer words ("sargassum"),
    unless a topic fits better;
@@ -8,7 +10,8 @@
    posting does not cover is `not_stated`; a posting-specific topic with no posting known
    asks which posting; two topics scoring alike become a "did you mean" choice;
 4. a posting named with nothing else: its overview;
-5. otherwise a fallback: what the assistant can help with.
+5. topic words too weak to answer on, and nothing we do not know: "did you mean" choices;
+6. otherwise a fallback: what the assistant can help with.
 
 Nothing here builds words: `bot.engine.replies` turns a `Decision` into the `Reply` users see.
 """
@@ -225,6 +228,10 @@ class _Decider:
         self.posting = named[0] if named else state.posting
 
     def decide(self) -> Decision:
+        if self.analysis.task and (self.analysis.unknown_words or not self.analysis.topic_scores):
+            # A tutorial or a service asked for, about something we do not know ("bei
+            # Siemens") or no topic at all ("How do I reduce plastic waste at home?").
+            return Decision(FallbackPick(self.state.posting), "fallback", 0.0)
         topic_id, topic_score = self._best_topic()
         faq = self._faq()
         if faq is not None and self._topic_outweighs(faq, topic_id, topic_score):

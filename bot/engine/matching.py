@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 from bot.engine.lexicon import COGNATE, EXACT, Hit, Lexicon
 from bot.engine.passages import Passage, PassageHit, passage_words, passages_of
 from bot.engine.senses import read_senses
+from bot.engine.tasks import asks_a_task
 from bot.engine.text import is_stop_word, tokens
 from bot.engine.words import real_words
 from bot.knowledge.base import KnowledgeBase
@@ -70,6 +71,8 @@ class Analysis:
     foreign_words: tuple[str, ...] = ()
     # At most SHORT_QUESTION content words: every word counts, nothing is story-telling.
     short: bool = False
+    # Asks how to do (or to do) something no topic covers (`bot.engine.tasks`).
+    task: bool = False
 
 
 def evidence_score(evidence: float) -> float:
@@ -238,6 +241,7 @@ class KnowledgeIndex:
             unknown_words=unknown,
             foreign_words=foreign,
             short=short,
+            task=asks_a_task(question_tokens, evidence),
             query_words=self._query_words(question_tokens, hits, alias_positions),
         )
 
@@ -381,8 +385,8 @@ class KnowledgeIndex:
         ('budget' asked of a posting without a training budget)."""
         absent = []
         for word, weight, _ in analysis.query_words:
-            if weight < 1.0:
-                continue  # topic words and names are not details
+            if weight < 1.0 or self._real.is_common(word):
+                continue  # topic words, names and everyday words are not details
             matches = self.vocabulary.match_word(word)
             elsewhere = {
                 p for m in matches if m.quality >= EXACT for p in self._postings_of_word[m.word]
