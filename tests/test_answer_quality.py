@@ -24,7 +24,8 @@ HOLDOUT_SETS = {
     "blind-understanding-a.yaml": 0.87,
     "blind-understanding-b.yaml": 0.87,
     "blind-direct-a.yaml": 0.66,
-    "blind-mixed-d.yaml": 0.82,
+    "blind-mixed-d.yaml": 0.84,
+    "blind-mixed-e.yaml": 0.86,
 }
 
 

@@ -98,6 +98,8 @@ _DEGREE_PATTERNS = {
     level: re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(f) for f in forms) + r")(?:'?s)?\b")
     for level, forms in DEGREES.items()
 }
+# "MA", "M.A.", "MBA", "LL.M.", "MPP": read in capitals only, since French "ma" is "my".
+_MASTER_SHORT = re.compile(r"(?<![\w.])(?:M\.?A\.?|MBA|LL\.?M\.?|MPhil|MPA|MPP)(?![\w])")
 _EXTENSION = re.compile(r"\b(extend|extension|extended|renew|verlanger|prolong|prorrog|prorroga)")
 _BEFORE = re.compile(r"\b(before|prior to|vor dem|vor der|vor meinem|vor meiner|avant|antes)\b")
 _COMPARE = re.compile(
@@ -181,7 +183,12 @@ def degree_named(question: str) -> str | None:
     """The highest degree level a question names ('master', 'bachelor', 'doctorate')."""
     text = folded(question)
     return next(
-        (level for level, pattern in _DEGREE_PATTERNS.items() if pattern.search(text)), None
+        (
+            level
+            for level, pattern in _DEGREE_PATTERNS.items()
+            if pattern.search(text) or (level == "master" and _MASTER_SHORT.search(question))
+        ),
+        None,
     )
 
 

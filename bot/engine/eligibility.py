@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.engine import cues
+from bot.engine import cues, disciplines
 from bot.engine.answers import Answer, Block, Reply, ShowTopic, Suggestion
 from bot.engine.facts import DEGREE_RANK, degree_words, experience_words, sentence, years_words
 from bot.engine.profile import Profile, read_profile
@@ -31,7 +31,10 @@ _ABOUT_ME = re.compile(
     r"\b(i have|i've|i hold|i studied|i did|i worked|i work|am i|ich habe|ich hab|habe ich|"
     r"ich arbeite|bin ich|j'ai|je suis|suis-je|tengo|trabaje|he trabajado|soy|"
     r"hice|estudie|qualif\w*|eligib\w*|can i apply|enough|sufficient|reicht|reichen|bewerben|"
-    r"suffisant|postuler|suficiente|elegible|postular|cumplo)\b"
+    r"suffisant|postuler|suficiente|elegible|postular|cumplo|"
+    # "Would I be a fit?", "passe ich für Kingston?", "c'est bon pour la Jamaïque ?"
+    r"a fit|a good fit|fit for|suit(?:able)?|hab|passe ich|passt (?:das|es)|geeignet|"
+    r"c'est bon|ca suffit|ca passe|je corresponds|me qualifie|sirvo|encajo|valgo|apto|apta)\b"
 )
 
 
@@ -93,11 +96,16 @@ def check(kb: KnowledgeBase, posting: str, profile: Profile, words: LeadTexts) -
     no: list[str] = []
     unknown: list[str] = []
     _degree(kb, posting, profile, words, no, unknown)
-    _experience(kb, posting, profile, words, no, unknown)
+    timing = _experience(kb, posting, profile, words, no, unknown)
     _languages(kb, posting, profile, words, no)
     if no:
         return Verdict("no", tuple(no))
-    return Verdict("unknown" if unknown else "yes", tuple(unknown))
+    if unknown:
+        missing = (words.missing.format(what=words.missing_after_degree),) if timing else ()
+        return Verdict("unknown", (*unknown, *missing))
+    # Enough years and only their timing unsaid: most candidates count their years after
+    # their studies, so the answer is a yes that names its one condition, not a shrug.
+    return Verdict("yes_if", (timing,)) if timing else Verdict("yes", ())
 
 
 def _degree(
@@ -132,7 +140,10 @@ def _degree(
 def _fits(field: str, wanted: tuple[str, ...], glossary: dict[str, str]) -> bool:
     """The candidate's field shares a word with one the posting lists ("cultural policy" and
     "cultural policies", "Umweltmanagement" via the glossary's "environmental management")."""
-    return bool(_stems(field, glossary) & {s for w in wanted for s in _stems(w, glossary)})
+    if _stems(field, glossary) & {s for w in wanted for s in _stems(w, glossary)}:
+        return True
+    # "Meeresbiologie" is one of the "Natural Sciences" a posting asks for.
+    return bool(disciplines.families(field) & {f for w in wanted for f in disciplines.families(w)})
 
 
 def _glossary(kb: KnowledgeBase) -> dict[str, str]:
@@ -140,7 +151,14 @@ def _glossary(kb: KnowledgeBase) -> dict[str, str]:
 
 
 def _stems(text: str, glossary: dict[str, str]) -> set[str]:
-    words = set(re.findall(r"[a-z]+", cues.folded(text)))
+    folded = cues.folded(text)
+    words = set(re.findall(r"[a-z]+", folded))
+    # A glossary phrase the field contains ("sciences naturelles" -> "natural sciences").
+    phrased = [
+        v for k, v in glossary.items() if " " in k and re.search(rf"\b{re.escape(k)}\b", folded)
+    ]
+    for translated in phrased:
+        words |= set(re.findall(r"[a-z]+", cues.folded(translated)))
     for word in list(words):
         # A glossary word, or one that opens a German compound ("Umwelt|management").
         found = [
@@ -158,10 +176,12 @@ def _experience(
     words: LeadTexts,
     no: list[str],
     unknown: list[str],
-) -> None:
+) -> str:
+    """Adds the experience reasons; returns the condition on the years' timing ("provided
+    two years of it came after your first degree") when that alone is unsaid, else ""."""
     rule = kb.postings[posting].facts.work_experience or kb.programme.rules.work_experience
     if rule is None:
-        return
+        return ""
     needed = years_words(rule.min_years, words)
     if profile.years is None:
         unknown.append(words.missing.format(what=words.missing_experience))
@@ -171,7 +191,8 @@ def _experience(
         have = years_words(profile.years, words)
         no.append(words.reason_experience.format(years=needed, have=have))
     elif profile.after_first_degree is None and kb.programme.rules.experience_counted_after:
-        unknown.append(words.missing.format(what=words.missing_after_degree))
+        return words.provided_after_degree.format(years=needed)
+    return ""
 
 
 def _languages(
@@ -188,11 +209,12 @@ def _languages(
 
 
 def _lead(kb: KnowledgeBase, verdicts: dict[str, Verdict], words: LeadTexts, lang: str) -> str:
-    labels = {"yes": words.eligible_yes, "no": words.eligible_not_yet}
+    labels = {"yes": words.eligible_yes, "yes_if": words.eligible_yes, "no": words.eligible_not_yet}
     lines = []
     for posting, verdict in verdicts.items():
         label = labels.get(verdict.outcome, words.eligible_cant_tell)
-        line = f"{label}: {'; '.join(verdict.reasons)}" if verdict.reasons else label
+        joiner = ", " if verdict.outcome == "yes_if" else ": "
+        line = f"{label}{joiner}{'; '.join(verdict.reasons)}" if verdict.reasons else label
         if len(verdicts) > 1:
             line = words.compare_line.format(
                 posting=kb.postings[posting].name.get(lang), detail=line

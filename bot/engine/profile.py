@@ -27,6 +27,10 @@ _EXPERIENCE = re.compile(
     r"(experience|worked|working|work|berufserfahrung|erfahrung|gearbeitet|arbeite|"
     r"experience|travaille|experiencia|trabajo|trabajado|seit|since|depuis|desde|ngo|"
     r"after|nach|apres|despues)"
+    # "4 years at a foreign ministry", "3 Jahre bei einer NGO", "2 ans chez …"
+    r"|"
+    + _NUMBER
+    + r"\s*(?:years?|yrs?|jahre?n?|ans?|anos?)\s+(?:at|as|with|bei|als|chez|comme|como|en una?)\b"
 )
 _AFTER_FIRST = re.compile(
     r"\b(after (?:my |the |obtaining (?:my |the )?)?(?:first degree|bachelor|bsc|ba|graduat)|"
@@ -64,7 +68,7 @@ _FIELD_STOP = (
     r"\d+)\b"
 )
 _FIELD = re.compile(
-    r"\b(?:master|masters|msc|m\.sc|magister|maitrise|maestria|bachelor|bachelors|bsc|b\.sc|"
+    r"\b(?:ma(?=\s+in\b)|master|masters|msc|m\.sc|magister|maitrise|maestria|bachelor|bachelors|bsc|b\.sc|"
     r"licence|licenciatura|degree|abschluss|diplome|titulo)(?:'s)?\s+"
     r"(?:(?:in|en|de|im|in der)\s+)?(?!" + _FIELD_STOP + r")([a-z' -]+?)"
     r"(?=\s+" + _FIELD_STOP + r"|[,.;?!]|$)"

@@ -5,7 +5,9 @@ from __future__ import annotations
 from bot.texts.catalogue import (
     CheckTexts,
     CommandTexts,
+    DigestTexts,
     ForgetTexts,
+    InboxTexts,
     LeadTexts,
     Phrases,
     SmallTalkTexts,
@@ -191,6 +193,22 @@ TEXTS = Texts(
         your_answers="Sus respuestas: {answers}.",
         apply_heading="Cómo postular",
     ),
+    inbox=InboxTexts(
+        add_example="Añadir como ejemplo de «{topic}»",
+        other_topic="Otro tema…",
+        dismiss="Descartar",
+        pick_topic="¿De qué tema tratan estas preguntas?",
+        added="Añadidas como ejemplos de «{topic}» (cambio {edit}; deshacer: jpo-bot undo {edit}).",
+        not_reloaded="El conocimiento no se ha recargado: envíe /reload para ver por qué.",
+        answered_now="Cómo se responden ahora:",
+        answer_line="• «{wording}»: {status}, tema {topic}, puntuación {score}",
+        refused="No añadido:",
+        dismissed="Descartadas: estas preguntas ya no aparecen en /unanswered.",
+        gone=(
+            "Estas preguntas ya no están en la lista de preguntas sin respuesta; envíe "
+            "/unanswered de nuevo."
+        ),
+    ),
 )
 
 # The direct answers built from the postings' typed facts (bot.engine.leads).
@@ -260,6 +278,9 @@ LEADS = LeadTexts(
     missing_degree="su título",
     missing_experience="sus años de experiencia laboral",
     missing_after_degree="si su experiencia es posterior a su primer título (solo esa cuenta)",
+    provided_after_degree=(
+        "siempre que {years} de ella sean posteriores a su primer título (solo esa cuenta)"
+    ),
     missing_field="su campo de estudio",
     bfio_decides="La elegibilidad la decide BFIO: pregunte a {contact} o envíele su candidatura.",
     names=(
@@ -268,5 +289,27 @@ LEADS = LeadTexts(
         ("French", "francés"),
         ("German", "alemán"),
         ("another official language of UNESCO", "otro idioma oficial de la UNESCO"),
+    ),
+)
+
+DIGEST = DigestTexts(
+    heading="Resumen diario del {day} ({zone})",
+    questions="Preguntas: {questions} de {chats} chats",
+    no_questions="Ninguna pregunta ese día.",
+    shares="Respondidas {answered} · no indicadas {not_stated} · no entendidas {fallback}",
+    unhelpful="👎 en las respuestas de ese día: {count}",
+    new_groups="Nuevos grupos sin respuesta: {count}",
+    no_new_groups="Ningún grupo nuevo sin respuesta.",
+    group_line="{number}. {count}× «{example}» (probablemente {posting} / {topic})",
+    more_groups="… y {count} más: /unanswered los muestra todos.",
+    bounded=(
+        "Solo se agruparon las preguntas sin respuesta más recientes: un grupo puede ser más "
+        "antiguo de lo que parece."
+    ),
+    pending_handoffs="Derivaciones pendientes del equipo: {count}",
+    alert=(
+        "⚠️ Tasa de preguntas no entendidas en los últimos 7 días: {rate} ({questions} "
+        "preguntas), frente a {previous_rate} en los 7 días anteriores ({previous_questions} "
+        "preguntas)."
     ),
 )
