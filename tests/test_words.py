@@ -123,3 +123,19 @@ def test_the_glossary_carries_german_words_to_the_postings_english_detail(
     result = ask_one(assistant, question, None, "de")
     assert result["status"] == "answered"
     assert fact in result["answer"]
+
+
+def test_everyday_words_are_common_and_posting_details_are_not() -> None:
+    for word in ("set", "day", "machen", "tiempo"):
+        assert WORDS.is_common(word)
+    for word in ("budget", "webinars", "sargassum"):
+        assert not WORDS.is_common(word)
+
+
+def test_an_everyday_word_is_no_detail_the_posting_lacks(assistant: Assistant) -> None:
+    reply = assistant.ask(
+        "My phone is set to German, but what will the UNESCO JPO do day to day?", ChatState()
+    ).reply
+    assert (reply.status, reply.topic) == ("answered", "duties")
+    budget = assistant.ask("Is there a training budget at UNESCO?", ChatState()).reply
+    assert budget.status == "not_stated"

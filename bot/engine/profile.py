@@ -65,15 +65,48 @@ _DEGREE_YEAR = re.compile(
 _FIELD_STOP = (
     r"(?:and|und|et|y|e|but|aber|mais|pero|with|mit|avec|con|from|for|fur|pour|para|qualify|qualifies|count|counts|"
     r"at|bei|enough|reicht|last|this|is|ist|est|es|degree|degrees|abschluss|diplome|titulo|"
+    r"student|students|graduating|"
     r"\d+)\b"
 )
 _FIELD = re.compile(
     r"\b(?:ma(?=\s+in\b)|master|masters|msc|m\.sc|magister|maitrise|maestria|bachelor|bachelors|bsc|b\.sc|"
     r"licence|licenciatura|degree|abschluss|diplome|titulo)(?:'s)?\s+"
-    r"(?:(?:in|en|de|im|in der)\s+)?(?!" + _FIELD_STOP + r")([a-z' -]+?)"
+    r"(?:(?:is|was|ist|war|est|es)\s+)?(?:(?:in|en|de|im|in der)\s+)?"
+    r"(?!" + _FIELD_STOP + r")([a-z' -]+?)"
     r"(?=\s+" + _FIELD_STOP + r"|[,.;?!]|$)"
 )
-_NOT_A_FIELD = {"and", "from", "in", "of", "last", "this", "the", "a", "is", "s"}
+# "a Master's student", "graduating next year": the degree named is still to come.
+_PENDING = re.compile(
+    r"\b(?:(?:master'?s?|msc|bachelor'?s?) student|student (?:in|of|for) (?:a |my )?master"
+    r"|studying for (?:a |my )?(?:master|msc|degree)|graduating|will graduate"
+    r"|masterstudent\w*|im masterstudium|studiere (?:im|einen) master|schliesse .{0,40}ab"
+    r"|etudiante? en master|en cours de master|estudiante de (?:master|maestria)"
+    r"|estoy (?:cursando|estudiando) (?:un |el |mi )?(?:master|maestria))"
+)
+_MASTER_OF_ARTS = re.compile(r"\b(?:MA|M\.A\.)(?=[\s,.;]|$)")
+# Work said to follow a degree: "MSc in …, danach zwei Jahre", "a BA, then three years".
+_THEN = re.compile(
+    r"\b(?:master|masters|msc|ma|bachelor|bsc|ba|degree|abschluss|studium|licence|diplome|"
+    r"titulo|grado|maestria)\b[^.;]{0,60}?\b(?:danach|anschliessend|then|afterwards|ensuite|"
+    r"puis|luego|despues)\b"
+)
+_NOT_A_FIELD = {
+    "davor",
+    "danach",
+    "before",
+    "after",
+    "then",
+    "and",
+    "from",
+    "in",
+    "of",
+    "last",
+    "this",
+    "the",
+    "a",
+    "is",
+    "s",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +119,7 @@ class Profile:
     after_first_degree: bool | None = None  # True: after it, False: before studying
     languages: tuple[str, ...] = ()
     weak: tuple[str, ...] = ()  # languages the candidate denies or calls weak
+    pending: bool = False  # the degree named is still being studied for
 
     @property
     def stated(self) -> int:
@@ -94,13 +128,15 @@ class Profile:
 
 def read_profile(question: str, this_year: int) -> Profile:
     """The candidate's profile as far as the message states it."""
-    text = cues.folded(question)
+    text = cues.folded(_MASTER_OF_ARTS.sub("master", question))
     years, after = _experience(text, this_year)
+    if after is None and _THEN.search(text):
+        after = True  # "MSc …, danach zwei Jahre …": the work came after the degree
     if _BEFORE_STUDY.search(text):
         after = False
     spoken = _NATIONALITY.sub(" ", text)
     return Profile(
-        degree=cues.degree_named(question),
+        degree=_degree(question),
         fields=_fields(text),
         years=years,
         after_first_degree=after,
@@ -108,7 +144,17 @@ def read_profile(question: str, this_year: int) -> Profile:
         weak=tuple(
             lang for lang in cues.languages_named(spoken) if cues.negated_language(spoken, lang)
         ),
+        pending=bool(_PENDING.search(text)),
     )
+
+
+def _degree(question: str) -> str | None:
+    """The highest degree named; "MA"/"M.A." (in capitals: "ma" is French for "my") is a
+    Master's."""
+    named = cues.degree_named(question)
+    if named != "doctorate" and _MASTER_OF_ARTS.search(question):
+        return "master"
+    return named
 
 
 def _experience(text: str, this_year: int) -> tuple[float | None, bool | None]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -29,6 +30,7 @@ from bot.questionlog.records import (
     FEEDBACK_UNKNOWN,
     HELPFUL,
     LOW_SCORE,
+    SESSION_GAP,
     UNHELPFUL,
     LoggedQuestion,
     LogHealth,
@@ -70,6 +72,10 @@ class MemoryQuestionLog(HandoffLog):
         self._max_records = max_records
         self._max_states = max_states
         self._next_id = 1
+        # The links a new turn needs, bounded like the records: each chat's newest turn,
+        # and the turn that each (chat, reply message id) carried.
+        self._last_turn: OrderedDict[str, LoggedQuestion] = OrderedDict()
+        self._by_message: OrderedDict[tuple[str, int], int] = OrderedDict()
         self._written = 0
         self._dropped = 0
         self._closed = False
@@ -100,7 +106,9 @@ class MemoryQuestionLog(HandoffLog):
                 self._dropped += 1
                 logger.warning("question log: a record arrived after close and was dropped")
                 return
-            self._records.append(self._stored(record))
+            stored = self._linked(self._stored(record), record.pressed_message_id)
+            self._records.append(stored)
+            self._remember(stored)
             self._next_id += 1
             self._written += 1
             if record.update_id is not None:
@@ -154,6 +162,9 @@ class MemoryQuestionLog(HandoffLog):
         kept = deque(record for record in self._records if record.chat_key != key)
         removed = len(self._records) - len(kept)
         self._records = kept
+        self._last_turn.pop(key, None)
+        for message in [message for message in self._by_message if message[0] == key]:
+            del self._by_message[message]
         state = self._states.pop(key, None) is not None
         logger.info("question log: forgot a chat (%d records)", removed)
         return removed + int(state)
@@ -259,7 +270,40 @@ class MemoryQuestionLog(HandoffLog):
             latency_ms=float(record.latency_ms),
             knowledge_version=str(record.knowledge_version),
             reply_key=None if record.reply_key is None else str(record.reply_key),
+            postings=tuple(str(posting) for posting in record.postings),
+            topics=tuple(str(topic) for topic in record.topics),
+            lead=None if record.lead is None else str(record.lead),
+            reply_message_id=record.reply_message_id,
         )
+
+    def _linked(self, turn: LoggedQuestion, pressed_message_id: int | None) -> LoggedQuestion:
+        """The turn with its session, previous turn and offering turn, found as the SQLite
+        store finds them (bot.questionlog.rows)."""
+        previous = self._last_turn.get(turn.chat_key)
+        same = (
+            previous is not None
+            and previous.session is not None
+            and previous.asked_at <= turn.asked_at <= previous.asked_at + SESSION_GAP
+        )
+        offered_by = None
+        if pressed_message_id is not None:
+            offered_by = self._by_message.get((turn.chat_key, pressed_message_id))
+        return replace(
+            turn,
+            session=previous.session if same and previous else secrets.token_hex(8),
+            follows=previous.id if same and previous else None,
+            offered_by=offered_by,
+        )
+
+    def _remember(self, turn: LoggedQuestion) -> None:
+        self._last_turn.pop(turn.chat_key, None)
+        self._last_turn[turn.chat_key] = turn
+        if len(self._last_turn) > self._max_states:
+            self._last_turn.popitem(last=False)
+        if turn.reply_message_id is not None:
+            self._by_message[(turn.chat_key, turn.reply_message_id)] = turn.id
+            if len(self._by_message) > self._max_records:
+                self._by_message.popitem(last=False)
 
 
 def _unanswered(row: LoggedQuestion, low_score: float) -> bool:

@@ -36,7 +36,8 @@ from bot.questionlog.records import (
 logger = logging.getLogger(__name__)
 
 COLUMNS = """id, asked_at, channel, chat_key, lang, kind, question, status, posting, topic,
-    score, suggestions, latency_ms, knowledge_version, feedback, reply_key"""
+    score, suggestions, latency_ms, knowledge_version, feedback, reply_key, postings, topics,
+    lead, reply_message_id, session, follows, offered_by"""
 # A typed question left open: a fallback, not_stated or clarify reply, an answer scoring below
 # the parameter, or one rated 👎 (small talk is no question left unanswered).
 UNANSWERED = """kind = 'question'
@@ -191,4 +192,11 @@ class LogQueries:
             knowledge_version=row[13],
             feedback=row[14],
             reply_key=row[15],
+            postings=tuple(json.loads(row[16] or "[]")),
+            topics=tuple(json.loads(row[17] or "[]")),
+            lead=None if row[18] is None else self.decrypt(row[18]),
+            reply_message_id=row[19],
+            session=row[20],
+            follows=row[21],
+            offered_by=row[22],
         )

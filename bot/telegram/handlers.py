@@ -29,12 +29,11 @@ from telegram import (
     Chat,
     InlineKeyboardMarkup,
     Message,
-    MessageEntity,
     Update,
 )
 from telegram.constants import ChatType
 from telegram.error import Forbidden, RetryAfter, TelegramError, TimedOut
-from telegram.ext import ContextTypes, filters
+from telegram.ext import ContextTypes
 
 from bot.engine.answers import Action, AnswerCheck, Reply, SelectPosting
 from bot.engine.conversation import Assistant, Turn
@@ -63,45 +62,6 @@ class _Press:
     message_id: int
     data: str
     at: float
-
-
-class AddressedToBot(filters.MessageFilter):
-    """A message that mentions the bot or replies to one of its messages."""
-
-    def filter(self, message: Message) -> bool:
-        bot = message.get_bot()
-        reply = message.reply_to_message
-        if reply is not None and reply.from_user is not None and reply.from_user.id == bot.id:
-            return True
-        mention = f"@{bot.username}".lower()
-        entities = message.parse_entities(
-            [MessageEntity.MENTION]
-        ) or message.parse_caption_entities([MessageEntity.MENTION])
-        return any(text.lower() == mention for text in entities.values())
-
-
-ADDRESSED = AddressedToBot()
-PRIVATE = filters.ChatType.PRIVATE
-GROUPS = filters.ChatType.GROUPS
-NEW_MESSAGE = filters.UpdateType.MESSAGE  # edits of old messages are not questions again
-QUESTION = NEW_MESSAGE & filters.TEXT & ~filters.COMMAND & (PRIVATE | (GROUPS & ADDRESSED))
-NON_TEXT = (
-    NEW_MESSAGE
-    & (
-        filters.Sticker.ALL
-        | filters.PHOTO
-        | filters.VOICE
-        | filters.AUDIO
-        | filters.VIDEO
-        | filters.VIDEO_NOTE
-        | filters.ANIMATION
-        | filters.Document.ALL
-        | filters.LOCATION
-        | filters.CONTACT
-    )
-    & (PRIVATE | (GROUPS & ADDRESSED))
-)
-COMMAND = NEW_MESSAGE & filters.COMMAND
 
 
 class BotHandlers:
@@ -223,7 +183,7 @@ class BotHandlers:
         reply = self.offer.shown(turn.reply, chat.type)
         key = rating_key(reply)
         offer_key = (key or self.offer.new_key()) if self.offer.applies(reply, chat.type) else None
-        await self._reply_in(
+        sent = await self._reply_in(
             chat.id,
             message.get_bot(),
             reply,
@@ -241,6 +201,7 @@ class BotHandlers:
             started,
             update,
             reply_key=key or offer_key,
+            reply_message_id=sent,
         )
         await self.states.put(chat.id, turn.state)
 
@@ -282,7 +243,9 @@ class BotHandlers:
         label = _pressed_label(query) or query.data or ""
         logged = not isinstance(action, AnswerCheck)  # /check's answers stay in the chat state
         key = rating_key(turn.reply) if logged else None
-        await self._reply_in(chat.id, query.get_bot(), turn.reply, rating=(key, turn.state.lang))
+        sent = await self._reply_in(
+            chat.id, query.get_bot(), turn.reply, rating=(key, turn.state.lang)
+        )
         if logged:
             self._log(
                 chat.id,
@@ -294,6 +257,7 @@ class BotHandlers:
                 started,
                 update,
                 reply_key=key,
+                reply_message_id=sent,
             )
         await self.states.put(chat.id, turn.state)
 
@@ -396,9 +360,9 @@ class BotHandlers:
         reply_to: Message | None = None,
         rating: tuple[str | None, str] = (None, ""),
         offer: str | None = None,
-    ) -> None:
-        """Sends the reply; `rating`: the (key, language) of its 👍/👎 row, `offer`: the key of
-        its "Ask BFIO" button (None: not offered)."""
+    ) -> int | None:
+        """Sends the reply (`rating`: its 👍/👎 row's key and language; `offer`: its "Ask BFIO"
+        button's key); returns the id of the message with the buttons, if it arrived."""
         text_html = render_html(reply.answer)
         if intro:
             text_html = f"{intro}\n\n{text_html}"
@@ -408,13 +372,14 @@ class BotHandlers:
             keyboard = with_rating_row(keyboard, reply_key, ui_texts(lang))
         if offer is not None:
             keyboard = self.offer.with_row(keyboard, offer, lang)
-        await send_reply(
+        sent = await send_reply(
             bot,
             chat_id,
             text_html,
             keyboard,
             reply_to=reply_to.message_id if reply_to else None,
         )
+        return sent[-1].message_id if sent else None
 
     def _log(
         self,
@@ -428,7 +393,9 @@ class BotHandlers:
         update: Update,
         *,
         reply_key: str | None = None,
+        reply_message_id: int | None = None,
     ) -> None:
+        pressed = update.callback_query.message if update.callback_query else None
         self.question_log.log(
             record_of_reply(
                 reply,
@@ -441,6 +408,8 @@ class BotHandlers:
                 knowledge_version=knowledge_version,
                 update_id=update.update_id,  # its inbox row is marked done with the record
                 reply_key=reply_key,
+                reply_message_id=reply_message_id,
+                pressed_message_id=pressed.message_id if pressed else None,  # the press's link
             )
         )
 

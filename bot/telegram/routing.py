@@ -27,7 +27,7 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.questionlog.interface import QuestionLog
 from bot.serving import KnowledgeService
-from bot.telegram import handlers as h
+from bot.telegram import message_filters as h
 from bot.telegram.admin import AdminHandlers, CommandCallback, ReloadKnowledge
 from bot.telegram.callbacks import is_forget_answer, is_handoff, is_inbox_action, is_rating
 from bot.telegram.fair_use import FairUse

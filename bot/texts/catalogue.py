@@ -290,6 +290,8 @@ class LeadTexts:
     missing_field: str
     bfio_decides: str
     names: tuple[tuple[str, str], ...]
+    reason_degree_pending: str
+    ask_bfio_programme: str
 
     def name(self, english: str) -> str:
         """A fact value's word in this language (English where the catalogue has none)."""

@@ -357,7 +357,9 @@ LEADS = LeadTexts(
     missing="Sie nennen nicht {what}",
     missing_degree="Ihren Abschluss",
     missing_experience="Ihre Jahre an Berufserfahrung",
-    missing_after_degree="ob Ihre Erfahrung nach dem ersten Abschluss liegt (nur diese zählt)",
+    missing_after_degree=(
+        "ob Ihre Erfahrung nach dem ersten Abschluss liegt (es zählt nur Erfahrung danach)"
+    ),
     provided_after_degree=(
         "sofern davon {years} nach Ihrem ersten Abschluss liegen (nur diese zählen)"
     ),
@@ -374,6 +376,10 @@ LEADS = LeadTexts(
         ("Jamaica", "Jamaika"),
         ("another official language of UNESCO", "eine weitere Amtssprache der UNESCO"),
     ),
+    reason_degree_pending=(
+        "die Ausschreibung verlangt {degree}; Ihr Abschluss ist noch nicht abgeschlossen"
+    ),
+    ask_bfio_programme="die Programminformationen sagen dazu nichts; {contact} kann Auskunft geben",
 )
 
 DIGEST = DigestTexts(

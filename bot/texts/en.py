@@ -327,11 +327,15 @@ LEADS = LeadTexts(
     missing="you do not mention {what}",
     missing_degree="your degree",
     missing_experience="your years of work experience",
-    missing_after_degree="whether your experience came after your first degree (only that counts)",
+    missing_after_degree=(
+        "whether your experience came after your first degree (only experience after it counts)"
+    ),
     provided_after_degree="provided {years} of it came after your first degree (only that counts)",
     missing_field="your field of study",
     bfio_decides="BFIO decides on eligibility: ask {contact} or send them your application.",
     names=(),
+    reason_degree_pending="the posting asks for {degree}; yours is not finished yet",
+    ask_bfio_programme="the programme information does not say; {contact} can tell you",
 )
 
 DIGEST = DigestTexts(

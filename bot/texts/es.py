@@ -20,8 +20,10 @@ from bot.texts.catalogue import (
 TEXTS = Texts(
     language_name="Español",
     phrases=Phrases(
-        not_stated="La convocatoria no lo indica. Consulte a {contact}.",
-        not_stated_programme="La información del programa no lo indica. Consulte a {contact}.",
+        not_stated="La convocatoria no indica nada al respecto. Consulte a {contact}.",
+        not_stated_programme=(
+            "La información del programa no indica nada al respecto. Consulte a {contact}."
+        ),
         clarify_heading="¿A qué puesto se refiere?",
         clarify_text="La respuesta depende del puesto. Elija uno:",
         fallback_heading="Solo puedo ayudar con los puestos JPO",
@@ -48,7 +50,7 @@ TEXTS = Texts(
             "es de la convocatoria del título."
         ),
         only_posting="Solo esta convocatoria lo indica; {others}: no se indica.",
-        not_stated_short="La convocatoria no lo indica.",
+        not_stated_short="La convocatoria no indica nada al respecto.",
         detail_not_stated=(
             "La convocatoria no menciona «{words}»; arriba, lo que dice sobre el tema."
         ),
@@ -278,7 +280,7 @@ LEADS = LeadTexts(
     no="No",
     not_stated="No se indica",
     yes_no="{answer}: {detail}",
-    ask_bfio="la oferta no lo indica; {contact} puede informarle",
+    ask_bfio="la oferta no indica nada al respecto; {contact} puede informarle",
     join_or=" o ",
     join_and=" y ",
     level_required="se requiere {language}",
@@ -338,7 +340,9 @@ LEADS = LeadTexts(
     missing="no indica {what}",
     missing_degree="su título",
     missing_experience="sus años de experiencia laboral",
-    missing_after_degree="si su experiencia es posterior a su primer título (solo esa cuenta)",
+    missing_after_degree=(
+        "si su experiencia es posterior a su primer título (solo cuenta la experiencia posterior)"
+    ),
     provided_after_degree=(
         "siempre que {years} de ella sean posteriores a su primer título (solo esa cuenta)"
     ),
@@ -350,6 +354,10 @@ LEADS = LeadTexts(
         ("French", "francés"),
         ("German", "alemán"),
         ("another official language of UNESCO", "otro idioma oficial de la UNESCO"),
+    ),
+    reason_degree_pending="la oferta pide {degree}; aún no lo ha terminado",
+    ask_bfio_programme=(
+        "la información del programa no indica nada al respecto; {contact} puede informarle"
     ),
 )
 

@@ -20,9 +20,9 @@ from bot.texts.catalogue import (
 TEXTS = Texts(
     language_name="Français",
     phrases=Phrases(
-        not_stated="L'offre ne le précise pas. Veuillez vous adresser au {contact}.",
+        not_stated="L'offre ne précise pas ce point. Veuillez vous adresser au {contact}.",
         not_stated_programme=(
-            "Les informations sur le programme ne le précisent pas. Veuillez vous "
+            "Les informations sur le programme ne précisent pas ce point. Veuillez vous "
             "adresser au {contact}."
         ),
         clarify_heading="De quel poste parlez-vous ?",
@@ -50,7 +50,7 @@ TEXTS = Texts(
             "vient de l'offre nommée dans le titre."
         ),
         only_posting="Seule cette offre le précise ; {others} : non précisé.",
-        not_stated_short="L'offre ne le précise pas.",
+        not_stated_short="L'offre ne précise pas ce point.",
         detail_not_stated=(
             "L'offre ne mentionne pas « {words} » ; ci-dessus, ce qu'elle dit sur ce thème."
         ),
@@ -301,7 +301,7 @@ LEADS = LeadTexts(
     no="Non",
     not_stated="Non précisé",
     yes_no="{answer} — {detail}",
-    ask_bfio="l'offre ne le précise pas ; {contact} peut vous renseigner",
+    ask_bfio="l'offre ne précise pas ce point ; {contact} peut vous renseigner",
     join_or=" ou ",
     join_and=" et ",
     level_required="{language} est exigé",
@@ -382,6 +382,8 @@ LEADS = LeadTexts(
         ("Jamaica", "Jamaïque"),
         ("another official language of UNESCO", "une autre langue officielle de l'UNESCO"),
     ),
+    reason_degree_pending="l'offre demande {degree} ; vous ne l'avez pas encore obtenu",
+    ask_bfio_programme="le programme ne précise pas ce point ; {contact} peut vous renseigner",
 )
 
 DIGEST = DigestTexts(
