@@ -73,6 +73,12 @@ def tokens(text: str) -> tuple[str, ...]:
     return tuple(word for word in _NON_WORD.split(fold(text)) if word)
 
 
+def sorted_words(text: str) -> str:
+    """The words of a tokenised text in sorted order: rapidfuzz's token_sort_ratio is the
+    ratio of these, so a text compared again and again is sorted once."""
+    return " ".join(sorted(text.split()))
+
+
 _FOLDED_STOP_WORDS = frozenset(fold(word) for word in STOP_WORDS)
 
 
