@@ -123,3 +123,10 @@ def test_the_glossary_carries_german_words_to_the_postings_english_detail(
     result = ask_one(assistant, question, None, "de")
     assert result["status"] == "answered"
     assert fact in result["answer"]
+
+
+def test_phrases_accept_other_endings_and_misspellings_but_no_other_real_word() -> None:
+    phrases = Lexicon(["online courses", "web site"], real_words=WORDS)
+    assert _terms(phrases, "the webs site") == {"web site": EXACT}
+    assert _terms(phrases, "onlnie courses") == {"online courses": FUZZY}
+    assert _terms(phrases, "an outline courses list") == {}

@@ -84,8 +84,11 @@ class Lexicon:
                 self._phrases[parts[0]][parts[1]].append(parts)
         self._words = frozenset(words)
         self._word_list = sorted(words)
-        # The lexicon's words by length band, for typo search: a word more letters longer
-        # or shorter than the typos allowed can never match (filled on first use).
+        # The lexicon's words by length, for typo search: a word more letters longer or
+        # shorter than the typos allowed can never match (bands filled on first use).
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for word in words:
+            self._by_length[len(word)].append(word)
         self._near_length: dict[tuple[int, int], list[str]] = {}
         self._compound_parts = frozenset(
             word
@@ -103,6 +106,7 @@ class Lexicon:
                 for stem in _stems(word):
                     self._by_inflection_stem[stem].append(word)
         self._phrase_firsts = list(self._phrases)
+        self._first_order = {first: number for number, first in enumerate(self._phrase_firsts)}
         self.match_word = lru_cache(maxsize=32768)(self._match_word)
         # A question word meets the same phrase words again and again (thousands of
         # aliases share "unep"); the answer depends on the two words only.
@@ -191,6 +195,12 @@ class Lexicon:
         """The phrases' first words at most _MAX_LENGTH_CHANGE edits from the token, in
         lexicon order: every word `_similar` accepts is (an ending or a typo away), and
         rapidfuzz finds them without a Python call per phrase."""
+        if self._real.misspells_nothing(token):
+            # An English word is no typo: only another ending of it can match.
+            forms = {token + ending for ending in _ENDINGS}
+            forms.update(token[: -len(ending)] for ending in _ENDINGS if token.endswith(ending))
+            known = [form for form in forms if form in self._first_order]
+            return sorted(known, key=self._first_order.__getitem__)
         near = process.extract(
             token,
             self._phrase_firsts,
@@ -223,7 +233,7 @@ class Lexicon:
 
     def _fuzzy(self, token: str) -> tuple[WordMatch, ...]:
         limit = max_typos(token)
-        if limit == 0:
+        if limit == 0 or self._real.misspells_nothing(token):
             return ()
         found = process.extract(
             token,
@@ -245,7 +255,8 @@ class Lexicon:
         `length` letters can reach with `limit` edits."""
         near = self._near_length.get((length, limit))
         if near is None:
-            near = [w for w in self._word_list if abs(len(w) - length) <= limit]
+            bands = range(length - limit, length + limit + 1)
+            near = sorted(w for n in bands for w in self._by_length.get(n, ()))
             self._near_length[length, limit] = near
         return near
 

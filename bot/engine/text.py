@@ -79,6 +79,23 @@ def sorted_words(text: str) -> str:
     return " ".join(sorted(text.split()))
 
 
+def starts_a_word(word: str, text: str) -> bool:
+    """Whether `word` starts a word of `text`: `re.search(rf"\\b{re.escape(word)}", text)`
+    for a word that begins with a letter or digit, without compiling a pattern per word."""
+    if not word or not _is_word_character(word[0]):
+        return re.search(rf"\b{re.escape(word)}", text) is not None
+    start = text.find(word)
+    while start >= 0:
+        if start == 0 or not _is_word_character(text[start - 1]):
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
+def _is_word_character(character: str) -> bool:
+    return character.isalnum() or character == "_"  # what re's \w matches
+
+
 _FOLDED_STOP_WORDS = frozenset(fold(word) for word in STOP_WORDS)
 
 

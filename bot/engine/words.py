@@ -64,6 +64,11 @@ class RealWords:
         others = (ranks.get(word) for lang, ranks in self._ranks.items() if lang != "en")
         return all(rank is None or rank >= english for rank in others)
 
+    def misspells_nothing(self, token: str) -> bool:
+        """Whether `may_misspell` refuses the token for every word: an English word
+        stands for no other word, so typo search can skip it."""
+        return "en" in self.languages(token)
+
     def may_misspell(self, token: str, word: str) -> bool:
         """Whether a question word a typo away from a known word may stand for it.
         A non-word may ('langauges'); a word of a language never stands for another
