@@ -107,6 +107,10 @@ class Lexicon:
                     self._by_inflection_stem[stem].append(word)
         self._phrase_firsts = list(self._phrases)
         self._first_order = {first: number for number, first in enumerate(self._phrase_firsts)}
+        self._firsts_of_length: dict[int, list[str]] = defaultdict(list)
+        for first in self._phrase_firsts:
+            self._firsts_of_length[len(first)].append(first)
+        self._firsts_by_length: dict[int, list[str]] = {}
         self.match_word = lru_cache(maxsize=32768)(self._match_word)
         # A question word meets the same phrase words again and again (thousands of
         # aliases share "unep"); the answer depends on the two words only.
@@ -201,14 +205,16 @@ class Lexicon:
             forms.update(token[: -len(ending)] for ending in _ENDINGS if token.endswith(ending))
             known = [form for form in forms if form in self._first_order]
             return sorted(known, key=self._first_order.__getitem__)
+        firsts = self._firsts_by_length.get(len(token))
+        if firsts is None:  # those of a length within reach, in lexicon order
+            reach = range(len(token) - _MAX_LENGTH_CHANGE, len(token) + _MAX_LENGTH_CHANGE + 1)
+            near_length = (f for n in reach for f in self._firsts_of_length.get(n, ()))
+            firsts = sorted(near_length, key=self._first_order.__getitem__)
+            self._firsts_by_length[len(token)] = firsts
         near = process.extract(
-            token,
-            self._phrase_firsts,
-            scorer=OSA.distance,
-            score_cutoff=_MAX_LENGTH_CHANGE,
-            limit=None,
+            token, firsts, scorer=OSA.distance, score_cutoff=_MAX_LENGTH_CHANGE, limit=None
         )
-        return [self._phrase_firsts[index] for index in sorted(index for _, _, index in near)]
+        return [firsts[index] for index in sorted(index for _, _, index in near)]
 
     def _cognates(self, token: str) -> tuple[WordMatch, ...]:
         candidates = self._by_stem.get(token[:_SHORT_COGNATE_PREFIX], ())
@@ -310,13 +316,22 @@ _STEM_ENDINGS = (
 _MIN_STEM = 4
 
 
+# Each ending's place in _STEM_ENDINGS, by length: a word ends in at most one ending of
+# each length, so four look-ups replace trying every ending.
+_STEM_ENDING_PLACES: dict[int, dict[str, int]] = {}
+for _place, _ending in enumerate(_STEM_ENDINGS):
+    _STEM_ENDING_PLACES.setdefault(len(_ending), {}).setdefault(_ending, _place)
+
+
 def _stems(word: str) -> tuple[str, ...]:
-    """The word without each inflection ending it may carry (at most one per ending)."""
-    return tuple(
-        word[: -len(ending)]
-        for ending in _STEM_ENDINGS
-        if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM
-    )
+    """The word without each inflection ending it may carry (at most one per ending), in
+    the order of _STEM_ENDINGS."""
+    found = [
+        (places[word[-size:]], size)
+        for size, places in _STEM_ENDING_PLACES.items()
+        if len(word) - size >= _MIN_STEM and word[-size:] in places
+    ]
+    return tuple(word[:-size] for _, size in sorted(found))
 
 
 def _inflected(a: str, b: str) -> bool:

@@ -64,7 +64,8 @@ def fold(text: str) -> str:
         return text.lower()
     text = text.casefold().replace("ß", "ss")
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # ASCII letters never combine: only the others are looked up.
+    return "".join(ch for ch in decomposed if ch < "\x80" or not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=65536)
