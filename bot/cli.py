@@ -7,9 +7,9 @@ import logging
 from collections.abc import Sequence
 
 from bot import __version__
-from bot.commands import answers, knowledge, log, run
+from bot.commands import answers, edits, knowledge, log, review, run
 
-COMMAND_GROUPS = (run, answers, knowledge, log)
+COMMAND_GROUPS = (run, answers, knowledge, log, edits, review)
 
 
 def build_parser() -> argparse.ArgumentParser:

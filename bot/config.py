@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -119,6 +121,17 @@ class Settings(BaseSettings):
     admin_web_port: int = Field(
         default=8001, ge=1, le=65535, description="Port of the admin web view (127.0.0.1)."
     )
+    digest_hour: int | None = Field(
+        default=None,
+        ge=0,
+        le=23,
+        description="Hour (0-23, in DIGEST_TIMEZONE) at which every admin gets yesterday's "
+        "digest in Telegram. Empty: no digest.",
+    )
+    digest_timezone: str = Field(
+        default="UTC",
+        description="IANA time zone of DIGEST_HOUR and of the digest's day, e.g. Europe/Vienna.",
+    )
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod
@@ -137,11 +150,31 @@ class Settings(BaseSettings):
         "log_hash_secret",
         "log_encryption_key",
         "admin_web_password",
+        "digest_hour",
         mode="before",
     )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("digest_timezone", mode="before")
+    @classmethod
+    def _known_zone(cls, value: object) -> object:
+        if value == "":
+            return "UTC"
+        if isinstance(value, str) and value != "UTC":
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise PydanticCustomError(
+                    "unknown_zone", "not an IANA time zone name (such as Europe/Vienna or UTC)"
+                ) from None
+        return value
+
+    @property
+    def digest_zone(self) -> tzinfo:
+        """DIGEST_TIMEZONE as a time zone (UTC needs no time zone database)."""
+        return UTC if self.digest_timezone == "UTC" else ZoneInfo(self.digest_timezone)
 
     @field_validator(*_SECRET_RULES, mode="after")
     @classmethod

@@ -60,6 +60,10 @@ class TerminalChat:
         self.reply_lang: str = self.state.lang
         self.suggestions: tuple[Suggestion, ...] = ()
         self.on_turn = on_turn
+        # The terminal's message ids for the question log's links: replies are numbered as
+        # shown, and a picked number names the reply whose suggestions it came from.
+        self.shown = 0
+        self.picked_from: int | None = None
 
     @property
     def assistant(self) -> Assistant:
@@ -92,6 +96,7 @@ class TerminalChat:
             print(self._texts.language_set.format(lang=self.state.lang), file=self.out)
         elif text.isdigit() and 1 <= int(text) <= len(self.suggestions):
             picked = self.suggestions[int(text) - 1]
+            self.picked_from = self.shown
             if not _still_served(picked, self.assistant):
                 self._show(self.assistant.postings_menu(self.state))  # removed by a reload
                 return True
@@ -102,6 +107,7 @@ class TerminalChat:
                 log=not isinstance(picked.action, AnswerCheck),
             )
         else:
+            self.picked_from = None
             self._take(text, "question", lambda: self.assistant.ask(text, self.state))
         return True
 
@@ -124,6 +130,7 @@ class TerminalChat:
             self.on_turn(said, kind, turn.reply, elapsed_ms)
 
     def _show(self, reply: Reply) -> None:
+        self.shown += 1
         print("\n" + printable(render_plain(reply.answer)), file=self.out)
         self.suggestions = reply.suggestions
         for number, suggestion in enumerate(reply.suggestions, start=1):
@@ -190,6 +197,8 @@ async def _converse(
                 kind=kind,
                 latency_ms=elapsed_ms,
                 knowledge_version=knowledge.version,
+                reply_message_id=chat.shown,
+                pressed_message_id=chat.picked_from if kind == "button" else None,
             )
         )
 

@@ -11,7 +11,9 @@ runs. The fake:
   keyboard, an unknown chat, an edit that changes nothing, a callback answered twice;
 - records every call, and can be told to fail the next calls of a method with 429
   (with `retry_after`), 502, or to reply slowly;
-- lets a test await events ("3 messages sent to chat 7") instead of sleeping.
+- lets a test await events ("3 messages sent to chat 7") instead of sleeping;
+- holds users who have blocked the bot (`block`: sending to them answers 403, as
+  Telegram does).
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ SUPPORTED_TAGS = frozenset(
     }
 )
 NAMED_ENTITIES = frozenset({"lt", "gt", "amp", "quot"})
+BLOCKED = "Forbidden: bot was blocked by the user"
 
 # Parameters PTB sends JSON-encoded inside the form body.
 JSON_FIELDS = frozenset(
@@ -258,6 +261,7 @@ class FakeBotApi:
         self.webhook: dict[str, Any] | None = None
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self._chats: dict[int, _Chat] = {}
+        self._blocked: set[int] = set()  # private chats whose user has blocked the bot
         self._open_callbacks: set[str] = set()
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -330,6 +334,10 @@ class FakeBotApi:
         assert chat_id < 0, "group chat ids are negative"
         self._chats[chat_id] = _Chat(chat_id, {"id": chat_id, "type": "group", "title": title})
         return FakeGroup(chat_id, title)
+
+    def block(self, user: FakeUser) -> None:
+        """The user blocks the bot: whatever it sends to their chat fails with 403."""
+        self._blocked.add(user.chat_id)
 
     # scripted updates
 
@@ -609,6 +617,8 @@ class FakeBotApi:
 
     async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params)
+        if chat.id in self._blocked:
+            raise ApiError(403, BLOCKED)
         text_html = str(params.get("text", ""))
         visible = _visible_text(text_html, params.get("parse_mode"))
         markup = _checked_markup(params.get("reply_markup"))

@@ -22,9 +22,10 @@ HOLDOUT_SETS = {
     # Written blind from the posting texts only (EVAL.md version 2); first-sight figures are
     # in each file's header.
     "blind-understanding-a.yaml": 0.87,
-    "blind-understanding-b.yaml": 0.80,
-    "blind-direct-a.yaml": 0.66,
-    "blind-mixed-d.yaml": 0.72,
+    "blind-understanding-b.yaml": 0.83,
+    "blind-direct-a.yaml": 0.88,
+    "blind-mixed-d.yaml": 0.84,
+    "blind-mixed-e.yaml": 0.84,
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.engine.conversation import Assistant
 from bot.engine.render import render_plain
 from bot.engine.state import ChatState
@@ -102,3 +104,129 @@ def test_where_and_how_long_compare_the_duty_station_and_duration(assistant: Ass
     longer = ask(assistant, "¿Cuál de los dos dura más tiempo?", "es")
     assert longer.topic == "duration"
     assert longer.answer.lead is not None and "2 años" in longer.answer.lead
+
+
+def test_a_detail_only_an_faq_entry_names_is_credited_to_its_posting(
+    assistant: Assistant,
+) -> None:
+    # No bullet shares the Spanish words, but UNEP's FAQ entry on the training budget does.
+    reply = ask(assistant, "¿Cuál de los dos puestos ofrece un presupuesto de formación?", "es")
+    assert set(reply.postings) == {UNEP, UNESCO}
+    assert reply.answer.lead == "Solo PNUMA – Kingston, Jamaica lo menciona."
+    unep = reply.answer.blocks[list(reply.postings).index(UNEP)]
+    assert any("training budget" in point for point in unep.points)
+    assert not any(point.startswith("Yes.") for point in unep.points)
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "silent"),
+    [
+        ("Lequel des deux postes dure le plus longtemps ?", "fr", "ne précise pas"),
+        ("¿Cuál de los dos puestos dura más?", "es", "no indica"),
+    ],
+)
+def test_a_silent_posting_in_a_comparison_says_it_does_not_state_it(
+    assistant: Assistant, question: str, lang: str, silent: str
+) -> None:
+    reply = ask(assistant, question, lang)
+    assert set(reply.postings) == {UNEP, UNESCO}
+    assert silent in (reply.answer.lead or "")
+    assert silent in render_plain(reply.answer)
+
+
+def test_a_comparison_on_tied_topics_compares_the_one_with_typed_facts(
+    assistant: Assistant,
+) -> None:
+    reply = ask(assistant, "Which of the two jobs involves travel?")
+    assert reply.topic == "travel"
+    assert (reply.answer.lead or "").startswith("UNEP – Kingston, Jamaica: the JPO will take part")
+    assert "UNESCO – Culture Sector: The posting does not say" in (reply.answer.lead or "")
+
+
+def test_a_comparison_naming_a_language_compares_the_languages(assistant: Assistant) -> None:
+    reply = ask(assistant, "Verlangen beide Ausschreibungen sehr gute Englischkenntnisse?", "de")
+    assert reply.topic == "languages"
+    assert reply.answer.lead == "Ja – beide Stellen verlangen Englisch."
+
+
+def test_a_comparison_compares_the_topic_asked_not_the_overview(assistant: Assistant) -> None:
+    reply = ask(assistant, "Vergleiche die Lernelemente der beiden Stellen.", "de")
+    assert reply.topic == "training"
+    assert set(reply.postings) == {UNEP, UNESCO}
+
+
+def test_which_one_lasts_longer_is_a_duration_comparison_with_a_score(
+    assistant: Assistant,
+) -> None:
+    reply = ask(assistant, "Welche Stelle dauert länger?", "de")
+    assert reply.topic == "duration"
+    assert reply.score >= 70.0
+    assert "2 Jahre" in (reply.answer.lead or "")
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "lang", "expected"),
+    [
+        (
+            "¿Quién supervisa al JPO en Kingston?",
+            "¿Y en la UNESCO? Compáralos.",
+            "es",
+            ("the Coordinator", "the Director"),
+        ),
+        (
+            "Erzähl mir was über die UNESCO-Stelle",
+            "Und was ist bei der UNEP-Stelle anders?",
+            "de",
+            ("Culture Sector", "Environment Programme"),
+        ),
+    ],
+)
+def test_asking_to_compare_after_an_answer_compares_its_topic(
+    assistant: Assistant, first: str, follow_up: str, lang: str, expected: tuple[str, ...]
+) -> None:
+    state = assistant.ask(first, ChatState(lang=lang)).state
+    reply = assistant.ask(follow_up, state).reply
+    assert reply.status == "answered"
+    assert set(reply.postings) == {UNEP, UNESCO}
+    text = render_plain(reply.answer)
+    assert all(part in text for part in expected)
+
+
+def test_postings_named_one_by_one_are_compared_with_a_lead(assistant: Assistant) -> None:
+    reply = ask(assistant, "Which degree do I need for UNESCO and which for UNEP?")
+    assert set(reply.postings) == {UNEP, UNESCO}
+    lead = reply.answer.lead or ""
+    assert "UNESCO – Culture Sector: a Master's degree in cultural policies" in lead
+    assert "UNEP – Kingston, Jamaica: a Master's degree in Environmental Management" in lead
+
+
+def test_a_programme_rule_in_a_comparison_comes_with_what_the_posting_lists(
+    assistant: Assistant,
+) -> None:
+    reply = ask(assistant, "¿Qué experiencia piden en cada uno de los dos puestos?", "es")
+    unesco = reply.answer.blocks[list(reply.postings).index(UNESCO)]
+    assert unesco.points[0].startswith("Al menos 2 años de experiencia laboral")
+    assert "Knowledge of international public administration" in unesco.points
+
+
+def test_which_posting_covers_a_topic_is_told_by_the_topics_content(
+    assistant: Assistant,
+) -> None:
+    reply = ask(assistant, "Which of the two postings says anything about living conditions?")
+    assert reply.answer.lead == "Only UNEP – Kingston, Jamaica mentions it."
+    assert "Human Development Index" in render_plain(reply.answer)
+
+
+def test_which_posting_fits_a_field_named_in_german_compares_both(assistant: Assistant) -> None:
+    # "Kulturpolitik" points to UNESCO, but the question chooses among the postings.
+    reply = ask(assistant, "Welche Stelle passt besser zu einem Master in Kulturpolitik?", "de")
+    assert set(reply.postings) == {UNEP, UNESCO}
+    assert reply.answer.lead == "UNESCO – Kultursektor nennt Ihr Fach (kulturpolitik)."
+
+
+def test_a_comparison_of_language_requirements_compares_the_languages(
+    assistant: Assistant,
+) -> None:
+    reply = ask(assistant, "Comparez les exigences linguistiques des deux postes.", "fr")
+    assert reply.topic == "languages"
+    assert "l'anglais est essentiel" in (reply.answer.lead or "")

@@ -41,3 +41,18 @@ def test_a_short_answer_is_left_whole(assistant: Assistant) -> None:
     text = render_plain(reply.answer)
     assert "more points" not in text
     assert "satisfactory performance" in text
+
+
+def test_an_answer_that_says_the_whole_section_offers_no_full_section(
+    assistant: Assistant,
+) -> None:
+    # The FAQ answer words the whole languages section: "All of …" would repeat it.
+    reply = assistant.ask("Brauche ich für Jamaika Spanisch?", ChatState(lang="de")).reply
+    assert reply.topic == "languages"
+    assert not any(s.action == ShowTopic(UNEP, "languages") for s in reply.suggestions)
+
+
+def test_an_answer_that_leaves_part_of_the_section_out_offers_it(assistant: Assistant) -> None:
+    reply = assistant.ask("can I take free online courses as a UNEP JPO", ChatState()).reply
+    assert reply.suggestions[0].label == "All of “Training and learning”"
+    assert reply.suggestions[0].action == ShowTopic(UNEP, "training")

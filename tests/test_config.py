@@ -174,3 +174,43 @@ def test_keygen_prints_secrets_that_start_up_accepts(
     settings = load_settings(_env_file=None)
     assert settings.webhook_secret_token is not None
     assert settings.webhook_secret_token.get_secret_value() == printed["WEBHOOK_SECRET_TOKEN"]
+
+
+# --- the daily digest's settings ---
+
+
+def test_the_daily_digest_is_off_unless_an_hour_is_set(monkeypatch) -> None:
+    monkeypatch.delenv("DIGEST_HOUR", raising=False)
+    assert load_settings(_env_file=None).digest_hour is None
+    monkeypatch.setenv("DIGEST_HOUR", "")
+    assert load_settings(_env_file=None).digest_hour is None
+    monkeypatch.setenv("DIGEST_HOUR", "0")
+    assert load_settings(_env_file=None).digest_hour == 0
+
+
+def test_the_digest_time_zone_defaults_to_utc_and_takes_iana_names(monkeypatch) -> None:
+    monkeypatch.delenv("DIGEST_TIMEZONE", raising=False)
+    assert str(load_settings(_env_file=None).digest_zone) == "UTC"
+    monkeypatch.setenv("DIGEST_TIMEZONE", "America/Jamaica")
+    assert str(load_settings(_env_file=None).digest_zone) == "America/Jamaica"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DIGEST_HOUR", "24", "DIGEST_HOUR: Input should be less than or equal to 23"),
+        ("DIGEST_HOUR", "-1", "DIGEST_HOUR: Input should be greater than or equal to 0"),
+        ("DIGEST_HOUR", "7am", "DIGEST_HOUR: Input should be a valid integer"),
+        ("DIGEST_TIMEZONE", "Vienna", "DIGEST_TIMEZONE: not an IANA time zone name"),
+        ("DIGEST_TIMEZONE", "../../etc/passwd", "DIGEST_TIMEZONE: not an IANA time zone name"),
+        ("DIGEST_TIMEZONE", "CET+1", "DIGEST_TIMEZONE: not an IANA time zone name"),
+    ],
+)
+def test_a_bad_digest_setting_is_one_line_naming_it(
+    monkeypatch, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_env_file=None)
+    assert str(caught.value).startswith(message)
+    assert "\n" not in str(caught.value)

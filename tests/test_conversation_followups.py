@@ -109,3 +109,40 @@ def test_a_topic_picked_by_button_is_remembered_for_the_next_follow_up(
     assert pressed.state.topics == ("supervision",) and pressed.state.posting == UNEP
     turn = fixture_assistant.ask("and for UNESCO?", pressed.state)
     assert turn.reply.topic == "supervision" and turn.reply.posting == UNESCO
+
+
+def test_a_short_follow_up_to_a_yes_no_question_is_answered_yes_or_no(
+    assistant: Assistant,
+) -> None:
+    turn = _chat(assistant, "Brauche ich für Jamaika Spanisch?", "und Französisch?", lang="de")
+    assert turn.reply.posting == UNEP
+    assert (turn.reply.answer.lead or "").startswith("Nein – ")
+    assert "Französisch ist von Vorteil" in (turn.reply.answer.lead or "")
+
+
+def test_a_short_follow_up_to_an_open_question_gets_no_yes_or_no(assistant: Assistant) -> None:
+    turn = _chat(assistant, "Which languages do I need for the Jamaica job?", "and French?")
+    assert turn.reply.answer.lead == "English is essential; Spanish or French is an asset."
+    assert turn.state.yes_no is False
+
+
+def test_a_follow_up_with_a_question_word_asks_anew(assistant: Assistant) -> None:
+    turn = _chat(assistant, "Brauche ich für Jamaika Spanisch?", "und wie lange?", lang="de")
+    assert turn.reply.answer.lead == "2 Jahre, Verlängerung um ein Jahr möglich."
+    assert turn.state.yes_no is False
+
+
+def test_naming_another_posting_after_a_yes_no_question_keeps_a_direct_answer(
+    assistant: Assistant,
+) -> None:
+    turn = _chat(assistant, "Brauche ich für Jamaika Spanisch?", "und für UNESCO?", lang="de")
+    assert turn.reply.posting == UNESCO
+    assert turn.reply.answer.lead == (
+        "Englisch wird verlangt; eine weitere Amtssprache der UNESCO ist von Vorteil."
+    )
+
+
+def test_the_chat_remembers_whether_the_last_question_asked_yes_or_no() -> None:
+    asked = ChatState(yes_no=True)
+    assert ChatState.from_json(asked.to_json()).yes_no is True
+    assert ChatState.from_json('{"yes_no": "yes"}').yes_no is False

@@ -96,3 +96,14 @@ def test_one_question_with_a_list_of_things_stays_one_answer(
 ) -> None:
     reply = fixture_assistant.ask("Do I need English and Spanish for UNEP?", ChatState()).reply
     assert reply.topics in ((), ("languages",)) and reply.topic == "languages"
+
+
+def test_each_parts_direct_answer_leads_the_reply_in_the_order_asked(
+    assistant: Assistant,
+) -> None:
+    question = "Wie lange dauert die Stelle in Kingston und wer ist der Vorgesetzte?"
+    reply = assistant.ask(question, ChatState(lang="de")).reply
+    assert reply.topics == ("duration", "supervision")
+    assert reply.answer.lead == (
+        "2 Jahre, Verlängerung um ein Jahr möglich. Vorgesetzte/r: the Coordinator."
+    )

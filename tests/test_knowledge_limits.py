@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.knowledge import checks, loader
 from bot.knowledge.limits import (
@@ -182,8 +183,11 @@ def test_too_many_topics_are_refused_with_the_limit(
 
     problem = the_problem(problems(folder), "the limit is 10:")
 
+    catalogue = yaml.safe_load((folder / "topics.yaml").read_text(encoding="utf-8"))
+    topics = len(catalogue["topics"])
+    assert topics > 10
     assert problem.file == folder / "topics.yaml"
-    assert problem.message.startswith("the catalogue has 37 topics")
+    assert problem.message.startswith(f"the catalogue has {topics} topics")
 
 
 def test_32k_unknown_keys_are_checked_without_hanging_and_counted(folder: Path) -> None:

@@ -194,3 +194,132 @@ def test_an_unsaid_topic_is_never_answered_yes_from_a_bullet_sharing_a_word(
 
 def test_asking_for_a_doctorate_where_a_masters_is_asked_is_no(assistant: Assistant) -> None:
     assert lead(assistant, "Brauche ich für UNEP einen Doktortitel?", "de").startswith("Nein")
+
+
+def test_a_postings_overview_leads_with_its_facts_at_a_glance(assistant: Assistant) -> None:
+    assert lead(assistant, "Tell me about the Jamaica job") == (
+        "Duty station: Kingston, Jamaica. Duration and extension: 2 years, with a possible "
+        "extension by one year. Education and qualifications: a Master's degree in "
+        "Environmental Management or Natural Sciences or a related field. Languages: English "
+        "is essential; Spanish or French is an asset."
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "master"),
+    [
+        ("Tell me everything about the UNESCO position.", "en", "Master's degree"),
+        ("Cuéntame todo sobre el puesto de la UNESCO.", "es", "máster"),
+        ("Parlez-moi du poste à l'UNESCO.", "fr", "master"),
+        ("Fass mir bitte die UNESCO-Ausschreibung kurz zusammen", "de", "Masterabschluss"),
+    ],
+)
+def test_asking_for_everything_about_a_posting_gives_its_overview(
+    assistant: Assistant, question: str, lang: str, master: str
+) -> None:
+    reply = assistant.ask(question, ChatState(lang=lang)).reply
+    assert reply.status == "answered"
+    assert reply.posting == UNESCO
+    assert reply.topic == "overview"
+    assert master in (reply.answer.lead or "")
+
+
+def test_a_fact_asked_of_a_postings_overview_is_its_lead(assistant: Assistant) -> None:
+    assert lead(assistant, "where is the unep job") == "Kingston, Jamaica."
+
+
+def test_reading_everything_again_is_no_request_for_everything(assistant: Assistant) -> None:
+    state = assistant.ask("What degree does the UNESCO post require?", ChatState()).state
+    farewell = "Thanks, that was helpful. I will read everything again tonight. Goodbye!"
+    assert assistant.ask(farewell, state).reply.status == "smalltalk"
+
+
+def test_a_number_that_counts_no_years_decides_no_duration(assistant: Assistant) -> None:
+    # A salary question landing on the duration gets the fact, never "No — 2 years".
+    text = lead(assistant, "Is the JPO in Kingston paid more than 5,000 dollars a month?")
+    assert not text.startswith(("No", "Yes"))
+    assert lead(assistant, "Dauert die Stelle in Kingston 3 Jahre?", "de").startswith("Nein – 2")
+
+
+def test_experience_before_the_first_degree_is_a_no_in_spanish(assistant: Assistant) -> None:
+    question = "¿Cuenta la experiencia laboral anterior a mi primer título universitario?"
+    assert lead(assistant, question, "es").startswith("No: solo cuenta la experiencia")
+
+
+def test_needing_work_experience_is_a_yes_with_the_minimum(assistant: Assistant) -> None:
+    text = lead(assistant, "Brauche ich für die Stelle in Kingston Berufserfahrung?", "de")
+    assert text.startswith("Ja – mindestens 2 Jahre Berufserfahrung")
+    # Which experience counts is the programme rule, not a yes.
+    question = "Is work experience after my master required for UNEP?"
+    assert not lead(assistant, question).startswith("Yes")
+
+
+def test_nada_de_ingles_denies_the_essential_english(assistant: Assistant) -> None:
+    question = "Solo hablo español y francés, nada de inglés. ¿Puedo aplicar al puesto de Jamaica?"
+    assert lead(assistant, question, "es").startswith("No: inglés es esencial")
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "degree"),
+    [
+        (
+            "Welche Voraussetzungen gibt es für die Stelle in Jamaika?",
+            "de",
+            "Einen Masterabschluss",
+        ),
+        ("Quelles sont les conditions requises pour le poste en Jamaïque ?", "fr", "Un master"),
+    ],
+)
+def test_the_requirements_of_a_named_posting_are_its_degree_experience_and_languages(
+    assistant: Assistant, question: str, lang: str, degree: str
+) -> None:
+    reply = assistant.ask(question, ChatState(lang=lang)).reply
+    assert (reply.posting, reply.topic) == (UNEP, "qualifications")
+    assert (reply.answer.lead or "").startswith(degree)
+
+
+def test_the_living_conditions_are_no_requirements_question(assistant: Assistant) -> None:
+    reply = assistant.ask("Quelles sont les conditions de vie en Jamaïque ?", ChatState(lang="fr"))
+    assert reply.reply.topic == "living_conditions"
+
+
+def test_a_programme_topic_nobody_states_says_the_programme_information_is_silent(
+    assistant: Assistant,
+) -> None:
+    assert lead(assistant, "Is there an age limit?").startswith(
+        "Not stated — the programme information does not say;"
+    )
+    german = lead(assistant, "Ich bin Schweizer. Kann ich am JPO-Programm teilnehmen?", "de")
+    assert german.startswith("Nicht angegeben – die Programminformationen sagen dazu nichts;")
+
+
+def test_the_qualifications_asked_for_lead_with_degree_experience_and_languages(
+    assistant: Assistant,
+) -> None:
+    text = lead(assistant, "Quelles sont les qualifications demandées pour le poste UNESCO ?", "fr")
+    assert text.startswith("Un master en cultural policies")
+    assert "L'anglais est exigé" in text
+
+
+def test_steht_in_der_ausschreibung_asks_yes_or_no(assistant: Assistant) -> None:
+    question = "Steht in der UNEP-Ausschreibung, ob eine Wohnung gestellt wird?"
+    assert lead(assistant, question, "de").startswith("Nicht angegeben – ")
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "start"),
+    [
+        ("does my internship during my bachelor count towards the work experience?", "en", "No — "),
+        ("Zählt mein Praktikum während des Bachelors als Berufserfahrung?", "de", "Nein – "),
+        ("¿Hace falta experiencia laboral para ser JPO?", "es", "Sí: al menos 2 años"),
+    ],
+)
+def test_experience_yes_no_questions_are_answered_from_the_programme_rule(
+    assistant: Assistant, question: str, lang: str, start: str
+) -> None:
+    assert lead(assistant, question, lang).startswith(start)
+
+
+def test_how_much_experience_is_answered_with_the_minimum_not_a_yes(assistant: Assistant) -> None:
+    text = lead(assistant, "Combien d'années d'expérience faut-il pour être JPO ?", "fr")
+    assert text.startswith("Au moins 2 ans d'expérience professionnelle")

@@ -312,8 +312,26 @@ def _same_since(stats: LogStats) -> LogStats:
 
 
 def _no_ids(rows: tuple[LoggedQuestion, ...]) -> list[LoggedQuestion]:
-    """Ids only order the rows; each log numbers its own."""
-    return [replace(row, id=0) for row in rows]
+    """Ids only order the rows; each log numbers its own, and draws its own random
+    session keys: links become positions in the list, sessions their order of first use."""
+    position = {row.id: number for number, row in enumerate(rows)}
+    sessions: dict[str | None, int] = {}
+    for row in rows:
+        sessions.setdefault(row.session, len(sessions))
+
+    def linked(id_: int | None) -> int | None:
+        return None if id_ is None else position.get(id_, -1)
+
+    return [
+        replace(
+            row,
+            id=0,
+            session=str(sessions[row.session]),
+            follows=linked(row.follows),
+            offered_by=linked(row.offered_by),
+        )
+        for row in rows
+    ]
 
 
 # --- the in-memory log's bounds -------------------------------------------------------

@@ -280,6 +280,33 @@ async def test_clarify_then_choosing_a_posting_answers_the_original_question(
     assert statuses == [("question", "clarify", None), ("button", "answered", UNESCO)]
 
 
+async def test_the_log_links_each_press_to_the_reply_that_offered_it_and_each_turn_to_the_last(
+    api: FakeBotApi, bot: Application, store: Store
+) -> None:
+    ana = api.user(1015, "Ana", "en")
+    clarify = await ask(api, ana, "what are the duties?")
+    answer = await press(api, ana, clarify, UNESCO_BUTTON)
+    await ask(api, ana, "How long is the assignment?")
+    # A button under an older reply: the press links to that reply, not to the newest.
+    await press(api, ana, answer, answer.button_labels()[1])
+    first, pressed, question, pressed_again = await log_rows(store)
+    assert [row.kind for row in (first, pressed, question, pressed_again)] == [
+        "question",
+        "button",
+        "question",
+        "button",
+    ]
+    assert pressed.offered_by == first.id
+    assert pressed_again.offered_by == pressed.id
+    assert [pressed.follows, question.follows, pressed_again.follows] == [
+        first.id,
+        pressed.id,
+        question.id,
+    ]
+    assert len({row.session for row in (first, pressed, question, pressed_again)}) == 1
+    assert question.postings == (UNESCO,) and question.lead
+
+
 async def test_questions_in_german_and_english_are_answered_and_logged(
     api: FakeBotApi, bot: Application, store: Store
 ) -> None:

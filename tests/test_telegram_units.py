@@ -47,6 +47,9 @@ ACTIONS = [
     ConfirmForget(delete=False),
     callbacks.RateAnswer("AbC-12_xyz89", helpful=True),
     callbacks.RateAnswer("AbC-12_xyz89", helpful=False),
+    callbacks.InboxAction("add", "0123456789", "living_conditions"),
+    callbacks.InboxAction("other", "abcdef0123"),
+    callbacks.InboxAction("dismiss", "abcdef0123"),
 ]
 
 
@@ -89,6 +92,12 @@ def test_encoding_refuses_data_over_64_bytes() -> None:
         "\ud800",  # a lone surrogate: valid JSON, not text
         "v1:p:unesco\udc00clt",
         "v1:forget:\udfff",
+        "v1:u:a:0123456789",  # an inbox "add" without its topic
+        "v1:u:d:0123456789:duration",  # a dismissal names no topic
+        "v1:u:a:ABCDEF0123:duration",  # group keys are lower-case hex
+        "v1:u:a:0123:duration",
+        "v1:u:x:0123456789",
+        "v1:u:a:0123456789:Duration",
     ],
 )
 def test_decoding_rejects_unknown_old_or_forged_data(data: object) -> None:

@@ -130,3 +130,19 @@ def test_phrases_accept_other_endings_and_misspellings_but_no_other_real_word() 
     assert _terms(phrases, "the webs site") == {"web site": EXACT}
     assert _terms(phrases, "onlnie courses") == {"online courses": FUZZY}
     assert _terms(phrases, "an outline courses list") == {}
+
+
+def test_everyday_words_are_common_and_posting_details_are_not() -> None:
+    for word in ("set", "day", "machen", "tiempo"):
+        assert WORDS.is_common(word)
+    for word in ("budget", "webinars", "sargassum"):
+        assert not WORDS.is_common(word)
+
+
+def test_an_everyday_word_is_no_detail_the_posting_lacks(assistant: Assistant) -> None:
+    reply = assistant.ask(
+        "My phone is set to German, but what will the UNESCO JPO do day to day?", ChatState()
+    ).reply
+    assert (reply.status, reply.topic) == ("answered", "duties")
+    budget = assistant.ask("Is there a training budget at UNESCO?", ChatState()).reply
+    assert budget.status == "not_stated"

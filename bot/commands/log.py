@@ -4,6 +4,7 @@
     jpo-bot log unanswered [--days N] [--low-score S]  [--format table|csv|json]
     jpo-bot log recent     [-n N]                      [--format table|csv|json]
     jpo-bot log export     [--days N] [--output FILE]  [--format csv|json]
+    jpo-bot log digest     [--date YYYY-MM-DD]         [--lang en|de|fr|es]
     jpo-bot keygen      # prints LOG_ENCRYPTION_KEY, LOG_HASH_SECRET, WEBHOOK_SECRET_TOKEN
     jpo-bot admin-web [--host H [--behind-tls]] [--port P] [--refresh SECONDS]
 
@@ -17,17 +18,21 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import date
 from pathlib import Path
 
 from bot.commands import emit
 from bot.config import settings_or_exit
 from bot.printable import printable
 from bot.questionlog import views as log_views
+from bot.questionlog.digest import collect_digest, yesterday
+from bot.questionlog.digest_view import ADMIN_LANG, digest_text
 from bot.questionlog.interface import QuestionLog
 from bot.questionlog.keys import new_encryption_key, new_hash_secret
 from bot.questionlog.records import LOW_SCORE, MissingSecretError, StoreError, WrongKeyError
 from bot.questionlog.startup import open_store
 from bot.secret_strength import new_webhook_secret
+from bot.texts import LANGS
 
 EXIT_LOG_ERROR = 1
 EXIT_CONFIG_ERROR = 2
@@ -70,6 +75,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     export.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
     _format(export, "csv", choices=("csv", "json"))
     export.set_defaults(handler=_export)
+
+    digest = views.add_parser("digest", help="the admins' daily digest of one day")
+    digest.add_argument(
+        "--date",
+        type=_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the day (default: yesterday in DIGEST_TIMEZONE)",
+    )
+    digest.add_argument(
+        "--lang", choices=LANGS, default=ADMIN_LANG, help=f"language (default {ADMIN_LANG})"
+    )
+    digest.set_defaults(handler=_digest)
 
     keygen = subparsers.add_parser(
         "keygen",
@@ -125,6 +143,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
 # --- handlers ---------------------------------------------------------------------------
 
 
@@ -158,6 +183,16 @@ def _export(args: argparse.Namespace) -> int:
         return log_views.questions_view(await store.export_rows(args.days), args.format)
 
     return _run_view(view, output=args.output, private=True)
+
+
+def _digest(args: argparse.Namespace) -> int:
+    zone = settings_or_exit().digest_zone
+    day = args.date or yesterday(zone)
+
+    async def view(store: QuestionLog) -> str:
+        return digest_text(await collect_digest(store, day, zone), args.lang) + "\n"
+
+    return _run_view(view)
 
 
 def _run_view(

@@ -9,19 +9,54 @@ there is none. `Reply.postings` lists every posting compared.
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from bot.engine import cues
 from bot.engine.answers import Answer, Block, Reply, ShowTopic, Suggestion
+from bot.engine.eligibility import field_fits
 from bot.engine.facts import DEGREE_RANK, TOPIC_FACTS, fact_words, known, language_fact, sentence
 from bot.engine.matching import Analysis, KnowledgeIndex
+from bot.engine.profile import read_profile
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Content
 from bot.texts import LeadTexts, lead_texts, phrases
 
+_WHICH_POSTING = re.compile(
+    r"\b(which (?:one|posting|job|position|post)|which of the|welche (?:stelle|ausschreibung)|"
+    r"welcher (?:job|posten)|welche der|lequel|laquelle|quel poste|cual de los|cual de las|"
+    r"que puesto|cual puesto)\b"
+)
+# "les exigences linguistiques", "Sprachkenntnisse", "los idiomas": the languages asked.
+_LANGUAGE_WORDS = re.compile(
+    r"\b(languages?|linguisti\w*|sprachen|sprachkenntniss\w*|sprachlich\w*|langues?|"
+    r"idiomas?|lenguas?|linguistic\w*)\b"
+)
 MAX_COMPARED = 6  # beyond this, a comparison needs the postings named
 PASSAGE_STRONG = 2.0  # as in `decision`: a passage sharing the question's telling words
 PASSAGE_ALONE = 5.0  # one shared word this strong names the detail on its own
 MAX_POINTS = 3
 TOPIC_THRESHOLD = 50.0
+# A comparison whose topic a cue decided (a language named, "which one lasts longer?", the
+# last answer's topic) is fairly sure, though no topic words matched.
+CUE_SCORE = 70.0
+NEAR_TIE = 2.5  # as in `decision`: topics this close to the best are tied
+LANGUAGES = "languages"
+FAQ_MENTIONS = 62.0  # as `decision.FAQ_THRESHOLD`: an FAQ entry this close answers the question
+# An FAQ answer opens with its own yes or no ("Yes. The JPO will …"); in a comparison the
+# verdict says that, and the posting's block quotes what follows.
+_FAQ_YES_NO = re.compile(r"^(?:yes|no)[.,:;!]\s+", re.IGNORECASE)
+
+
+def asks_which_posting(question: str) -> bool:
+    """'Which posting …?', 'Welche Stelle …?', 'Lequel des postes …?': a choice among the
+    postings, even when a word of it ("Kulturpolitik", "Jamaica") points to one of them."""
+    return bool(_WHICH_POSTING.search(cues.folded(question)))
+
+
+def candidate_fields(question: str) -> tuple[str, ...]:
+    """The fields of study the question names after a degree ("Master in Kulturpolitik")."""
+    return read_profile(question, date.today().year).fields
 
 
 def compare_reply(
@@ -32,19 +67,25 @@ def compare_reply(
     reply: Reply,
     lang: str,
     named: tuple[str, ...] = (),
+    topic: str | None = None,
 ) -> Reply | None:
     """The comparison of the named postings (all, when there are only a few) on the question's
-    topic; None when there is nothing to compare."""
+    topic (or `topic`: "compare them" after an answer); None when there is nothing to compare."""
     postings = named if len(named) >= 2 else tuple(kb.postings)
     if not 2 <= len(postings) <= MAX_COMPARED:
         return None
-    topic = reply.topic if reply.topic and reply.score >= TOPIC_THRESHOLD else None
-    asked = cues.fact_asked(question)  # "Where are the two posts?" without a matching topic
-    topic = topic or (asked if asked and kb.topic(asked) else None) or kb.catalogue.overview_topic
+    score = reply.score
+    if topic is None:
+        topic, cued = _compared_topic(kb, analysis, question, reply)
+    else:
+        cued = True  # the last answer's topic
     if topic is None:
         return None
+    score = max(score, CUE_SCORE) if cued else score
     words = lead_texts(lang)
-    hits = _passages(index, analysis, postings)
+    hits = _passages(index, analysis, postings, None if cued else topic)
+    if not any(hits.values()):
+        hits = _faq_mentions(index, question, postings, topic) or hits
     blocks = tuple(
         Block(kb.postings[p].name.get(lang), _points(kb, p, topic, hits[p], lang)) for p in postings
     )
@@ -55,7 +96,7 @@ def compare_reply(
         status="answered",
         answer=Answer(heading=title, blocks=blocks, lead=lead),
         topic=topic,
-        score=reply.score,
+        score=round(score, 1),
         postings=postings,
         topics=(topic,),
         suggestions=tuple(
@@ -65,16 +106,44 @@ def compare_reply(
     )
 
 
+def _compared_topic(
+    kb: KnowledgeBase, analysis: Analysis, question: str, reply: Reply
+) -> tuple[str | None, bool]:
+    """What the postings are compared on, and whether a cue (not the matcher) decided it:
+    the languages for a question naming one ("beide … Englischkenntnisse?"), else the
+    best-matching topic (one with typed facts among those tied: "involves travel" is about
+    travel, not duties), else the reply's topic, the fact a question word asks ("which one
+    lasts longer?"), or the overview."""
+    if (cues.languages_named(question) or _LANGUAGE_WORDS.search(cues.folded(question))) and (
+        kb.topic(LANGUAGES)
+    ):
+        return LANGUAGES, True
+    scores = [(t, score) for t, score in analysis.topic_scores if score >= TOPIC_THRESHOLD]
+    overview = kb.catalogue.overview_topic
+    if scores and scores[0][0] != overview:
+        tied = [t for t, score in scores if score >= scores[0][1] - NEAR_TIE]
+        return next((t for t in tied if t in TOPIC_FACTS), tied[0]), False
+    if reply.topic and reply.score >= TOPIC_THRESHOLD:
+        return reply.topic, False
+    asked = cues.fact_asked(question)
+    if asked and kb.topic(asked):
+        return asked, True
+    return overview, False
+
+
 def _passages(
-    index: KnowledgeIndex, analysis: Analysis, postings: tuple[str, ...]
+    index: KnowledgeIndex, analysis: Analysis, postings: tuple[str, ...], topic: str | None
 ) -> dict[str, tuple[str, ...]]:
     """Each posting's bullets that name the question's telling words ("social media").
 
     Only postings naming as many of those words as the best one count: "media" alone
     does not make a posting about "social media". Where no bullet names a telling word, a
-    bullet sharing one rare word strongly counts.
+    bullet sharing one rare word strongly counts. A question whose words found a `topic`
+    ("Which posting says anything about living conditions?") looks in that topic only.
     """
     found = {p: index.search_passages(analysis, (p,)) for p in postings}
+    if topic is not None and topic != index.kb.catalogue.overview_topic:
+        found = {p: [h for h in hits if h.passage.topic == topic] for p, hits in found.items()}
     strong = {
         p: [h for h in hits if h.score >= PASSAGE_STRONG and h.telling] for p, hits in found.items()
     }
@@ -89,20 +158,43 @@ def _passages(
     }
 
 
+def _faq_mentions(
+    index: KnowledgeIndex, question: str, postings: tuple[str, ...], topic: str
+) -> dict[str, tuple[str, ...]]:
+    """Each posting's FAQ entry on the topic that answers the question ("¿… un presupuesto
+    de formación?": the entry on the training budget), where no bullet shares its words.
+
+    Analysed again over every posting: the chat's posting must not hide the others' entries.
+    An empty dict when no posting has such an entry.
+    """
+    found: dict[str, tuple[str, ...]] = {}
+    for key, score in index.analyse(question).faq_scores:
+        if score < FAQ_MENTIONS:
+            break
+        faq = index.faqs[key]
+        if key.posting in postings and key.posting not in found and faq.topic == topic:
+            found[key.posting] = (_FAQ_YES_NO.sub("", faq.answer),)
+    return {p: found.get(p, ()) for p in postings} if found else {}
+
+
 def _points(
     kb: KnowledgeBase, posting: str, topic: str, hits: tuple[str, ...], lang: str
 ) -> tuple[str, ...]:
     name = TOPIC_FACTS.get(topic)
     words = lead_texts(lang)
+    content = kb.content(posting, topic)
     if name is not None:
         fact = fact_words(kb, posting, name, words)
+        own = known(kb.postings[posting].facts, name) == "stated"
+        if fact and not own and content is not None:
+            # The programme's rule, then what the posting itself lists on the topic.
+            return (sentence(fact), *_first_points(content))
         if fact:
             return (sentence(fact),)
         if known(kb.postings[posting].facts, name) == "not_stated":
             return (phrases(lang).not_stated_short,)
     if hits:
         return hits
-    content = kb.content(posting, topic)
     if content is None:
         return (phrases(lang).not_stated_short,)
     return _first_points(content)
@@ -151,6 +243,10 @@ def _verdict(
             )
         return sentence("; ".join(lines))
     mentioning = [p for p in postings if hits[p]]
+    if not mentioning and topic != kb.catalogue.overview_topic:
+        # No bullet names the detail: the postings that cover the topic at all.
+        covering = [p for p in postings if kb.content(p, topic) is not None]
+        mentioning = covering if len(covering) < len(postings) else []
     return _mentions(kb, postings, mentioning, question, words, lang) if mentioning else None
 
 
@@ -201,12 +297,15 @@ def _fields_named(
     kb: KnowledgeBase, postings: tuple[str, ...], question: str
 ) -> list[tuple[str, str]]:
     """The postings whose degree fields the question names ("a Master's in International
-    Relations"), each with the field."""
+    Relations", "ein Master in Kulturpolitik"), each with the field as named."""
     text = cues.folded(question)
+    studied = candidate_fields(question)
     found = []
     for posting in postings:
         degree = kb.postings[posting].facts.degree
         named = [f for f in degree.fields if cues.folded(f) in text] if degree else []
+        if not named and degree:
+            named = [f for f in studied if field_fits(kb, f, degree.fields)]
         if named:
             found.append((posting, named[0]))
     return found

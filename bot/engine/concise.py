@@ -8,8 +8,10 @@ section) is offered first. Replies the user asked for by button are never shorte
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
+from bot.engine import cues
 from bot.engine.answers import Answer, Block, Reply, ShowTopic, Suggestion
 from bot.engine.render import render_plain
 from bot.knowledge.base import KnowledgeBase
@@ -18,6 +20,12 @@ from bot.texts import lead_texts, phrases
 MAX_CHARS = 1200
 TEXT_CHARS = 400  # an opening paragraph longer than this is cut at a sentence end
 ROOM_FOR_NOTE = 120
+# "Tell me everything about …", "Erzähl mir alles über …", "Dis-moi tout sur …",
+# "Cuéntame todo sobre …": the whole posting asked for, not one topic.
+_EVERYTHING = re.compile(
+    r"\b(?:(?:everything|all) (?:about|on|regarding)|alles (?:uber|zu|zur|zum)|"
+    r"tout (?:sur|savoir)|todo (?:sobre|acerca))\b"
+)
 
 
 def shorten(
@@ -45,7 +53,30 @@ def shorten(
     omitted = len(points) - len(kept)
     note = lead_texts(lang).more_points.format(n=omitted) if omitted else None
     joined = "\n".join(n for n in (answer.note, note) if n) or None
-    return _with_full_section(kb, replace(reply, answer=replace(short, note=joined)), lang)
+    shortened = replace(reply, answer=replace(short, note=joined))
+    if not omitted and short.text == answer.text:
+        return shortened  # nothing left out: the whole section is already here
+    return _with_full_section(kb, shortened, lang)
+
+
+def asks_everything(question: str) -> bool:
+    """Whether the question asks for everything about a posting ("tell me everything"), or
+    for the posting described as a whole ("Décris-moi le poste", "Fass die Ausschreibung
+    zusammen")."""
+    text = cues.folded(question)
+    return bool(_EVERYTHING.search(text) or (_DESCRIBE.search(text) and _POSTING.search(text)))
+
+
+# A verb asking for a description, and a word for the posting as a whole.
+_DESCRIBE = re.compile(
+    r"\b(?:tell me about|describe|summari[sz]e|overview|erzahl\w*|beschreib\w*|fass\w*|"
+    r"zusammen\w*|parlez|parle|decri\w*|resume\w*|presente\w*|cuentame|cuenta(?:me)?|"
+    r"describ\w*|resum\w*)\b"
+)
+_POSTING = re.compile(
+    r"\b(?:posting|post|job|position|stelle|ausschreibung|poste|offre|puesto|oferta|"
+    r"convocatoria|vacante)\b"
+)
 
 
 def fits(answer: Answer) -> bool:

@@ -26,19 +26,23 @@ from bot.engine import (
     language,
     leads,
     multipart,
+    nationality,
     replies,
     smalltalk,
 )
 from bot.engine.answers import Action, AnswerCheck, Reply, SelectPosting, ShowTopic
-from bot.engine.compare import compare_reply
+from bot.engine.compare import asks_which_posting, candidate_fields, compare_reply
 from bot.engine.decision import (
+    NAMED_ONLY_SCORE,
     STRONG_EVIDENCE,
+    ComparePick,
     Decision,
     EmptyPick,
     FaqPick,
     OverviewPick,
     SmallTalkPick,
     TooLong,
+    TopicChoice,
     TopicPick,
     decide,
     show_topic,
@@ -55,6 +59,9 @@ MAX_QUESTION_CHARS = 600
 REMARK_WORDS = 3
 # A message asking more things gets the first this many answered, each under its heading.
 MAX_PARTS = 3
+# A stated nationality with a question to apply is a clear cue for the nationality topic.
+NATIONALITY_SCORE = 80.0
+QUALIFICATIONS = "qualifications"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,22 +126,41 @@ class Assistant:
         pending = state.pending_question
         if len(named) == 1:
             state = state.with_posting(named[0])
-        decision = decide(self.kb, self.index, analysis, state, named)
+        decision = self._nationality(text, decide(self.kb, self.index, analysis, state, named))
+        decision = self._everything(text, decision, named, state)
+        decision = self._requirements(text, decision, named, state)
         if pending and named and not other and isinstance(decision.pick, OverviewPick):
             # "the Jamaica one" after "which posting?": the waiting question, answered.
             return self._select(named[0], replace(state, pending_question=pending), lang)
         if said.kind is not None and decision.status == "fallback" and _remark(text, analysis):
             # Nothing about the postings besides the small talk ("thanks, you were great").
             return self._smalltalk(said.kind, state, lang)
+        if state.topics and followup.compares_with_last(text):
+            # "Und was ist bei UNEP anders?": the last answer's topic, posting by posting.
+            compared = self._compare_last(text, analysis, decision, named, state, lang)
+            if compared is not None:
+                return self._finish(compared, state)
         if named and state.topics and self._follows_up(text, decision, bool(other)):
             # "and for the UNESCO one?": the last answer's topics, for the posting named now.
-            return self._finish(self._again(state.topics, named[0], decision.score, lang), state)
+            yes_no = state.yes_no and followup.keeps_framing(text)
+            again = self._again(state.topics, named[0], decision.score, lang, text, yes_no)
+            return self._finish(again, replace(state, yes_no=yes_no))
         if cut:
             decision = decision.with_note(TooLong())
         reply = self._build(decision, lang)
-        asset = self._asset(text, analysis, reply)
-        reply = leads.with_lead(self.kb, decision, reply, text, lang, asset)  # the lead
-        reply = self._from_facts(text, analysis, named, state, lang, reply)
+        yes_no = cues.is_yes_no(text) or (state.yes_no and followup.keeps_framing(text))
+        state = replace(state, yes_no=yes_no)
+        asset = self._asset(text, analysis, reply, yes_no)
+        reply = leads.with_lead(self.kb, decision, reply, text, lang, asset, yes_no)
+        if isinstance(decision.pick, ComparePick):
+            # "Which degree for UNESCO and which for UNEP?": the postings named, compared.
+            pick = decision.pick
+            compared = compare_reply(
+                self.kb, self.index, analysis, text, reply, lang, pick.postings, pick.topic
+            )
+            reply = compared or reply
+        else:
+            reply = self._from_facts(text, analysis, named, state, lang, reply)
         reply = concise.shorten(self.kb, reply, lang, self._telling(analysis, reply))
         if reply.status == "clarify" and reply.topic is not None and not reply.posting:
             remembered = replace(state, pending_question=text, topics=(reply.topic,), postings=())
@@ -163,14 +189,88 @@ class Assistant:
             state = state.with_posting(everywhere[0])
             named = [everywhere for _ in named]
         answers = []
-        for analysis, names in zip(analyses, named, strict=True):
+        for part, analysis, names in zip(parts, analyses, named, strict=True):
             decision = decide(self.kb, self.index, analysis, state, names)
             if _answers_a_part(decision):
-                answers.append(self._build(decision, lang))
+                reply = self._build(decision, lang)
+                answers.append(leads.with_lead(self.kb, decision, reply, part, lang))
         topics = {reply.topic for reply in answers}
         if len(answers) < 2 or len(topics) < len(answers):
             return None
-        return self._finish(replies.combine(answers[:MAX_PARTS]), state)
+        answers = answers[:MAX_PARTS]
+        combined = replies.combine(answers)
+        # Each part's direct answer, in the order asked, leads the whole reply.
+        lead = " ".join(a.answer.lead for a in answers if a.answer.lead) or None
+        combined = replace(combined, answer=replace(combined.answer, lead=lead))
+        return self._finish(combined, replace(state, yes_no=False))
+
+    def _compare_last(
+        self,
+        text: str,
+        analysis: Analysis,
+        decision: Decision,
+        named: tuple[str, ...],
+        state: ChatState,
+        lang: Lang,
+    ) -> Reply | None:
+        """The last answer's topic compared across its postings and those named now."""
+        postings = tuple(dict.fromkeys((*state.postings, *named)))
+        base = self._build(decision, lang)
+        return compare_reply(
+            self.kb,
+            self.index,
+            analysis,
+            text,
+            base,
+            lang,
+            postings if len(postings) >= 2 else (),
+            topic=state.topics[0],
+        )
+
+    def _nationality(self, text: str, decision: Decision) -> Decision:
+        """A candidate stating a nationality and asking to apply asks about nationality,
+        whatever else the words share ("apply"); a full profile stays a self-check."""
+        if not nationality.asks_as_national(text):
+            return decision
+        topic = self.kb.topic(nationality.TOPIC)
+        if topic is None:
+            return decision
+        if is_self_check(text, date.today().year):
+            return decision
+        posting = None if topic.scope == "programme" else self._posting_of(decision)
+        return show_topic(self.kb, topic.id, posting, max(decision.score, NATIONALITY_SCORE))
+
+    def _everything(
+        self, text: str, decision: Decision, named: tuple[str, ...], state: ChatState
+    ) -> Decision:
+        """'Tell me everything about the UNESCO post': its overview, where nothing else fits."""
+        posting = named[0] if len(named) == 1 else state.posting
+        unsure = decision.status == "fallback" or isinstance(decision.pick, TopicChoice)
+        if not unsure or posting is None or not concise.asks_everything(text):
+            return decision
+        return Decision(OverviewPick(posting), "answered", NAMED_ONLY_SCORE)
+
+    def _requirements(
+        self, text: str, decision: Decision, named: tuple[str, ...], state: ChatState
+    ) -> Decision:
+        """'Welche Voraussetzungen gibt es für die Stelle in Jamaika?': the posting's
+        qualifications (its lead sums up degree, experience and languages), where the
+        words landed on the programme's rules or the living conditions."""
+        posting = named[0] if len(named) == 1 else state.posting
+        topic = self._topic_of(decision)
+        if posting is None or not leads.asks_posting_requirements(text):
+            return decision
+        if topic not in leads.REQUIREMENT_LANDINGS or self.kb.topic(QUALIFICATIONS) is None:
+            return decision
+        return show_topic(self.kb, QUALIFICATIONS, posting, decision.score)
+
+    def _topic_of(self, decision: Decision) -> str | None:
+        pick = decision.pick
+        return pick.topic if isinstance(pick, TopicPick) else None
+
+    def _posting_of(self, decision: Decision) -> str | None:
+        pick = decision.pick
+        return pick.posting if isinstance(pick, TopicPick) else None
 
     def _named(self, analysis: Analysis) -> tuple[str, ...]:
         return tuple(p for p in analysis.named_postings if p in self.kb.postings)
@@ -181,11 +281,23 @@ class Assistant:
         loose = other or followup.is_short(text)
         return _names_only(decision, overview, loose) and followup.leans_on_last(text)
 
-    def _again(self, topics: tuple[str, ...], posting: str, score: float, lang: Lang) -> Reply:
-        """Earlier topics answered again for another posting, one part each."""
+    def _again(
+        self,
+        topics: tuple[str, ...],
+        posting: str,
+        score: float,
+        lang: Lang,
+        text: str,
+        yes_no: bool,
+    ) -> Reply:
+        """Earlier topics answered again for another posting, one part each; one topic
+        answered again keeps its direct answer ("und für UNESCO?" after a languages lead)."""
         known = [t for t in topics if self.kb.topic(t) is not None] or [topics[0]]
-        parts = [self._build(show_topic(self.kb, t, posting, score), lang) for t in known]
-        return parts[0] if len(parts) == 1 else replies.combine(parts)
+        decisions = [show_topic(self.kb, t, posting, score) for t in known]
+        parts = [self._build(decision, lang) for decision in decisions]
+        if len(parts) > 1:
+            return replies.combine(parts)
+        return leads.with_lead(self.kb, decisions[0], parts[0], text, lang, yes_no=yes_no)
 
     def _other_posting(self, text: str, state: ChatState) -> str | None:
         """The posting "the other one" points at, after an answer about one posting."""
@@ -199,7 +311,7 @@ class Assistant:
             return self._select(action.posting, state)
         if isinstance(action, AnswerCheck):
             return Turn(*guided.answer(self.kb, state, action))
-        state = replace(state, pending_question=None)
+        state = replace(state, pending_question=None, yes_no=False)
         if action.posting is not None and action.posting not in self.kb.postings:
             return Turn(self.postings_menu(state), state)
         if action.posting is not None:
@@ -235,13 +347,9 @@ class Assistant:
         reply = self._build(Decision(pick, "smalltalk"), lang)
         return Turn(reply, replace(state, pending_question=None))
 
-    def _asset(self, text: str, analysis: Analysis, reply: Reply) -> str | None:
+    def _asset(self, text: str, analysis: Analysis, reply: Reply, yes_no: bool) -> str | None:
         """The answering posting's best bullet for a yes/no question, if it calls it an asset."""
-        if (
-            reply.posting is None
-            or not cues.is_yes_no(text)
-            or not leads.passage_topic(self.kb, reply.topic)
-        ):
+        if reply.posting is None or not yes_no or not leads.passage_topic(self.kb, reply.topic):
             return None
         hits = self.index.search_passages(analysis, (reply.posting,))
         return leads.asset_passage(hits, tuple(w for w, _, _ in analysis.query_words))
@@ -263,7 +371,11 @@ class Assistant:
         reply: Reply,
     ) -> Reply:
         """A comparison or an eligibility self-check, built from the typed facts, where asked."""
-        if cues.is_comparison(text) and len(named) != 1:
+        # "Welche Stelle passt zu einem Master in Kulturpolitik?": the field named one
+        # posting, but the question chooses among them all.
+        choosing = asks_which_posting(text) and bool(candidate_fields(text))
+        if cues.is_comparison(text) and (len(named) != 1 or choosing):
+            named = named if len(named) > 1 else ()
             compared = compare_reply(self.kb, self.index, analysis, text, reply, lang, named)
             return compared or reply
         this_year = date.today().year

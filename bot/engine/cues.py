@@ -20,7 +20,7 @@ _YES_NO_START = re.compile(
     r"muss|musst|mussen|brauche|brauchst|braucht|brauchen|gibt|ist|sind|kann|kannst|konnen|"
     r"reicht|reichen|wird|werde|werden|habe|hat|darf|durfen|soll|sollte|zahlt|zahlen|gilt|"
     r"benotige|benotigt|setzt|verlangt|verlangen|dauert|dauern|bietet|arbeitet|arbeite|bekomme|"
-    r"bekommt|umfasst|beinhaltet|erwartet|liegt|geht|"
+    r"bekommt|umfasst|beinhaltet|erwartet|liegt|geht|steht|"
     r"est-ce|est ce|faut-il|y a-t-il|puis-je|dois-je|peut-on|"
     r"es|son|se|hay|puedo|necesito|tengo|cuenta|cuentan|requiere|exige|exigen|debo|incluye|"
     r"habra|hace falta|piden|pide|dura|ofrece|tiene|tengo que|trabaja|"
@@ -98,8 +98,12 @@ _DEGREE_PATTERNS = {
     level: re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(f) for f in forms) + r")(?:'?s)?\b")
     for level, forms in DEGREES.items()
 }
+# "MA", "M.A.", "MBA", "LL.M.", "MPP": read in capitals only, since French "ma" is "my".
+_MASTER_SHORT = re.compile(r"(?<![\w.])(?:M\.?A\.?|MBA|LL\.?M\.?|MPhil|MPA|MPP)(?![\w])")
 _EXTENSION = re.compile(r"\b(extend|extension|extended|renew|verlanger|prolong|prorrog|prorroga)")
-_BEFORE = re.compile(r"\b(before|prior to|vor dem|vor der|vor meinem|vor meiner|avant|antes)\b")
+_BEFORE = re.compile(
+    r"\b(before|prior to|vor dem|vor der|vor meinem|vor meiner|avant|antes|anterior|previa)\b"
+)
 _COMPARE = re.compile(
     r"\b(which one|which of|which posting|which job|which position|which post|both|the two|"
     r"each of the|difference|differ|compar\w*|versus|vs|beide|beiden|welche der|welcher der|"
@@ -129,10 +133,14 @@ _FACT_ASKED = {
 _NEGATIVE = re.compile(r"\b(problem|issue|probleme|problema)\b")
 # A negation just before a language: "no English", "kein Englisch", "pas l'anglais".
 _NEGATION_WORDS = (
-    r"no|not|don't|dont|without|kein|keine|nicht|ohne|pas|sans|sin|ni|hardly|barely|kaum|peu"
+    r"no|not|don't|dont|without|kein|keine|nicht|ohne|pas|sans|sin|ni|nada|hardly|barely|kaum|"
+    r"peu"
 )
 # A weak command of a language, said after it: "English is only basic", "Englisch ist schwach".
-_WEAK_WORDS = r"basic|weak|poor|limited|schwach|gering|faible|basique|limite|basico|debil|limitado"
+_WEAK_WORDS = (
+    r"basic|weak|poor|limited|schwach|gering|grundkenntnisse|faible|basique|limite|notions|"
+    r"basico|debil|limitado"
+)
 _WEAK = r"\b(?:{forms})\w*\b(?:\s+\S+){{0,3}}\s+(?:" + _WEAK_WORDS + r")\b"
 _NEGATED = r"\b(?:" + _NEGATION_WORDS + r")\b(?:\s+\S+){{0,2}}\s+(?:{forms})\b"
 
@@ -181,7 +189,12 @@ def degree_named(question: str) -> str | None:
     """The highest degree level a question names ('master', 'bachelor', 'doctorate')."""
     text = folded(question)
     return next(
-        (level for level, pattern in _DEGREE_PATTERNS.items() if pattern.search(text)), None
+        (
+            level
+            for level, pattern in _DEGREE_PATTERNS.items()
+            if pattern.search(text) or (level == "master" and _MASTER_SHORT.search(question))
+        ),
+        None,
     )
 
 

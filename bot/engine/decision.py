@@ -1,6 +1,8 @@
 """The decision: what to answer a question with, as plain frozen data.
 
 `decide` reads the matcher's analysis of one question and picks, in order:
+0. for a tutorial or service asked about something no topic covers ("How do I reduce
+   plastic waste at home?", `bot.engine.tasks`): a fallback;
 1. an FAQ entry whose keywords and wording fit (the most specific answer);
 2. a passage of the posting that shares the question's rarer words ("sargassum"),
    unless a topic fits better;
@@ -8,7 +10,8 @@
    posting does not cover is `not_stated`; a posting-specific topic with no posting known
    asks which posting; two topics scoring alike become a "did you mean" choice;
 4. a posting named with nothing else: its overview;
-5. otherwise a fallback: what the assistant can help with.
+5. topic words too weak to answer on, and nothing we do not know: "did you mean" choices;
+6. otherwise a fallback: what the assistant can help with.
 
 Nothing here builds words: `bot.engine.replies` turns a `Decision` into the `Reply` users see.
 """
@@ -33,6 +36,9 @@ FAQ_OUTWEIGHED = 12.0  # a strong topic this far ahead of an FAQ of another topi
 PASSAGE_STRONG = 2.0
 PASSAGE_DOMINANT = 4.0
 NEAR_TIE = 2.5
+# Topic words scoring at least this, yet under TOPIC_THRESHOLD: offered as choices.
+WEAK_TOPIC = 30.0
+MAX_CHOICES = 3
 NAMED_ONLY_SCORE = 90.0
 # One exact keyword scores about 80; fuzzy or compound-only evidence scores less.
 STRONG_EVIDENCE = 78.0
@@ -222,6 +228,10 @@ class _Decider:
         self.posting = named[0] if named else state.posting
 
     def decide(self) -> Decision:
+        if self.analysis.task and (self.analysis.unknown_words or not self.analysis.topic_scores):
+            # A tutorial or a service asked for, about something we do not know ("bei
+            # Siemens") or no topic at all ("How do I reduce plastic waste at home?").
+            return Decision(FallbackPick(self.state.posting), "fallback", 0.0)
         topic_id, topic_score = self._best_topic()
         faq = self._faq()
         if faq is not None and self._topic_outweighs(faq, topic_id, topic_score):
@@ -259,7 +269,27 @@ class _Decider:
             return Decision(PostingChoice(shared), "clarify", topic_score)
         if self.named and not self.analysis.unknown_words:
             return Decision(OverviewPick(self.named[0]), "answered", NAMED_ONLY_SCORE)
+        weak = self._weak_choice()
+        if weak is not None:
+            return weak
         return Decision(FallbackPick(self.state.posting), "fallback", topic_score)
+
+    def _weak_choice(self) -> Decision | None:
+        """Only topic words, too weak to answer on: did you mean one of these topics?
+        A question with words we do not know is more likely out of scope."""
+        if self.analysis.unknown_words or not self.analysis.topic_scores:
+            return None
+        best = self.analysis.topic_scores[0][1]
+        weak = tuple(t for t, s in self.analysis.topic_scores[:MAX_CHOICES] if s >= WEAK_TOPIC)
+        if not weak:
+            return None
+        if self.posting is None and any(self._posting_topic(t) for t in weak):
+            return Decision(PostingChoice(weak[0]), "clarify", best)
+        return Decision(TopicChoice(weak, self.posting), "clarify", best)
+
+    def _posting_topic(self, topic_id: str) -> bool:
+        topic = self.kb.topic(topic_id)
+        return topic is not None and topic.scope == "posting"
 
     def _broad(self, topic_id: str | None) -> bool:
         topic = self.kb.topic(topic_id) if topic_id else None

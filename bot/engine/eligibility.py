@@ -12,9 +12,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.engine import cues
+from bot.engine import cues, disciplines
 from bot.engine.answers import Answer, Block, Reply, ShowTopic, Suggestion
-from bot.engine.facts import DEGREE_RANK, degree_words, experience_words, sentence, years_words
+from bot.engine.facts import (
+    DEGREE_RANK,
+    degree_words,
+    experience_words,
+    languages_words,
+    sentence,
+    years_words,
+)
 from bot.engine.profile import Profile, read_profile
 from bot.knowledge.base import KnowledgeBase
 from bot.texts import LeadTexts, lead_texts, phrases
@@ -29,10 +36,39 @@ MAX_CHECKED = 6  # with more postings, a self-check needs the posting named
 # mandatory?" and "Which field should my Master's be in?" are not one).
 _ABOUT_ME = re.compile(
     r"\b(i have|i've|i hold|i studied|i did|i worked|i work|am i|ich habe|ich hab|habe ich|"
-    r"ich arbeite|bin ich|j'ai|je suis|suis-je|tengo|trabaje|he trabajado|soy|"
+    r"ich arbeite|bin ich|ich bin|komme ich|infrage|in frage|j'ai|je suis|suis-je|tengo|"
+    r"trabaje|he trabajado|soy|"
     r"hice|estudie|qualif\w*|eligib\w*|can i apply|enough|sufficient|reicht|reichen|bewerben|"
-    r"suffisant|postuler|suficiente|elegible|postular|cumplo)\b"
+    r"suffisant|postuler|suficiente|elegible|postular|cumplo|"
+    # "Would I be a fit?", "passe ich für Kingston?", "c'est bon pour la Jamaïque ?"
+    r"a fit|a good fit|fit for|suit(?:able)?|hab|passe ich|passt (?:das|es)|geeignet|"
+    r"c'est bon|ca suffit|ca passe|je corresponds|me qualifie|sirvo|encajo|valgo|apto|apta)\b"
 )
+
+# Words of fields of study in German, French and Spanish, in the English the postings use
+# ("gestión ambiental" is environmental management); the catalogue's glossary adds more.
+_FIELD_WORDS = {
+    "ambiental": "environmental", "ambientales": "environmental", "umwelt": "environmental",
+    "environnement": "environmental", "environnemental": "environmental",
+    "environnementale": "environmental", "kultur": "cultural", "culturel": "cultural",
+    "culturelle": "cultural", "culturales": "cultural", "politik": "policies",
+    "politica": "policies", "politicas": "policies", "politique": "policies",
+    "politiques": "policies", "internacionales": "international",
+    "internationales": "international", "relaciones": "relations", "beziehungen": "relations",
+    "naturelles": "natural", "naturales": "natural", "naturwissenschaft": "natural sciences",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Glossary:
+    """Folded words and their English, and the lengths of those that may open a compound."""
+
+    words: dict[str, str]
+    lengths: tuple[int, ...]
+    phrases: tuple[tuple[re.Pattern[str], str], ...]  # the keys of more than one word
+
+
+_GLOSSARIES: dict[int, tuple[object, _Glossary]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,11 +129,16 @@ def check(kb: KnowledgeBase, posting: str, profile: Profile, words: LeadTexts) -
     no: list[str] = []
     unknown: list[str] = []
     _degree(kb, posting, profile, words, no, unknown)
-    _experience(kb, posting, profile, words, no, unknown)
+    timing = _experience(kb, posting, profile, words, no, unknown)
     _languages(kb, posting, profile, words, no)
     if no:
         return Verdict("no", tuple(no))
-    return Verdict("unknown" if unknown else "yes", tuple(unknown))
+    if unknown:
+        missing = (words.missing.format(what=words.missing_after_degree),) if timing else ()
+        return Verdict("unknown", (*unknown, *missing))
+    # Enough years and only their timing unsaid: most candidates count their years after
+    # their studies, so the answer is a yes that names its one condition, not a shrug.
+    return Verdict("yes_if", (timing,)) if timing else Verdict("yes", ())
 
 
 def _degree(
@@ -117,6 +158,9 @@ def _degree(
     elif profile.degree == NO_DEGREE:
         no.append(words.reason_no_degree.format(degree=asked))
         return
+    elif profile.pending and DEGREE_RANK[profile.degree] <= DEGREE_RANK[fact.level]:
+        no.append(words.reason_degree_pending.format(degree=asked))
+        return
     elif DEGREE_RANK[profile.degree] < DEGREE_RANK[fact.level]:
         no.append(
             words.reason_degree_level.format(degree=asked, have=getattr(words, profile.degree))
@@ -129,25 +173,48 @@ def _degree(
         unknown.append(words.reason_field.format(fields=fields, field=profile.fields[-1]))
 
 
-def _fits(field: str, wanted: tuple[str, ...], glossary: dict[str, str]) -> bool:
+def field_fits(kb: KnowledgeBase, field: str, wanted: tuple[str, ...]) -> bool:
+    """Whether a candidate's field of study is one of the fields a posting lists."""
+    return _fits(field, wanted, _glossary(kb))
+
+
+def _fits(field: str, wanted: tuple[str, ...], glossary: _Glossary) -> bool:
     """The candidate's field shares a word with one the posting lists ("cultural policy" and
     "cultural policies", "Umweltmanagement" via the glossary's "environmental management")."""
-    return bool(_stems(field, glossary) & {s for w in wanted for s in _stems(w, glossary)})
+    if _stems(field, glossary) & {s for w in wanted for s in _stems(w, glossary)}:
+        return True
+    # "Meeresbiologie" is one of the "Natural Sciences" a posting asks for.
+    return bool(disciplines.families(field) & {f for w in wanted for f in disciplines.families(w)})
 
 
-def _glossary(kb: KnowledgeBase) -> dict[str, str]:
-    return {cues.folded(k): v for k, v in kb.catalogue.glossary.items()}
+def _glossary(kb: KnowledgeBase) -> _Glossary:
+    """The field words and the catalogue's glossary, folded; built once per catalogue."""
+    cached = _GLOSSARIES.get(id(kb.catalogue))
+    if cached is None or cached[0] is not kb.catalogue:
+        merged = {**_FIELD_WORDS, **kb.catalogue.glossary}
+        words = {cues.folded(k): v for k, v in merged.items()}
+        lengths = tuple(sorted({len(k) for k in words if len(k) >= 5}))
+        phrases = tuple(
+            (re.compile(rf"\b{re.escape(k)}\b"), v) for k, v in words.items() if " " in k
+        )
+        cached = (kb.catalogue, _Glossary(words, lengths, phrases))
+        _GLOSSARIES.clear()  # one live catalogue at a time (a reload replaces it)
+        _GLOSSARIES[id(kb.catalogue)] = cached
+    return cached[1]
 
 
-def _stems(text: str, glossary: dict[str, str]) -> set[str]:
-    words = set(re.findall(r"[a-z]+", cues.folded(text)))
+def _stems(text: str, glossary: _Glossary) -> set[str]:
+    folded = cues.folded(text)
+    words = set(re.findall(r"[a-z]+", folded))
+    # A glossary phrase the field contains ("sciences naturelles" -> "natural sciences").
+    for phrase, translated in glossary.phrases:
+        if phrase.search(folded):
+            words |= set(re.findall(r"[a-z]+", cues.folded(translated)))
     for word in list(words):
         # A glossary word, or one that opens a German compound ("Umwelt|management").
-        found = [
-            v for k, v in glossary.items() if word == k or (len(k) >= 5 and word.startswith(k))
-        ]
-        for translated in found:
-            words |= set(re.findall(r"[a-z]+", cues.folded(translated)))
+        keys = {word} | {word[:n] for n in glossary.lengths if n < len(word)}
+        for key in keys & glossary.words.keys():
+            words |= set(re.findall(r"[a-z]+", cues.folded(glossary.words[key])))
     return {w[:STEM] for w in words if len(w) >= STEM and w not in _GENERIC}
 
 
@@ -158,10 +225,12 @@ def _experience(
     words: LeadTexts,
     no: list[str],
     unknown: list[str],
-) -> None:
+) -> str:
+    """Adds the experience reasons; returns the condition on the years' timing ("provided
+    two years of it came after your first degree") when that alone is unsaid, else ""."""
     rule = kb.postings[posting].facts.work_experience or kb.programme.rules.work_experience
     if rule is None:
-        return
+        return ""
     needed = years_words(rule.min_years, words)
     if profile.years is None:
         unknown.append(words.missing.format(what=words.missing_experience))
@@ -171,7 +240,8 @@ def _experience(
         have = years_words(profile.years, words)
         no.append(words.reason_experience.format(years=needed, have=have))
     elif profile.after_first_degree is None and kb.programme.rules.experience_counted_after:
-        unknown.append(words.missing.format(what=words.missing_after_degree))
+        return words.provided_after_degree.format(years=needed)
+    return ""
 
 
 def _languages(
@@ -188,11 +258,12 @@ def _languages(
 
 
 def _lead(kb: KnowledgeBase, verdicts: dict[str, Verdict], words: LeadTexts, lang: str) -> str:
-    labels = {"yes": words.eligible_yes, "no": words.eligible_not_yet}
+    labels = {"yes": words.eligible_yes, "yes_if": words.eligible_yes, "no": words.eligible_not_yet}
     lines = []
     for posting, verdict in verdicts.items():
         label = labels.get(verdict.outcome, words.eligible_cant_tell)
-        line = f"{label}: {'; '.join(verdict.reasons)}" if verdict.reasons else label
+        joiner = ", " if verdict.outcome == "yes_if" else ": "
+        line = f"{label}{joiner}{'; '.join(verdict.reasons)}" if verdict.reasons else label
         if len(verdicts) > 1:
             line = words.compare_line.format(
                 posting=kb.postings[posting].name.get(lang), detail=line
@@ -210,5 +281,8 @@ def _block(kb: KnowledgeBase, posting: str, words: LeadTexts, lang: str) -> Bloc
     experience = experience_words(facts.work_experience, kb.programme.rules, words)
     if experience:
         points.append(sentence(experience))
+    languages = languages_words(facts, words)
+    if languages:
+        points.append(sentence(languages))
     title = f"{kb.postings[posting].name.get(lang)} — {words.asks_heading}"
     return Block(title, tuple(points) or (phrases(lang).not_stated_short,))

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bot.engine.text import fold
+
 # A message opening like this continues the conversation rather than starting a new subject.
 _LEAD = re.compile(
     r"^[\W_]*("
@@ -27,6 +29,17 @@ _OTHER = re.compile(
     r"|l'autre|l autre|el otro|la otra)\b",
     re.IGNORECASE,
 )
+# A follow-up with a question word asks something new ("and how long?"), not the same way.
+_QUESTION_WORD = re.compile(
+    r"\b(what|which|who|where|when|why|how|was|welche\w*|wer|wo|wann|warum|wie|quel\w*|qui|"
+    r"quoi|où|quand|pourquoi|comment|combien|qué|cuál\w*|quién|dónde|cuándo|cómo|cuánt\w*)\b",
+    re.IGNORECASE,
+)
+# "what is different at UNEP?", "compare them", "¿Compáralos?": the last answer, compared.
+_DIFFERENCE = re.compile(
+    r"\b(anders|andere?s? als|different|differ\w*|difference|unterschied\w*|compar\w*|"
+    r"vergleich\w*|diferente|diferencia)"
+)
 # Without an opening word, a message this short that names a posting is a follow-up too
 # ("UNESCO?", "the Jamaica one").
 SHORT_WORDS = 4
@@ -35,6 +48,18 @@ SHORT_WORDS = 4
 def leans_on_last(text: str) -> bool:
     """Whether the message reads as a follow-up of the last answer."""
     return bool(_LEAD.search(text)) or is_short(text)
+
+
+def keeps_framing(text: str) -> bool:
+    """A short follow-up without a question word of its own ("und Französisch?", "and
+    Spanish?"): it asks the way the last question did (yes or no, or not)."""
+    return bool(_LEAD.search(text)) and is_short(text) and not _QUESTION_WORD.search(text)
+
+
+def compares_with_last(text: str) -> bool:
+    """A follow-up asking to compare with the last answer ("Und was ist bei UNEP anders?",
+    "¿Y en la UNESCO? Compáralos.")."""
+    return bool(_LEAD.search(text) or is_short(text)) and bool(_DIFFERENCE.search(fold(text)))
 
 
 def is_short(text: str) -> bool:

@@ -37,14 +37,48 @@ _ASSET = re.compile(r"\b(asset|advantage)\b", re.IGNORECASE)
 _REQUIRED = re.compile(
     r"\b(require|required|requirement|need|needed|mandatory|must|necessary|obligatory|"
     r"pflicht|verpflicht|muss|brauche|erforderlich|notwendig|voraussetzung|obligatoire|exige|"
-    r"requis|necesario|obligatorio|requiere|necesito|imprescindible)",
+    r"requis|necesario|obligatorio|requiere|necesito|imprescindible|hace falta|faut)",
 )
 _STRONG_LEVELS = ("required", "essential")
+# Experience gained while studying for the first degree is experience before it.
+_DURING_FIRST_DEGREE = re.compile(
+    r"\b(during (?:my |the )?(?:bachelor|studies|first degree|undergrad)|"
+    r"wahrend (?:des|meines|dem) (?:bachelor|studium|studiums)|"
+    r"pendant (?:ma |mes |la )?(?:licence|etudes)|"
+    r"durante (?:mi |la |el |mis )?(?:grado|carrera|licenciatura|estudios))"
+)
+_WHEN_OR_HOW_MUCH = re.compile(
+    r"\b(after|before|during|nach|vor|wahrend|apres|avant|pendant|despues|antes|durante|"
+    r"how many|how much|wie viele?|combien|cuant[oa]s?|cuanta)\b"
+)
+# A number in a yes/no question decides the duration only when it counts years ("Is it two
+# years?"); "paid more than 5,000 dollars?" is no "No — 2 years".
+_YEARS = re.compile(
+    r"\b(?:\d+(?:[.,]\d+)?|one|two|three|four|zwei|drei|vier|deux|trois|quatre|dos|tres|"
+    r"cuatro)\s+(?:more\s+|weitere\s+)?(?:years?|jahre?n?|ans|annees|anos)\b"
+)
 # Facts that name someone or somewhere: a yes/no question on their topic ("Is there coaching
 # by the supervisor?") is answered from the bullets instead.
 NO_YES_NO = ("supervision", "duty_station")
+_POSTING_REQUIREMENTS = re.compile(
+    r"\b(requirements?|prerequisites?|criteria|voraussetzungen|anforderungen|exigences|"
+    r"conditions (?:requises|d'admission|d'eligibilite|pour postuler)|prerequis|requisitos|"
+    r"qualifications|qualifikationen|cualificaciones|calificaciones)\b"
+)
+# The topics a requirements question may land on by its words ("conditions": living
+# conditions); with a posting known, it is answered from the posting's qualifications.
+REQUIREMENT_LANDINGS = ("eligibility", "overview", "living_conditions")
+# The facts a posting's overview leads with, in this order.
+OVERVIEW_FACTS = ("duty_station", "duration", "qualifications", "languages")
 # Topics a "what are the requirements?" question lands on; its lead sums up all of them.
 REQUIREMENT_TOPICS = ("qualifications", "work_experience", "languages", "skills", "eligibility")
+
+
+def asks_posting_requirements(question: str) -> bool:
+    """'What are the requirements for the Jamaica post?', 'Welche Voraussetzungen …?',
+    'Quelles sont les conditions requises …?': degree, experience and languages at once
+    ("conditions" alone may be the living conditions)."""
+    return bool(_POSTING_REQUIREMENTS.search(cues.folded(question)))
 
 
 def with_lead(
@@ -54,37 +88,45 @@ def with_lead(
     question: str,
     lang: str,
     asset: str | None = None,
+    yes_no: bool | None = None,
 ) -> Reply:
     """The reply with its direct answer in front, when the facts decide one.
 
-    `asset` is the posting's bullet that best matches a yes/no question on a topic without
-    facts: when it calls the detail an asset ("… would be an asset"), "is it required?" gets
-    "No"; otherwise the posting names what was asked and the answer is "Yes", quoting it.
+    `yes_no` says whether the question asks yes or no (None: read it from `question`); a
+    follow-up ("und Französisch?") keeps the framing of the question it follows. `asset` is
+    the posting's bullet that best matches a yes/no question on a topic without facts: when
+    it calls the detail an asset ("… would be an asset"), "is it required?" gets "No";
+    otherwise the posting names what was asked and the answer is "Yes", quoting it.
     """
     if reply.status not in ("answered", "not_stated") or reply.answer.lead:
         return reply
-    lead = lead_for(kb, decision, reply, question, lang)
+    yes_no = cues.is_yes_no(question) if yes_no is None else yes_no
+    lead = lead_for(kb, decision, reply, question, lang, yes_no)
     # A reply that found the topic unsaid is not contradicted by a bullet that merely
     # shares a word ("housing provided?" is no "Yes" from a duties bullet).
-    if not lead and asset and reply.status == "answered" and cues.is_yes_no(question):
+    if not lead and asset and reply.status == "answered" and yes_no:
         words = lead_texts(lang)
         if _REQUIRED.search(cues.folded(question)) and _ASSET.search(asset):
             lead = _answer(words.no, f"{words.asset_only}: “{asset}”", words)
         elif not _ASSET.search(asset) or cues.asks_asset(question):
             lead = _answer(words.yes, f"{words.mentioned}: “{asset}”", words)
     if not lead and reply.status == "not_stated":
-        lead = _not_stated_lead(kb, question, lang)  # no facts for the topic: it is still unsaid
+        # No facts for the topic: it is still unsaid (by the posting, or the programme).
+        lead = _not_stated_lead(kb, lang, yes_no, reply.posting is None)
     if not lead:
         return reply
     return replace(reply, answer=replace(reply.answer, lead=lead))
 
 
-def _not_stated_lead(kb: KnowledgeBase, question: str, lang: str) -> str | None:
+def _not_stated_lead(
+    kb: KnowledgeBase, lang: str, yes_no: bool, programme: bool = False
+) -> str | None:
     """'Not stated — the posting does not say; BFIO … can tell you.' ('Not stated' only when
-    the question asks yes or no)."""
+    the question asks yes or no; "the programme information" for a programme topic)."""
     words = lead_texts(lang)
-    detail = words.ask_bfio.format(contact=kb.programme.contact.get(lang))
-    return _answer(words.not_stated if cues.is_yes_no(question) else None, detail, words)
+    template = words.ask_bfio_programme if programme else words.ask_bfio
+    detail = template.format(contact=kb.programme.contact.get(lang))
+    return _answer(words.not_stated if yes_no else None, detail, words)
 
 
 def passage_topic(kb: KnowledgeBase, topic: str | None) -> bool:
@@ -118,16 +160,28 @@ def _named(text: str, asked: tuple[str, ...]) -> int:
 
 
 def lead_for(
-    kb: KnowledgeBase, decision: Decision, reply: Reply, question: str, lang: str
+    kb: KnowledgeBase,
+    decision: Decision,
+    reply: Reply,
+    question: str,
+    lang: str,
+    yes_no: bool | None = None,
 ) -> str | None:
     words = lead_texts(lang)
-    yes_no = cues.is_yes_no(question)
+    yes_no = cues.is_yes_no(question) if yes_no is None else yes_no
     if isinstance(decision.pick, PassagePick):
         return _passage_lead(decision.pick, question, yes_no, words)
     if isinstance(decision.pick, FaqPick) and yes_no and decision.pick.faq.answer.startswith("Yes"):
         return _answer(words.yes, words.mentioned, words)  # an FAQ that answers "Yes. …"
-    if reply.posting and not yes_no and cues.asks_requirements(question):
+    requirements = cues.asks_requirements(question) or asks_posting_requirements(question)
+    if reply.posting and not yes_no and requirements:
         return _requirements_lead(kb, reply.posting, reply.topic, words)
+    overview = kb.catalogue.overview_topic
+    if reply.posting and not yes_no and overview and reply.topic == overview:
+        # "where is the UNEP job?" lands on the overview: its lead is the fact asked.
+        asked = TOPIC_FACTS.get(cues.fact_asked(question) or "")
+        detail = fact_words(kb, reply.posting, asked, words) if asked else None
+        return sentence(detail) if detail else overview_lead(kb, reply.posting, words, lang)
     name = TOPIC_FACTS.get(reply.topic or "")
     if name is None:
         return None
@@ -138,7 +192,7 @@ def lead_for(
     if state == "unknown" and name != "work_experience":
         return None
     if state == "not_stated" and name != "work_experience":
-        return _not_stated_lead(kb, question, lang)
+        return _not_stated_lead(kb, lang, yes_no)
     if yes_no and name in NO_YES_NO:
         return None
     match name:
@@ -148,7 +202,9 @@ def lead_for(
             assert facts.duration is not None
             answer = words.yes if facts.duration.extension_years else words.not_stated
             return _answer(answer, fact_words(kb, reply.posting, name, words), words)
-        case "duration" if yes_no and cues.numbers(question):
+        case "duration" if (
+            yes_no and cues.numbers(question) and _YEARS.search(cues.folded(question))
+        ):
             assert facts.duration is not None
             answer = words.yes if facts.duration.years in cues.numbers(question) else words.no
             return _answer(answer, fact_words(kb, reply.posting, name, words), words)
@@ -173,6 +229,21 @@ def _requirements_lead(
     parts.append(fact_words(kb, posting, "languages", words))
     found = [sentence(p) for p in parts if p]
     return " ".join(found) or None
+
+
+def overview_lead(kb: KnowledgeBase, posting: str, words: LeadTexts, lang: str) -> str | None:
+    """The posting at a glance, each stated fact under its topic's title: "Duty station:
+    Kingston, Jamaica. Duration and extension: 2 years, … Languages: English is essential; …"."""
+    lines = []
+    for topic in OVERVIEW_FACTS:
+        name = TOPIC_FACTS[topic]
+        detail = fact_words(kb, posting, name, words)
+        found = kb.topic(topic)
+        if detail and found is not None and known(kb.postings[posting].facts, name) == "stated":
+            lines.append(
+                sentence(words.compare_line.format(posting=found.title.get(lang), detail=detail))
+            )
+    return " ".join(lines) or None
 
 
 def _answer(answer: str | None, detail: str | None, words: LeadTexts) -> str | None:
@@ -236,12 +307,19 @@ def _experience_lead(
     kb: KnowledgeBase, facts: Facts, question: str, yes_no: bool, words: LeadTexts
 ) -> str | None:
     rules = kb.programme.rules
-    if yes_no and cues.asks_before_degree(question) and rules.experience_counted_after:
+    before = cues.asks_before_degree(question) or _DURING_FIRST_DEGREE.search(cues.folded(question))
+    if yes_no and before and rules.experience_counted_after:
         return _answer(words.no, words.experience_before, words)
     detail = experience_words(facts.work_experience, rules, words)
     minimum = facts.work_experience or rules.work_experience
     if yes_no and minimum and minimum.min_years in cues.numbers(question):
         return _answer(words.yes, detail, words)  # "Are two years mandatory?"
+    # "Brauche ich Berufserfahrung?": yes. Not when it asks when ("after my Master's
+    # required?": which experience counts) or how much ("Combien d'années faut-il ?").
+    folded = cues.folded(question)
+    plain = not cues.numbers(question) and not _WHEN_OR_HOW_MUCH.search(folded)
+    if yes_no and minimum and plain and _REQUIRED.search(folded):
+        return _answer(words.yes, detail, words)
     return _answer(None, detail, words)
 
 

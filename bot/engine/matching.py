@@ -20,6 +20,9 @@ from rapidfuzz import fuzz, process
 
 from bot.engine.lexicon import COGNATE, EXACT, Hit, Lexicon
 from bot.engine.passages import Passage, PassageHit, passage_words, passages_of, within
+from bot.engine.senses import read_senses
+from bot.engine.structure import asked_from, non_overlapping, outweighed_dropped
+from bot.engine.tasks import asks_a_task
 from bot.engine.text import is_stop_word, sorted_words, tokens
 from bot.engine.words import real_words
 from bot.knowledge.base import KnowledgeBase
@@ -42,6 +45,8 @@ _Owner = TypeVar("_Owner")  # what a term points to: a topic id or an FAQ entry
 MAX_POSTINGS_FOR_INFERENCE = 3
 # Questions with at most this many content words are read as one request.
 SHORT_QUESTION = 8
+# Topic words in the story told before the question sentence count this much.
+STORY_WEIGHT = 0.3
 
 
 class FaqKey(NamedTuple):
@@ -69,6 +74,10 @@ class Analysis:
     foreign_words: tuple[str, ...] = ()
     # At most SHORT_QUESTION content words: every word counts, nothing is story-telling.
     short: bool = False
+    # Asks how to do (or to do) something no topic covers (`bot.engine.tasks`).
+    task: bool = False
+    # The token where the question sentence starts, after a story told first (0: none).
+    asked_from: int = 0
 
 
 def evidence_score(evidence: float) -> float:
@@ -82,6 +91,7 @@ class KnowledgeIndex:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self._order = {topic.id: number for number, topic in enumerate(kb.catalogue.topics)}
+        self._programme = {t.id for t in kb.catalogue.topics if t.scope == "programme"}
         self._topic_terms: dict[str, dict[str, float]] = defaultdict(dict)
         self._alias_terms: dict[str, set[str]] = defaultdict(set)
         self._glossary: dict[str, tuple[str, ...]] = {}
@@ -191,6 +201,7 @@ class KnowledgeIndex:
         entries are scored for the postings named, else the chat's posting, else all."""
         question_tokens = tokens(question)
         hits = self.intent.find(question_tokens)
+        hits = read_senses(hits, question, question_tokens, self._topic_terms)
         covered = {i for hit in hits for i in range(hit.start, hit.end)}
         named = self._named_postings(hits)
         alias_positions = {
@@ -206,8 +217,9 @@ class KnowledgeIndex:
         foreign = tuple(word for word in unknown if self._real.is_uncommon_english(word))
         # In a short question every word counts; a long one tells a story around it.
         short = sum(not is_stop_word(t) for t in question_tokens) <= SHORT_QUESTION
+        story_end = asked_from(question)
         topic_scores = self._score_topics(
-            hits, question_tokens, alias_positions, len(foreign) if short else 0
+            hits, question_tokens, alias_positions, len(foreign) if short else 0, story_end
         )
         scope = set(named) or ({context} if context else None)
         asked = self._asks_topic(hits, alias_positions)
@@ -237,6 +249,8 @@ class KnowledgeIndex:
             unknown_words=unknown,
             foreign_words=foreign,
             short=short,
+            task=asks_a_task(question_tokens, evidence),
+            asked_from=story_end,
             query_words=self._query_words(question_tokens, hits, alias_positions),
         )
 
@@ -270,14 +284,25 @@ class KnowledgeIndex:
         question_tokens: tuple[str, ...],
         alias_positions: set[int],
         foreign: int,
+        question_start: int = 0,
     ) -> tuple[tuple[str, float], ...]:
         evidence: dict[str, float] = defaultdict(float)
         # A keyword inside a posting's name ("sector" in "Culture Sector") is no topic.
         hits = [h for h in hits if not alias_positions.intersection(range(h.start, h.end))]
+        hits = outweighed_dropped([h for h in hits if h.term in self._topic_terms], question_tokens)
+        # A story before the question ("for eight years I taught ...") tells who asks;
+        # when the question sentence names a topic, the story's words step aside.
+        # Not when the question asks whether the story qualifies ("Can I still apply?").
+        asked = any(
+            h.start >= question_start and set(self._topic_terms.get(h.term, ())) - self._programme
+            for h in hits
+        )
+        story_end = question_start if asked else 0
         for topic_id, topic_hits in _group_hits(hits, self._topic_terms).items():
-            chosen = _non_overlapping(topic_hits)
+            chosen = non_overlapping(topic_hits)
             for hit in chosen:
-                evidence[topic_id] += hit.quality * self._topic_terms[hit.term][topic_id]
+                weight = STORY_WEIGHT if hit.start < story_end else 1.0
+                evidence[topic_id] += weight * hit.quality * self._topic_terms[hit.term][topic_id]
             # More content words the knowledge never uses than the topic's own words:
             # the question is about something else ("who won the final last year").
             words = sum(hit.length for hit in chosen)
@@ -302,8 +327,7 @@ class KnowledgeIndex:
         text = " ".join(t for i, t in enumerate(question_tokens) if i not in alias_positions)
         if not text:
             return {}
-        # token_sort_ratio is the ratio of the words sorted: the examples are sorted once.
-        found = process.extract(
+        found = process.extract(  # token_sort_ratio, with the examples sorted once
             sorted_words(text),
             self._sorted_examples,
             scorer=fuzz.ratio,
@@ -332,7 +356,7 @@ class KnowledgeIndex:
                 continue
             same = (tuple(map(id, faq_hits)), self._faq_examples[key])  # same hits, wordings
             if same not in alike:
-                matched = _non_overlapping(faq_hits)
+                matched = non_overlapping(faq_hits)
                 evidence = sum(hit.quality for hit in matched)
                 example = 0.0
                 for wording in same[1]:
@@ -384,9 +408,9 @@ class KnowledgeIndex:
         """Plain question words that other postings use but this one never does
         ('budget' asked of a posting without a training budget)."""
         absent = []
-        for word, weight, _ in analysis.query_words:
-            if weight < 1.0:
-                continue  # topic words and names are not details
+        for word, weight, source in analysis.query_words:
+            if weight < 1.0 or self._real.is_common(word) or source < analysis.asked_from:
+                continue  # topic words, names, everyday words and the story are not details
             matches = self.vocabulary.match_word(word)
             elsewhere = {
                 p for m in matches if m.quality >= EXACT for p in self._postings_of_word[m.word]
@@ -410,9 +434,8 @@ class KnowledgeIndex:
         best: dict[str, dict[int, float]] = defaultdict(dict)
         for word, weight, source in analysis.query_words:
             for match in self.vocabulary.match_word(word):
-                factor = weight * match.quality  # the same product, once per word
                 for posting_id, (idf, _) in self._postings_of_word[match.word].items():
-                    contribution = factor * idf
+                    contribution = weight * match.quality * idf
                     if contribution > best[posting_id].get(source, 0.0):
                         best[posting_id][source] = contribution
         return [p for p, by_source in best.items() if sum(by_source.values()) >= min_score]
@@ -474,16 +497,3 @@ def _group_hits(hits: list[Hit], owners: Mapping[str, Iterable[_Owner]]) -> dict
         for owner in owners.get(hit.term, ()):
             grouped[owner].append(hit)
     return grouped
-
-
-def _non_overlapping(hits: list[Hit]) -> list[Hit]:
-    """Longest, surest hits first; a question word counts once per owner."""
-    taken: set[int] = set()
-    chosen: list[Hit] = []
-    for hit in sorted(hits, key=lambda h: (-h.length, -h.quality)):
-        span = set(range(hit.start, hit.end))
-        if span & taken:
-            continue
-        taken |= span
-        chosen.append(hit)
-    return chosen

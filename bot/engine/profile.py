@@ -27,6 +27,10 @@ _EXPERIENCE = re.compile(
     r"(experience|worked|working|work|berufserfahrung|erfahrung|gearbeitet|arbeite|"
     r"experience|travaille|experiencia|trabajo|trabajado|seit|since|depuis|desde|ngo|"
     r"after|nach|apres|despues)"
+    # "4 years at a foreign ministry", "3 Jahre bei einer NGO", "2 ans chez …"
+    r"|"
+    + _NUMBER
+    + r"\s*(?:years?|yrs?|jahre?n?|ans?|anos?)\s+(?:at|as|with|bei|als|chez|comme|como|en una?)\b"
 )
 _AFTER_FIRST = re.compile(
     r"\b(after (?:my |the |obtaining (?:my |the )?)?(?:first degree|bachelor|bsc|ba|graduat)|"
@@ -61,15 +65,48 @@ _DEGREE_YEAR = re.compile(
 _FIELD_STOP = (
     r"(?:and|und|et|y|e|but|aber|mais|pero|with|mit|avec|con|from|for|fur|pour|para|qualify|qualifies|count|counts|"
     r"at|bei|enough|reicht|last|this|is|ist|est|es|degree|degrees|abschluss|diplome|titulo|"
+    r"student|students|graduating|"
     r"\d+)\b"
 )
 _FIELD = re.compile(
-    r"\b(?:master|masters|msc|m\.sc|magister|maitrise|maestria|bachelor|bachelors|bsc|b\.sc|"
+    r"\b(?:ma(?=\s+in\b)|master|masters|msc|m\.sc|magister|maitrise|maestria|bachelor|bachelors|bsc|b\.sc|"
     r"licence|licenciatura|degree|abschluss|diplome|titulo)(?:'s)?\s+"
-    r"(?:(?:in|en|de|im|in der)\s+)?(?!" + _FIELD_STOP + r")([a-z' -]+?)"
+    r"(?:(?:is|was|ist|war|est|es)\s+)?(?:(?:in|en|de|im|in der)\s+)?"
+    r"(?!" + _FIELD_STOP + r")([a-z' -]+?)"
     r"(?=\s+" + _FIELD_STOP + r"|[,.;?!]|$)"
 )
-_NOT_A_FIELD = {"and", "from", "in", "of", "last", "this", "the", "a", "is", "s"}
+# "a Master's student", "graduating next year": the degree named is still to come.
+_PENDING = re.compile(
+    r"\b(?:(?:master'?s?|msc|bachelor'?s?) student|student (?:in|of|for) (?:a |my )?master"
+    r"|studying for (?:a |my )?(?:master|msc|degree)|graduating|will graduate"
+    r"|masterstudent\w*|im masterstudium|studiere (?:im|einen) master|schliesse .{0,40}ab"
+    r"|etudiante? en master|en cours de master|estudiante de (?:master|maestria)"
+    r"|estoy (?:cursando|estudiando) (?:un |el |mi )?(?:master|maestria))"
+)
+_MASTER_OF_ARTS = re.compile(r"\b(?:MA|M\.A\.)(?=[\s,.;]|$)")
+# Work said to follow a degree: "MSc in …, danach zwei Jahre", "a BA, then three years".
+_THEN = re.compile(
+    r"\b(?:master|masters|msc|ma|bachelor|bsc|ba|degree|abschluss|studium|licence|diplome|"
+    r"titulo|grado|maestria)\b[^.;]{0,60}?\b(?:danach|anschliessend|then|afterwards|ensuite|"
+    r"puis|luego|despues)\b"
+)
+_NOT_A_FIELD = {
+    "davor",
+    "danach",
+    "before",
+    "after",
+    "then",
+    "and",
+    "from",
+    "in",
+    "of",
+    "last",
+    "this",
+    "the",
+    "a",
+    "is",
+    "s",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +119,7 @@ class Profile:
     after_first_degree: bool | None = None  # True: after it, False: before studying
     languages: tuple[str, ...] = ()
     weak: tuple[str, ...] = ()  # languages the candidate denies or calls weak
+    pending: bool = False  # the degree named is still being studied for
 
     @property
     def stated(self) -> int:
@@ -90,13 +128,15 @@ class Profile:
 
 def read_profile(question: str, this_year: int) -> Profile:
     """The candidate's profile as far as the message states it."""
-    text = cues.folded(question)
+    text = cues.folded(_MASTER_OF_ARTS.sub("master", question))
     years, after = _experience(text, this_year)
+    if after is None and _THEN.search(text):
+        after = True  # "MSc …, danach zwei Jahre …": the work came after the degree
     if _BEFORE_STUDY.search(text):
         after = False
     spoken = _NATIONALITY.sub(" ", text)
     return Profile(
-        degree=cues.degree_named(question),
+        degree=_degree(question),
         fields=_fields(text),
         years=years,
         after_first_degree=after,
@@ -104,7 +144,17 @@ def read_profile(question: str, this_year: int) -> Profile:
         weak=tuple(
             lang for lang in cues.languages_named(spoken) if cues.negated_language(spoken, lang)
         ),
+        pending=bool(_PENDING.search(text)),
     )
+
+
+def _degree(question: str) -> str | None:
+    """The highest degree named; "MA"/"M.A." (in capitals: "ma" is French for "my") is a
+    Master's."""
+    named = cues.degree_named(question)
+    if named != "doctorate" and _MASTER_OF_ARTS.search(question):
+        return "master"
+    return named
 
 
 def _experience(text: str, this_year: int) -> tuple[float | None, bool | None]:

@@ -6,6 +6,7 @@ chat's language (`bot.texts`), the posting's content, notes and the follow-ups o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TypeVar
@@ -38,6 +39,7 @@ T = TypeVar("T")
 MAX_FOLLOW_UPS = 3
 MAX_POSTING_CHOICES = 10
 MAX_FALLBACK_TOPICS = 6
+_WORD = re.compile(r"\w{4,}")  # content words; "are", "the" may be worded away
 
 
 def build(kb: KnowledgeBase, decision: Decision, lang: str) -> Reply:
@@ -310,7 +312,12 @@ class _Builder:
         return tuple(found[:MAX_FOLLOW_UPS])
 
     def _with_full_topic(self, reply: Reply, posting_id: str | None, topic_id: str) -> Reply:
-        """The whole topic offered first, above the follow-ups."""
+        """The whole topic offered first, above the follow-ups, when the answer leaves some
+        of it out (an FAQ answer that is the whole section offers nothing more)."""
+        content = self.kb.content(posting_id, topic_id) if posting_id else None
+        content = content or self.kb.programme.topics.get(topic_id)
+        if content is not None and shows_all(reply.answer, content):
+            return reply
         full = Suggestion(
             self.words.full_topic.format(topic=_title(self.kb, topic_id, self.lang)),
             ShowTopic(posting_id, topic_id),
@@ -380,6 +387,17 @@ def _content_answer(heading: str, content: Content) -> Answer:
         points=content.points,
         blocks=tuple(Block(s.title, s.points) for s in content.sections),
     )
+
+
+def shows_all(answer: Answer, content: Content) -> bool:
+    """Whether the answer already says everything the content does: every word of the
+    section (an FAQ answer may word it differently) is in the answer."""
+    shown = [answer.text or "", *answer.points, *(p for b in answer.blocks for p in b.points)]
+    return _words(" ".join(_as_points(content))) <= _words(" ".join(shown))
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
 
 
 def _as_points(content: Content) -> tuple[str, ...]:

@@ -28,6 +28,9 @@ class ChatState:
     # The answers given so far in the guided eligibility check (/check), in question order;
     # kept only here, so /forget deletes them with the rest of the state.
     check: tuple[str, ...] = ()
+    # Whether the last answered question asked yes or no: a short follow-up ("und
+    # Französisch?") asks the same way.
+    yes_no: bool = False
 
     def with_posting(self, posting: str | None) -> ChatState:
         return replace(self, posting=posting, pending_question=None)
@@ -61,6 +64,7 @@ class ChatState:
             topics=tuple(t for t in _list(data.get("topics")) if isinstance(t, str)),
             postings=tuple(p for p in _list(data.get("postings")) if isinstance(p, str)),
             check=tuple(c for c in _list(data.get("check")) if isinstance(c, str)),
+            yes_no=data.get("yes_no") is True,
         )
 
 

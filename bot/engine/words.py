@@ -69,6 +69,13 @@ class RealWords:
         stands for no other word, so typo search can skip it."""
         return "en" in self.languages(token)
 
+    def is_common(self, word: str) -> bool:
+        """A word some language uses more often than about 16 in 100,000 words ("set",
+        "day", "machen"): everyday chatter rather than a detail a posting may lack."""
+        return any(
+            ranks.get(word, _UNCOMMON_RANK) < _UNCOMMON_RANK for ranks in self._ranks.values()
+        )
+
     def may_misspell(self, token: str, word: str) -> bool:
         """Whether a question word a typo away from a known word may stand for it.
         A non-word may ('langauges'); a word of a language never stands for another

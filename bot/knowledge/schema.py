@@ -173,6 +173,11 @@ class Faq(_Strict):
         description="Words that must be in a question for this entry to apply (any language).",
     )
     answer: str = Field(min_length=1)
+    source: Literal["bfio_staff"] | None = Field(
+        default=None,
+        description="`bfio_staff`: the answer was given by BFIO staff (added from the bot with "
+        "'Add to knowledge'), not taken from the posting text or the programme information.",
+    )
 
     @model_validator(mode="after")
     def _has_question(self) -> Faq:

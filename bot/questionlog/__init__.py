@@ -16,5 +16,9 @@ views and the web view never load aiosqlite or cryptography)::
     queries     the SQLite admin queries (figures, unanswered, recent, export)
     grouping    grouping unanswered wordings (rapidfuzz)
     views       the admin views as text, CSV and JSON
+    digest      the daily digest: its periods, figures, new groups and fallback alert
+    digest_queries
+                the digest's SQLite queries (DigestQueries: the store's read side)
+    digest_view the digest as plain text, in a catalogue language
     web         the read-only Datasette web view
 """

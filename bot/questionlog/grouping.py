@@ -160,6 +160,7 @@ def _summarise(records: list[LoggedQuestion]) -> UnansweredGroup:
             likely_posting=only.posting or None,
             likely_topic=only.topic or None,
             last_asked=only.asked_at,
+            first_asked=only.asked_at,
         )
     counts = Counter(record.question for record in records)
     latest: dict[str, datetime] = {}
@@ -175,6 +176,7 @@ def _summarise(records: list[LoggedQuestion]) -> UnansweredGroup:
         likely_posting=_most_common(record.posting for record in records),
         likely_topic=_most_common(record.topic for record in records),
         last_asked=max(latest.values()),
+        first_asked=min(record.asked_at for record in records),
     )
 
 

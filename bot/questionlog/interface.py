@@ -11,8 +11,10 @@ reads it back, so the log knows nothing of the engine's types.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
+from bot.questionlog.digest import DigestFigures, DigestWindow
 from bot.questionlog.inbox import Inbox
 from bot.questionlog.records import (
     LOW_SCORE,
@@ -102,4 +104,13 @@ class QuestionLog(Protocol):
 
     async def export_rows(self, days: int | None = None) -> tuple[LoggedQuestion, ...]:
         """Every record (of the last `days` days if given), oldest first."""
+        ...
+
+    async def dismiss_wordings(self, wordings: Sequence[str], *, by: str) -> None:
+        """Hides the questions of these wordings asked until now from the unanswered views
+        (an admin dismissed their group; `by` is the admin's pseudonymous key)."""
+        ...
+
+    async def digest_figures(self, window: DigestWindow) -> DigestFigures:
+        """The counts and unanswered groups of a daily digest (bot.questionlog.digest)."""
         ...

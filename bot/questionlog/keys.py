@@ -115,3 +115,12 @@ def new_hash_secret() -> str:
 def reveal(secret: SecretStr | None) -> str:
     """The secret's value; "" when it is not set."""
     return secret.get_secret_value() if secret is not None else ""
+
+
+def admin_key(hash_secret: bytes, who: int | str) -> str:
+    """The pseudonymous key an admin's knowledge edits are attributed to (never the id).
+
+    Keyed like a chat key but in its own domain, so an admin's edits cannot be linked
+    to their chat's question-log records by comparing keys.
+    """
+    return "admin-" + chat_key(hash_secret, f"admin:{who}")[:16]

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from bot.questionlog.digest import DigestFigures, DigestWindow, count_period
+from bot.questionlog.dismissals import visible, wording_key
 from bot.questionlog.grouping import counts_of, group_newest
 from bot.questionlog.inbox import MemoryInbox
 from bot.questionlog.keys import chat_key, new_hash_secret
@@ -26,6 +29,7 @@ from bot.questionlog.records import (
     FEEDBACK_UNKNOWN,
     HELPFUL,
     LOW_SCORE,
+    SESSION_GAP,
     UNHELPFUL,
     LoggedQuestion,
     LogHealth,
@@ -67,10 +71,15 @@ class MemoryQuestionLog:
         self._max_records = max_records
         self._max_states = max_states
         self._next_id = 1
+        # The links a new turn needs, bounded like the records: each chat's newest turn,
+        # and the turn that each (chat, reply message id) carried.
+        self._last_turn: OrderedDict[str, LoggedQuestion] = OrderedDict()
+        self._by_message: OrderedDict[tuple[str, int], int] = OrderedDict()
         self._written = 0
         self._dropped = 0
         self._closed = False
         self.inbox = MemoryInbox()
+        self._dismissed: dict[str, datetime] = {}
 
     @property
     def health(self) -> LogHealth:
@@ -95,7 +104,9 @@ class MemoryQuestionLog:
                 self._dropped += 1
                 logger.warning("question log: a record arrived after close and was dropped")
                 return
-            self._records.append(self._stored(record))
+            stored = self._linked(self._stored(record), record.pressed_message_id)
+            self._records.append(stored)
+            self._remember(stored)
             self._next_id += 1
             self._written += 1
             if record.update_id is not None:
@@ -149,6 +160,9 @@ class MemoryQuestionLog:
         kept = deque(record for record in self._records if record.chat_key != key)
         removed = len(self._records) - len(kept)
         self._records = kept
+        self._last_turn.pop(key, None)
+        for message in [message for message in self._by_message if message[0] == key]:
+            del self._by_message[message]
         state = self._states.pop(key, None) is not None
         logger.info("question log: forgot a chat (%d records)", removed)
         return removed + int(state)
@@ -196,13 +210,15 @@ class MemoryQuestionLog:
         self, days: int, low_score: float = LOW_SCORE
     ) -> UnansweredGrouping:
         """`unanswered` with what its bounds left out; grouped off the event loop."""
-        rows = self._since(days, lambda r: r.kind == "question")
-        wanted = [
-            row
-            for row in rows
-            if row.status not in ANSWERED or row.score < low_score or row.feedback == UNHELPFUL
-        ]
-        return await asyncio.to_thread(group_newest, wanted)
+        rows = self._since(days, lambda r: _unanswered(r, low_score))
+        shown = visible(rows, self._dismissed, self._secret)
+        return await asyncio.to_thread(group_newest, shown)
+
+    async def dismiss_wordings(self, wordings: Sequence[str], *, by: str) -> None:
+        """Hides the wordings' questions asked until now from the unanswered views."""
+        now = datetime.now(UTC)
+        for wording in wordings:
+            self._dismissed[wording_key(self._secret, wording)] = now
 
     async def recent(self, n: int) -> tuple[LoggedQuestion, ...]:
         """The `n` latest records, newest first."""
@@ -214,6 +230,18 @@ class MemoryQuestionLog:
         if days is None:
             return tuple(sorted(self._records, key=lambda row: (row.asked_at, row.id)))
         return self._since(days, lambda _: True)
+
+    async def digest_figures(self, window: DigestWindow) -> DigestFigures:
+        """What a daily digest reports (bot.questionlog.digest)."""
+        rows = tuple(self._records)
+        start, end = window.lookback_start, window.end
+        unanswered = [r for r in rows if start <= r.asked_at < end and _unanswered(r, LOW_SCORE)]
+        return DigestFigures(
+            day=count_period(rows, window.start, window.end),
+            week=count_period(rows, window.week_start, window.end),
+            previous_week=count_period(rows, window.previous_week_start, window.week_start),
+            unanswered=await asyncio.to_thread(group_newest, unanswered),
+        )
 
     def _since(
         self, days: int, keep: Callable[[LoggedQuestion], bool]
@@ -239,7 +267,47 @@ class MemoryQuestionLog:
             latency_ms=float(record.latency_ms),
             knowledge_version=str(record.knowledge_version),
             reply_key=None if record.reply_key is None else str(record.reply_key),
+            postings=tuple(str(posting) for posting in record.postings),
+            topics=tuple(str(topic) for topic in record.topics),
+            lead=None if record.lead is None else str(record.lead),
+            reply_message_id=record.reply_message_id,
         )
+
+    def _linked(self, turn: LoggedQuestion, pressed_message_id: int | None) -> LoggedQuestion:
+        """The turn with its session, previous turn and offering turn, found as the SQLite
+        store finds them (bot.questionlog.rows)."""
+        previous = self._last_turn.get(turn.chat_key)
+        same = (
+            previous is not None
+            and previous.session is not None
+            and previous.asked_at <= turn.asked_at <= previous.asked_at + SESSION_GAP
+        )
+        offered_by = None
+        if pressed_message_id is not None:
+            offered_by = self._by_message.get((turn.chat_key, pressed_message_id))
+        return replace(
+            turn,
+            session=previous.session if same and previous else secrets.token_hex(8),
+            follows=previous.id if same and previous else None,
+            offered_by=offered_by,
+        )
+
+    def _remember(self, turn: LoggedQuestion) -> None:
+        self._last_turn.pop(turn.chat_key, None)
+        self._last_turn[turn.chat_key] = turn
+        if len(self._last_turn) > self._max_states:
+            self._last_turn.popitem(last=False)
+        if turn.reply_message_id is not None:
+            self._by_message[(turn.chat_key, turn.reply_message_id)] = turn.id
+            if len(self._by_message) > self._max_records:
+                self._by_message.popitem(last=False)
+
+
+def _unanswered(row: LoggedQuestion, low_score: float) -> bool:
+    """A typed question left open: not answered, a low score, or rated 👎 (as in SQL)."""
+    return row.kind == "question" and (
+        row.status not in ANSWERED or row.score < low_score or row.feedback == UNHELPFUL
+    )
 
 
 def _to_millisecond(moment: datetime) -> datetime:

@@ -116,6 +116,61 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX questions_by_reply_key ON questions (reply_key)",
         ),
     ),
+    Migration(
+        "create_dismissed_wordings",
+        (
+            # Unanswered wordings an admin dismissed (bot.questionlog.dismissals): a keyed
+            # hash of the normalised wording, never its text; hidden up to `dismissed_at`.
+            """CREATE TABLE dismissed_wordings (
+                wording_key TEXT PRIMARY KEY,
+                dismissed_at TEXT NOT NULL,
+                dismissed_by TEXT NOT NULL
+            )""",
+        ),
+    ),
+    Migration(
+        "add_conversation_links",
+        (
+            # Richer turns: every posting and topic of the reply (JSON lists), its lead
+            # (a Fernet token, like the question it answers), the id of the message that
+            # carried it, and the links (bot.questionlog.rows): session, previous turn,
+            # the turn that offered a pressed button.
+            "ALTER TABLE questions ADD COLUMN postings TEXT",
+            "ALTER TABLE questions ADD COLUMN topics TEXT",
+            "ALTER TABLE questions ADD COLUMN lead BLOB",
+            "ALTER TABLE questions ADD COLUMN reply_message_id INTEGER",
+            "ALTER TABLE questions ADD COLUMN session TEXT",
+            "ALTER TABLE questions ADD COLUMN follows INTEGER",
+            "ALTER TABLE questions ADD COLUMN offered_by INTEGER",
+            # Older turns get their sessions and previous turns the way new ones do: in
+            # the order they were logged, a new session after 30 minutes of silence
+            # (SESSION_GAP when this was written; a migration never changes afterwards),
+            # named after the session's first turn. Their button presses stay unlinked:
+            # no message ids were kept.
+            """UPDATE questions SET session = cut.session, follows = cut.follows FROM (
+                WITH ordered AS (
+                    SELECT id, chat_key, asked_at,
+                        lag(id) OVER chat AS previous_id,
+                        lag(asked_at) OVER chat AS previous_at
+                    FROM questions WINDOW chat AS (PARTITION BY chat_key ORDER BY id)
+                ), marked AS (
+                    SELECT id, chat_key, previous_id,
+                        (previous_at IS NULL OR asked_at < previous_at
+                         OR julianday(asked_at) - julianday(previous_at) > 30.0 / 1440)
+                        AS starts
+                    FROM ordered
+                ), numbered AS (
+                    SELECT id, chat_key, previous_id, starts,
+                        sum(starts) OVER (PARTITION BY chat_key ORDER BY id) AS number
+                    FROM marked
+                )
+                SELECT id,
+                    CASE WHEN starts THEN NULL ELSE previous_id END AS follows,
+                    'm' || min(id) OVER (PARTITION BY chat_key, number) AS session
+                FROM numbered
+            ) AS cut WHERE questions.id = cut.id""",
+        ),
+    ),
 )
 
 _BOOKKEEPING = """CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -19,6 +19,7 @@ from typing import Any
 import aiosqlite
 from cryptography.fernet import Fernet, InvalidToken
 
+from bot.questionlog.dismissals import Dismissed, read_dismissed, visible
 from bot.questionlog.grouping import MAX_ROWS, group_newest
 from bot.questionlog.keys import WRONG_KEY
 from bot.questionlog.records import (
@@ -35,7 +36,12 @@ from bot.questionlog.records import (
 logger = logging.getLogger(__name__)
 
 COLUMNS = """id, asked_at, channel, chat_key, lang, kind, question, status, posting, topic,
-    score, suggestions, latency_ms, knowledge_version, feedback, reply_key"""
+    score, suggestions, latency_ms, knowledge_version, feedback, reply_key, postings, topics,
+    lead, reply_message_id, session, follows, offered_by"""
+# A typed question left open: a fallback, not_stated or clarify reply, an answer scoring below
+# the parameter, or one rated 👎 (small talk is no question left unanswered).
+UNANSWERED = """kind = 'question'
+    AND (status NOT IN ('answered', 'smalltalk') OR score < ? OR feedback = 'down')"""
 
 
 def timestamp(moment: datetime) -> str:
@@ -48,10 +54,13 @@ def timestamp(moment: datetime) -> str:
 class LogQueries:
     """The read side of one open SQLite log."""
 
-    def __init__(self, db: aiosqlite.Connection, path: Path, fernet: Fernet) -> None:
+    def __init__(
+        self, db: aiosqlite.Connection, path: Path, fernet: Fernet, hash_secret: bytes
+    ) -> None:
         self._db = db
         self._path = path
         self._fernet = fernet
+        self._secret = hash_secret  # for the keys of dismissed wordings
 
     async def stats(self, days: int) -> LogStats:
         """Counts of the last `days` days: totals and by status, posting, topic, language."""
@@ -103,9 +112,9 @@ class LogQueries:
         self, days: int, low_score: float = LOW_SCORE
     ) -> UnansweredGrouping:
         """`unanswered` over the newest `MAX_ROWS` such questions, with how many older
-        ones were left out; decrypting and grouping run off the event loop."""
-        where = """WHERE asked_at >= ? AND kind = 'question'
-              AND (status NOT IN ('answered', 'smalltalk') OR score < ? OR feedback = 'down')"""
+        ones were left out, less those an admin dismissed (`dismissals`); decrypting and
+        grouping run off the event loop."""
+        where = f"WHERE asked_at >= ? AND {UNANSWERED}"
         since = timestamp(datetime.now(UTC) - timedelta(days=days))
         rows = await self._fetch(
             f"SELECT {COLUMNS} FROM questions {where} ORDER BY asked_at DESC, id DESC LIMIT ?",
@@ -114,10 +123,14 @@ class LogQueries:
         total = (
             await self._fetch(f"SELECT count(*) FROM questions {where}", (since, float(low_score)))
         )[0][0]
-        return await asyncio.to_thread(self._group, rows, total - len(rows))
+        dismissed = await read_dismissed(self._db)
+        return await asyncio.to_thread(self._group, rows, total - len(rows), dismissed)
 
-    def _group(self, rows: Sequence[Any], left_out: int) -> UnansweredGrouping:
-        return group_newest(self._decode_all(rows), left_out=left_out)
+    def _group(
+        self, rows: Sequence[Any], left_out: int, dismissed: Dismissed
+    ) -> UnansweredGrouping:
+        shown = visible(self._decode_all(rows), dismissed, self._secret)
+        return group_newest(shown, left_out=left_out)
 
     async def recent(self, n: int) -> tuple[LoggedQuestion, ...]:
         """The `n` latest records, newest first."""
@@ -179,4 +192,11 @@ class LogQueries:
             knowledge_version=row[13],
             feedback=row[14],
             reply_key=row[15],
+            postings=tuple(json.loads(row[16] or "[]")),
+            topics=tuple(json.loads(row[17] or "[]")),
+            lead=None if row[18] is None else self.decrypt(row[18]),
+            reply_message_id=row[19],
+            session=row[20],
+            follows=row[21],
+            offered_by=row[22],
         )

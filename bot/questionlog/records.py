@@ -15,7 +15,7 @@ Errors::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 LOW_SCORE = 75.0
 """Answers scoring below this (0-100) count as unanswered in the admin views."""
@@ -32,6 +32,14 @@ FEEDBACK_ALREADY_GIVEN = "already_given"
 FEEDBACK_UNKNOWN = "unknown"
 """What `QuestionLog.give_feedback` did: kept it, kept an earlier one, or found no such
 answer of that chat (forged, forgotten or purged)."""
+
+SESSION_GAP = timedelta(minutes=30)
+"""Silence in a chat after which its next turn starts a new session. Thirty minutes is
+the usual inactivity timeout of web analytics (Google Analytics' default session
+timeout, Matomo's visit length): a candidate who reads a reply, looks at the posting
+and comes back within half an hour is still in the same conversation, while the next
+morning's question is a new one. The log's first sessions (migration
+`add_conversation_links`) were cut with the same 30 minutes."""
 
 
 class StoreError(Exception):
@@ -71,6 +79,17 @@ class QuestionRecord:
     update_id: int | None = None
     # A random key of an answer offered for 👍/👎 (its buttons carry it); None: not offered.
     reply_key: str | None = None
+    # Every posting and topic the reply draws on (a comparison, a message asking several
+    # things); empty: just `posting` and `topic`.
+    postings: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    lead: str | None = None  # the reply's one-line direct answer ("No — English is …")
+    # The channel's id of the message that carried the reply and its buttons (Telegram's
+    # message id; the terminal numbers the replies it shows), so a later press links here.
+    reply_message_id: int | None = None
+    # A button press: the id of the message whose button was pressed. The log links the
+    # press to the turn whose reply that message carried (`LoggedQuestion.offered_by`).
+    pressed_message_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +112,16 @@ class LoggedQuestion:
     knowledge_version: str
     feedback: str | None = None  # HELPFUL, UNHELPFUL or None (none given)
     reply_key: str | None = None
+    postings: tuple[str, ...] = ()  # every posting the reply drew on (empty in old records)
+    topics: tuple[str, ...] = ()  # every topic the reply drew on (empty in old records)
+    lead: str | None = None
+    reply_message_id: int | None = None
+    # Links: the chat's pseudonymous session (a new one after SESSION_GAP of silence), the
+    # id of the chat's previous turn in that session, and for a button press the id of
+    # the turn whose reply offered the button (None when it was a menu, or is gone).
+    session: str | None = None
+    follows: int | None = None
+    offered_by: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +167,7 @@ class UnansweredGroup:
     likely_posting: str | None
     likely_topic: str | None
     last_asked: datetime
+    first_asked: datetime | None = None  # set by bot.questionlog.grouping (the daily digest)
 
 
 @dataclass(frozen=True, slots=True)

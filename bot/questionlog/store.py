@@ -1,72 +1,64 @@
-"""The SQLite question log: the write-behind queue, chat states and deletion.
+"""The SQLite question log: chat states, ratings, deletion, and the pieces it delegates.
 
-Opening and the admin queries are delegated: `opening` connects, checks the secrets
-(`keys`) and migrates (`migrations`); `queries` reads. Callers use it through the
-`QuestionLog` interface (`bot.questionlog.interface`).
+Writing is `writer.LogWriter`'s (the write-behind queue and its background task);
+opening is `opening`'s (connect, check the secrets in `keys`, migrate in `migrations`);
+reading is `queries`'s. Callers use the store through the `QuestionLog` interface
+(`bot.questionlog.interface`).
 
 What is stored
-    `questions`: one row per question or button press: time (UTC), channel, a
-    pseudonymous chat key, language, kind, the question text, status, posting, topic,
-    score, suggestion labels, latency, knowledge version, rating key and 👍/👎 given.
+    `questions`: one row per question or button press (a turn): time (UTC), channel, a
+    pseudonymous chat key, language, kind, the question text, status, posting(s),
+    topic(s), the reply's lead, score, suggestion labels, latency, knowledge version,
+    rating key and 👍/👎 given, and the turn's links: its pseudonymous session, the
+    chat's previous turn in that session (`follows`) and, for a button press, the turn
+    whose reply offered the button (`offered_by`); see `bot.questionlog.rows`.
     `chat_states`: each chat's serialised conversation state (opaque here). `meta`: fingerprints of
     the two secrets. `schema_migrations`: the migrations applied, by name and checksum.
     `inbox`: Telegram updates received and not yet handled (`Store.inbox`, see
     `bot.questionlog.inbox`); a write batch marks a record's update done with it.
+    `dismissed_wordings`: inbox groups admins dismissed (`dismissals.py`).
 
 Privacy
     A chat is stored as HMAC-SHA256(LOG_HASH_SECRET, chat id), never its id or a name.
-    Question texts and chat states (which can hold a pending question) are Fernet
-    tokens made with LOG_ENCRYPTION_KEY, which lives in the configuration, never next
-    to the data. `secure_delete` is on, so deleted rows are overwritten in the file.
-    An HMAC of a constant under each secret is kept in `meta`; `open()` compares it and
-    refuses a different key or secret before reading or writing anything else.
+    Question texts, the replies' leads stored with them, and chat states (which can
+    hold a pending question) are Fernet tokens made with LOG_ENCRYPTION_KEY, which
+    lives in the configuration, never next to the data. `secure_delete` is on, so
+    deleted rows are overwritten in the file. An HMAC of a constant under each secret
+    is kept in `meta`; `open()` compares it and refuses a different key or secret
+    before reading or writing anything else.
 
 Writing
-    `log()` and `save_chat_state()` append to in-memory queues and return at once
-    (a few microseconds); they never wait for the database and never raise. One
-    background task hashes and encrypts what has queued up (in small steps, so the
-    event loop never pauses for long) and writes records and chat states together in
-    one transaction per batch. `flush()` waits for everything queued before it;
-    `forget()` also removes a chat's records and state that are still queued. Policy
-    on failure: when a write fails (locked, read-only or full database, I/O error)
-    the error is logged with the path and SQLite's message (never a question, a state
-    or a chat id) and the records and states are kept and retried with a growing
-    delay (0.5 s doubling up to 30 s). Only when more than `max_pending` records wait
-    after a failed write are the oldest records dropped, counted in `health.dropped`
-    and logged (queued states are never trimmed: there is at most one per chat).
-    `close()` writes what is queued, for up to `close_timeout` seconds, and counts as
-    dropped what it could not write. The loss a crash can cause is what was queued
-    and not yet committed (a batch's time); what was committed survives a killed
-    process (WAL, synchronous=NORMAL).
+    `log()` and `save_chat_state()` never wait for the database and never raise (see
+    `bot.questionlog.writer` for batching and the policy on failure). `forget()` also
+    removes a chat's records and state that are still queued.
 
 Chat states
-    A saved state waits in the queue, one per chat: a later save replaces a queued
-    one, so the latest state wins. `load_chat_state` returns a queued state before
-    the database's (read-your-writes), so a reply never waits behind a batch of the
-    question log. `load_chat_state` raises StoreError (after logging it) when reading
-    the database fails; the caller catches it and goes on with a fresh state.
+    `load_chat_state` returns a queued state before the database's (read-your-writes),
+    so a reply never waits behind a batch of the question log. It raises StoreError
+    (after logging it) when reading the database fails; the caller catches it and goes
+    on with a fresh state.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import logging
 import sqlite3
-from collections import deque
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple
 
 import aiosqlite
 from cryptography.fernet import Fernet
 
+from bot.questionlog.digest import DigestFigures, DigestWindow
+from bot.questionlog.digest_queries import DigestQueries
+from bot.questionlog.dismissals import SqliteDismissals
 from bot.questionlog.feedback import give_feedback
-from bot.questionlog.inbox import SqliteInbox, mark_done
+from bot.questionlog.inbox import SqliteInbox
 from bot.questionlog.keys import chat_key, parse_secrets
 from bot.questionlog.opening import connect
-from bot.questionlog.queries import LogQueries, timestamp
+from bot.questionlog.queries import timestamp
 from bot.questionlog.records import (
     LOW_SCORE,
     LoggedQuestion,
@@ -77,33 +69,12 @@ from bot.questionlog.records import (
     UnansweredGroup,
     UnansweredGrouping,
 )
-from bot.questionlog.rows import INSERT_RECORD, encode_in_chunks, record_row
+from bot.questionlog.writer import LogWriter
 
 logger = logging.getLogger(__name__)
 
-_RETRY_FIRST = 0.5
-_RETRY_MAX = 30.0
-_RETRY_WHILE_CLOSING = 0.2
 
-_UPSERT_STATE = """INSERT INTO chat_states (chat_key, state, updated_at) VALUES (?, ?, ?)
-    ON CONFLICT (chat_key) DO UPDATE SET
-        state = excluded.state, updated_at = excluded.updated_at"""
-
-
-class _Pending(NamedTuple):
-    seq: int
-    record: QuestionRecord
-    asked_at: datetime
-
-
-class _PendingState(NamedTuple):
-    seq: int
-    chat_key: str
-    state: str
-    saved_at: datetime
-
-
-class Store:
+class Store(SqliteDismissals):
     """The question log and chat states of one SQLite file; make one with `Store.open`."""
 
     def __init__(
@@ -120,27 +91,19 @@ class Store:
         self._db = db
         self.path = path
         self._secret = hash_secret
-        self._fernet = fernet
-        self._batch_size = batch_size
-        self._max_pending = max_pending
-        self._close_timeout = close_timeout
-        self._pending: deque[_Pending] = deque()
-        # Keyed by chat key, in the order of `seq` (a save moves its chat to the end).
-        self._states: dict[str, _PendingState] = {}
-        self._done: deque[tuple[int, int]] = deque()  # (seq, update id) of handled updates
-        self._next_seq = 1
         self._write_lock = asyncio.Lock()
-        self._wakeup = asyncio.Event()
-        self._closing = asyncio.Event()
-        self._progress = asyncio.Event()
-        self._closed = False
-        self._written = 0
-        self._dropped = 0
-        self._write_errors = 0
-        self._last_error: str | None = None
-        self._queries = LogQueries(db, path, fernet)
-        self.inbox = SqliteInbox(db, fernet, self._write_lock, self._queue_done, self.flush)
-        self._writer = asyncio.create_task(self._write_loop(), name=f"question-log {path}")
+        self._queries = DigestQueries(db, path, fernet, hash_secret)
+        self._writer = LogWriter(
+            db,
+            path,
+            fernet=fernet,
+            chat_key=self.chat_key,
+            lock=self._write_lock,
+            batch_size=batch_size,
+            max_pending=max_pending,
+            close_timeout=close_timeout,
+        )
+        self.inbox = SqliteInbox(db, fernet, self._write_lock, self._writer.queue_done, self.flush)
 
     @classmethod
     async def open(
@@ -180,195 +143,24 @@ class Store:
 
         Call it from the event loop's thread. After `close()` the record is dropped.
         """
-        try:
-            if self._closed:
-                self._dropped += 1
-                logger.warning("question log: a record arrived after close and was dropped")
-                return
-            asked_at = record.asked_at or datetime.now(UTC)
-            self._pending.append(_Pending(self._next_seq, record, asked_at))
-            self._next_seq += 1
-            self._wakeup.set()
-        except Exception:
-            self._dropped += 1
-            logger.exception("question log: could not queue a record; it was dropped")
+        self._writer.log(record)
 
     async def flush(self) -> None:
         """Waits until every record and state queued so far is written (or dropped,
         forgotten or replaced by a later state)."""
-        target = self._next_seq - 1
-        while self._oldest_queued() <= target:
-            await self._progress.wait()
-
-    def _queue_done(self, update_id: int) -> None:
-        # After close the mark is lost and the update handled again at the next start.
-        if not self._closed:
-            self._done.append((self._next_seq, update_id))
-            self._next_seq += 1
-            self._wakeup.set()
-
-    def _oldest_queued(self) -> float:
-        oldest = self._pending[0].seq if self._pending else float("inf")
-        if self._done:
-            oldest = min(oldest, self._done[0][0])
-        if self._states:
-            oldest = min(oldest, next(iter(self._states.values())).seq)
-        return oldest
+        await self._writer.flush()
 
     @property
     def health(self) -> LogHealth:
         """Counters of the background writer."""
-        return LogHealth(
-            written=self._written,
-            pending=len(self._pending),
-            pending_states=len(self._states),
-            dropped=self._dropped,
-            write_errors=self._write_errors,
-            last_error=self._last_error,
-        )
+        return self._writer.health
 
     async def close(self) -> None:
         """Writes what is queued (for up to `close_timeout` seconds), then closes the file."""
-        if self._closed:
+        if self._writer.closed:
             return
-        self._closed = True
-        self._closing.set()
-        self._wakeup.set()
-        try:
-            await asyncio.wait_for(asyncio.shield(self._writer), self._close_timeout)
-        except TimeoutError:
-            self._writer.cancel()
-            await asyncio.gather(self._writer, return_exceptions=True)
-        except Exception:
-            logger.exception("question log: the writer of %s stopped with an error", self.path)
-        self._done.clear()  # unwritten done marks: those updates are handled again at start
-        lost, lost_states = len(self._pending), len(self._states)
-        if lost or lost_states:
-            self._dropped += lost + lost_states
-            self._pending.clear()
-            self._states.clear()
-            logger.error(
-                "question log: %d record(s) and %d chat state(s) could not be written to "
-                "%s before closing and are lost (last error: %s)",
-                lost,
-                lost_states,
-                self.path,
-                self._last_error,
-            )
-        self._notify_progress()
+        await self._writer.close()
         await self._db.close()
-
-    async def _write_loop(self) -> None:
-        failures = 0
-        while True:
-            if not self._pending and not self._states and not self._done:
-                if self._closing.is_set():
-                    return
-                self._wakeup.clear()
-                await self._wakeup.wait()
-                continue
-            try:
-                await self._write_batch()
-                failures = 0
-            except Exception as error:  # the writer must outlive any database error
-                failures += 1
-                self._write_errors += 1
-                self._last_error = f"{type(error).__name__}: {error}"
-                self._trim_pending()
-                delay = min(_RETRY_MAX, _RETRY_FIRST * 2 ** (failures - 1))
-                if self._closing.is_set():
-                    delay = _RETRY_WHILE_CLOSING
-                logger.error(
-                    "question log: writing %d record(s) and %d chat state(s) to %s failed "
-                    "(%s); keeping them and retrying in %.1f s",
-                    len(self._pending),
-                    len(self._states),
-                    self.path,
-                    self._last_error,
-                    delay,
-                )
-                await self._pause(delay)
-
-    async def _write_batch(self) -> None:
-        async with self._write_lock:
-            batch = list(itertools.islice(self._pending, self._batch_size))
-            states = list(itertools.islice(self._states.values(), self._batch_size))
-            rows, bad = await encode_in_chunks(batch, self._record_row)
-            state_rows, bad_states = await encode_in_chunks(states, self._state_row)
-            if bad or bad_states:
-                self._dropped += len(bad) + len(bad_states)
-                logger.error(
-                    "question log: dropped %d malformed record(s) and %d chat state(s)",
-                    len(bad),
-                    len(bad_states),
-                )
-            done, done_before = self._done_with(batch)
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
-                if rows:
-                    await self._db.executemany(INSERT_RECORD, rows)
-                if state_rows:
-                    await self._db.executemany(_UPSERT_STATE, state_rows)
-                if done:
-                    await mark_done(self._db, done)
-                await self._db.execute("COMMIT")
-            except Exception:
-                await self._rollback()
-                raise
-            if batch:
-                last = batch[-1].seq
-                while self._pending and self._pending[0].seq <= last:
-                    self._pending.popleft()
-            while self._done and self._done[0][0] < done_before:
-                self._done.popleft()
-            for item in states:
-                # A state saved while the batch was written replaced this one: keep it.
-                if self._states.get(item.chat_key) is item:
-                    del self._states[item.chat_key]
-            self._written += len(rows)
-        self._notify_progress()
-
-    def _done_with(self, batch: list[_Pending]) -> tuple[list[int], float]:
-        """The updates this batch marks done: those of its records, and the done marks
-        queued before the first record it leaves out (a mark never precedes its record)."""
-        left_out = self._pending[len(batch)].seq if len(self._pending) > len(batch) else None
-        before = float("inf") if left_out is None else left_out
-        done = [update_id for seq, update_id in self._done if seq < before]
-        done += [item.record.update_id for item in batch if item.record.update_id is not None]
-        return done, before
-
-    def _record_row(self, item: _Pending) -> tuple[Any, ...]:
-        return record_row(
-            item.record, item.asked_at, self.chat_key(item.record.chat_id), self._fernet
-        )
-
-    def _state_row(self, item: _PendingState) -> tuple[Any, ...]:
-        token = self._fernet.encrypt(item.state.encode("utf-8"))
-        return (item.chat_key, token, timestamp(item.saved_at))
-
-    def _trim_pending(self) -> None:
-        excess = len(self._pending) - self._max_pending
-        if excess > 0:
-            for _ in range(excess):
-                self._pending.popleft()
-            self._dropped += excess
-            logger.error(
-                "question log: more than %d records waiting; dropped the %d oldest",
-                self._max_pending,
-                excess,
-            )
-            self._notify_progress()
-
-    async def _pause(self, seconds: float) -> None:
-        if self._closing.is_set():
-            await asyncio.sleep(seconds)
-            return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._closing.wait(), seconds)
-
-    def _notify_progress(self) -> None:
-        done, self._progress = self._progress, asyncio.Event()
-        done.set()
 
     async def _rollback(self) -> None:
         # Suppressed: no transaction is open when BEGIN itself failed.
@@ -385,9 +177,9 @@ class Store:
         """The chat's saved state (a queued one first), or None; raises StoreError when
         reading the database fails."""
         key = self.chat_key(chat_id)
-        queued = self._states.get(key)
+        queued = self._writer.queued_state(key)
         if queued is not None:
-            return queued.state
+            return queued
         try:
             rows = await self._db.execute_fetchall(
                 "SELECT state FROM chat_states WHERE chat_key = ?", (key,)
@@ -407,19 +199,7 @@ class Store:
         at once. Failures to write are handled like those of `log()`. After `close()`
         the state is dropped.
         """
-        try:
-            if self._closed:
-                self._dropped += 1
-                logger.warning("question log: a chat state arrived after close and was dropped")
-                return
-            key = self.chat_key(chat_id)
-            self._states.pop(key, None)  # re-inserted at the end, keeping `seq` order
-            self._states[key] = _PendingState(self._next_seq, key, state, datetime.now(UTC))
-            self._next_seq += 1
-            self._wakeup.set()
-        except Exception:
-            self._dropped += 1
-            logger.exception("question log: could not queue a chat state; it was dropped")
+        self._writer.save_state(chat_id, state)
 
     async def give_feedback(self, chat_id: int | str, key: str, verdict: str) -> str:
         """Stores a 👍/👎 on the chat's answer logged with `key`, once; returns what it did."""
@@ -434,10 +214,7 @@ class Store:
         async with self._write_lock:
             # Nothing is being written while we hold the lock, so queued records of this
             # chat can be taken out before they ever reach the file.
-            kept = deque(item for item in self._pending if str(item.record.chat_id) != str(chat_id))
-            removed = len(self._pending) - len(kept)
-            self._pending = kept
-            queued_state = self._states.pop(key, None) is not None
+            removed, queued_state = self._writer.drop_chat(chat_id, key)
             try:
                 await self._db.execute("BEGIN IMMEDIATE")
                 cursor = await self._db.execute("DELETE FROM questions WHERE chat_key = ?", (key,))
@@ -451,7 +228,7 @@ class Store:
                 await self._rollback()
                 logger.error("question log: forgetting a chat in %s failed: %s", self.path, error)
                 raise StoreError(f"deleting the records failed: {error}") from error
-        self._notify_progress()
+        self._writer.notify_progress()
         logger.info("question log: forgot a chat (%d records)", records + removed)
         return records + removed + max(states, int(queued_state))
 
@@ -498,3 +275,7 @@ class Store:
     async def export_rows(self, days: int | None = None) -> tuple[LoggedQuestion, ...]:
         """Every record (of the last `days` days if given), oldest first."""
         return await self._queries.export_rows(days)
+
+    async def digest_figures(self, window: DigestWindow) -> DigestFigures:
+        """What a daily digest reports (bot.questionlog.digest)."""
+        return await self._queries.digest_figures(window)

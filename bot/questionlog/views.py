@@ -238,7 +238,16 @@ QUESTION_FIELDS = (
     "suggestions",
     "latency_ms",
     "knowledge_version",
+    "postings",
+    "topics",
+    "lead",
+    "feedback",
+    "session",
+    "follows",
+    "offered_by",
 )
+"""Every exported field; `feedback` is `up` (👍), `down` (👎) or empty (none given), and
+`follows` / `offered_by` are the `id`s of the turns this one follows or was offered by."""
 
 
 def questions_view(rows: Sequence[LoggedQuestion], fmt: Format) -> str:
@@ -269,7 +278,8 @@ def questions_view(rows: Sequence[LoggedQuestion], fmt: Format) -> str:
 
 
 def export_csv(rows: Sequence[LoggedQuestion]) -> str:
-    """Every field of every record as CSV; suggestions joined with ' | '."""
+    """Every field of every record as CSV; suggestions, postings and topics joined with
+    ' | ', and an empty cell for a missing value."""
     table = [
         [
             row.id,
@@ -286,6 +296,13 @@ def export_csv(rows: Sequence[LoggedQuestion]) -> str:
             " | ".join(row.suggestions),
             row.latency_ms,
             row.knowledge_version,
+            " | ".join(row.postings),
+            " | ".join(row.topics),
+            row.lead or "",
+            row.feedback or "",
+            row.session or "",
+            "" if row.follows is None else row.follows,
+            "" if row.offered_by is None else row.offered_by,
         ]
         for row in rows
     ]
@@ -311,6 +328,8 @@ def _question_dict(row: LoggedQuestion) -> dict[str, Any]:
     values = {name: getattr(row, name) for name in QUESTION_FIELDS}
     values["asked_at"] = row.asked_at.isoformat()
     values["suggestions"] = list(row.suggestions)
+    values["postings"] = list(row.postings)
+    values["topics"] = list(row.topics)
     return values
 
 

@@ -2,14 +2,17 @@
 
 The log is encrypted, so Datasette never opens it. `jpo-bot admin-web`:
 
-1. opens the log read-only and writes a derived SQLite file: the decrypted records
-   (the chat only as the first 12 digits of its pseudonymous key) and the unanswered
-   questions grouped by wording with their likely posting and topic. The file (0600)
-   lives in a private temporary folder (0700) that is deleted when the command stops,
-   or at the next start when the command was killed (see webfolder);
-2. writes `metadata.json` beside it: canned queries (unanswered groups, unanswered
-   questions, questions per day, per posting and topic, low scores), the links that
-   open "questions per day" as a bar chart (datasette-vega), and the plugins' settings;
+1. opens the log read-only and writes a derived SQLite file (see webcopy): the
+   decrypted turns (the chat only as the first 12 digits of its pseudonymous key), their
+   topics, and the unanswered questions grouped by wording with their likely posting and
+   topic. The file (0600) lives in a private temporary folder (0700) that is deleted
+   when the command stops, or at the next start when the command was killed (see
+   webfolder);
+2. writes `metadata.json` beside it: the canned queries (see webqueries: unanswered
+   groups and questions, questions per day, per posting and topic, low scores, the
+   conversations and one conversation per chat, users and sessions per day, fallback and
+   👎 rate by week and by knowledge version, questions per topic, reply latency), the
+   links that open them as charts (datasette-vega), and the plugins' settings;
 3. runs `datasette serve` on 127.0.0.1 (by default) with that metadata, as a child
    that sees only a whitelisted environment and dies with this process (see webchild).
 
@@ -18,7 +21,8 @@ files included; user `admin`, password ADMIN_WEB_PASSWORD (at least 12 character
 Only a PBKDF2 hash of it reaches Datasette, through the child's environment, never a
 file. An `allow` block admits only the actor `admin` as a second lock. Repeated failed
 logins are delayed, then locked out (datasette_plugins/login_throttle.py). Downloading
-the database file is off.
+the database file is off. A chat's cell links to its conversation page
+(datasette_plugins/conversation_links.py).
 
 Refresh model: the copy is built at start; with `--refresh SECONDS` it is rebuilt in
 place (one transaction, so a page never sees half a copy) every SECONDS.
@@ -32,27 +36,32 @@ import ipaddress
 import json
 import logging
 import signal
-import sqlite3
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.private_files import ensure_private_file, write_private_text
+from bot.private_files import write_private_text
 from bot.questionlog import webchild
 from bot.questionlog.datasette_plugins.login_throttle import PLUGIN_NAME as THROTTLE_PLUGIN
 from bot.questionlog.datasette_plugins.login_throttle import ThrottlePolicy
 from bot.questionlog.interface import QuestionLog
-from bot.questionlog.records import LOW_SCORE, LoggedQuestion, UnansweredGroup
 from bot.questionlog.webchild import PASSWORD_HASH_ENV
+from bot.questionlog.webcopy import ViewSummary, build_view
 from bot.questionlog.webfolder import private_folder
+from bot.questionlog.webqueries import CANNED_QUERIES, DATABASE_NAME, PER_DAY_CHART
+
+__all__ = [  # the copy and the pages live in their own modules; callers may name them here
+    "CANNED_QUERIES",
+    "DATABASE_NAME",
+    "PER_DAY_CHART",
+    "ViewSummary",
+    "build_view",
+]
 
 logger = logging.getLogger(__name__)
 
 ADMIN_USER = "admin"
-DATABASE_NAME = "log"
 MIN_PASSWORD_LENGTH = 12
 THROTTLE = ThrottlePolicy()
 PASSWORD_HASH_ITERATIONS = 100_000
@@ -60,178 +69,13 @@ PASSWORD_HASH_ITERATIONS = 100_000
 lives in the child's memory, so fewer rounds than the plugin's default keep pages fast."""
 AUTH_PLUGIN = "datasette_auth_passwords"
 CHART_PLUGIN = "datasette_vega"
-PER_DAY_CHART = (
-    f"/{DATABASE_NAME}/questions_per_day#g.mark=bar&g.x_column=day&g.x_type=ordinal"
-    "&g.y_column=questions&g.y_type=quantitative"
-)
 
 
 class AdminWebError(Exception):
     """The web view cannot start; the message is one line for a person."""
 
 
-@dataclass(frozen=True, slots=True)
-class ViewSummary:
-    """What one build of the decrypted copy holds."""
-
-    records: int
-    groups: int
-    built_at: datetime
-
-
-# --- the decrypted copy -----------------------------------------------------------------
-
-_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS questions (
-        id INTEGER PRIMARY KEY, asked_at TEXT NOT NULL, day TEXT NOT NULL,
-        channel TEXT NOT NULL, chat TEXT NOT NULL, lang TEXT NOT NULL, kind TEXT NOT NULL,
-        question TEXT NOT NULL, status TEXT NOT NULL, posting TEXT, topic TEXT,
-        score REAL NOT NULL, suggestions TEXT NOT NULL, latency_ms REAL NOT NULL,
-        knowledge_version TEXT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS unanswered_groups (
-        rank INTEGER PRIMARY KEY, questions INTEGER NOT NULL, example TEXT NOT NULL,
-        likely_posting TEXT, likely_topic TEXT, statuses TEXT NOT NULL,
-        other_wordings TEXT NOT NULL, last_asked TEXT NOT NULL)""",
-    "CREATE TABLE IF NOT EXISTS view_info (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-)
-
-
-async def build_view(question_log: QuestionLog, target: Path, *, days: int) -> ViewSummary:
-    """Writes (or rewrites in place) the decrypted copy of the last `days` days."""
-    rows = await question_log.export_rows(days)
-    groups = await question_log.unanswered(days)
-    built_at = datetime.now(UTC)
-    await asyncio.to_thread(_write_view, target, rows, groups, built_at)
-    return ViewSummary(records=len(rows), groups=len(groups), built_at=built_at)
-
-
-def _write_view(
-    target: Path,
-    rows: Sequence[LoggedQuestion],
-    groups: Sequence[UnansweredGroup],
-    built_at: datetime,
-) -> None:
-    ensure_private_file(target)
-    db = sqlite3.connect(target, isolation_level=None)
-    try:
-        db.execute("PRAGMA journal_mode = WAL")
-        for statement in _SCHEMA:
-            db.execute(statement)
-        db.execute("BEGIN IMMEDIATE")
-        for table in ("questions", "unanswered_groups", "view_info"):
-            db.execute(f"DELETE FROM {table}")
-        db.executemany(
-            "INSERT INTO questions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (_question_row(row) for row in rows),
-        )
-        db.executemany(
-            "INSERT INTO unanswered_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (_group_row(rank, group) for rank, group in enumerate(groups, start=1)),
-        )
-        db.executemany(
-            "INSERT INTO view_info VALUES (?, ?)",
-            [
-                ("built_at", built_at.isoformat(timespec="seconds")),
-                ("records", str(len(rows))),
-                ("low_score", str(LOW_SCORE)),
-            ],
-        )
-        db.execute("COMMIT")
-    finally:
-        db.close()
-
-
-def _question_row(row: LoggedQuestion) -> tuple[Any, ...]:
-    return (
-        row.id,
-        row.asked_at.strftime("%Y-%m-%d %H:%M:%S"),
-        row.asked_at.strftime("%Y-%m-%d"),
-        row.channel,
-        row.chat_key[:12],
-        row.lang,
-        row.kind,
-        row.question,
-        row.status,
-        row.posting,
-        row.topic,
-        round(row.score, 1),
-        " | ".join(row.suggestions),
-        round(row.latency_ms, 2),
-        row.knowledge_version,
-    )
-
-
-def _group_row(rank: int, group: UnansweredGroup) -> tuple[Any, ...]:
-    return (
-        rank,
-        group.count,
-        group.example,
-        group.likely_posting,
-        group.likely_topic,
-        ", ".join(f"{c.key} {c.count}" for c in group.statuses),
-        " | ".join(group.wordings[1:]),
-        group.last_asked.strftime("%Y-%m-%d %H:%M"),
-    )
-
-
 # --- Datasette ------------------------------------------------------------------------
-
-_UNANSWERED = f"(status NOT IN ('answered', 'smalltalk') OR score < {LOW_SCORE})"
-
-CANNED_QUERIES: dict[str, dict[str, str]] = {
-    "unanswered": {
-        "title": "Unanswered questions, grouped by wording",
-        "description_html": (
-            "Questions answered with <i>fallback</i>, <i>not_stated</i> or <i>clarify</i>, "
-            f"or with a score below {LOW_SCORE:.0f}, grouped by similar wording. To close "
-            "the loop: add the example wording as an example phrasing of the likely topic "
-            "(topics.yaml, or the likely posting's file), then send /reload to the bot."
-        ),
-        "sql": (
-            "SELECT questions, example, likely_posting, likely_topic, statuses, "
-            "other_wordings, last_asked FROM unanswered_groups ORDER BY rank"
-        ),
-    },
-    "unanswered_questions": {
-        "title": "Unanswered questions, one by one",
-        "description_html": "Every typed question the bot could not answer well, newest first.",
-        "sql": (
-            "SELECT asked_at, question, status, posting, topic, score, lang FROM questions "
-            f"WHERE kind = 'question' AND {_UNANSWERED} ORDER BY asked_at DESC"
-        ),
-    },
-    "questions_per_day": {
-        "title": "Questions per day",
-        "description_html": f'Records per day (UTC). <a href="{PER_DAY_CHART}">Bar chart</a>.',
-        "sql": (
-            "SELECT day, count(*) AS questions, sum(status = 'answered') AS answered, "
-            "sum(status != 'answered') AS not_answered, "
-            "round(100.0 * sum(status = 'answered') / count(*), 1) AS answered_pct "
-            "FROM questions GROUP BY day ORDER BY day"
-        ),
-    },
-    "by_posting_and_topic": {
-        "title": "Questions per posting and topic",
-        "description_html": "Records per posting and topic, with how many went unanswered.",
-        "sql": (
-            "SELECT coalesce(posting, '–') AS posting, coalesce(topic, '–') AS topic, "
-            "count(*) AS questions, sum(status = 'answered') AS answered, "
-            f"sum({_UNANSWERED}) AS unanswered, round(avg(score), 1) AS avg_score "
-            "FROM questions GROUP BY posting, topic ORDER BY questions DESC"
-        ),
-    },
-    "low_scores": {
-        "title": "Answers with a low score",
-        "description_html": (
-            f"Answered questions scoring below {LOW_SCORE:.0f}: the match may be wrong."
-        ),
-        "sql": (
-            "SELECT asked_at, question, posting, topic, score, lang FROM questions "
-            f"WHERE kind = 'question' AND status = 'answered' AND score < {LOW_SCORE} "
-            "ORDER BY score, asked_at DESC"
-        ),
-    },
-}
 
 
 def metadata() -> dict[str, Any]:

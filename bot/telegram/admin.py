@@ -22,19 +22,21 @@ from collections.abc import Awaitable, Callable, Collection, Coroutine, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from telegram import InputFile, Update
+from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.questionlog import views as log_views
 from bot.questionlog.interface import QuestionLog
-from bot.questionlog.records import StoreError
+from bot.questionlog.records import StoreError, UnansweredGrouping
 
 logger = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
 CommandCallback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 ReloadKnowledge = Callable[[], Sequence[str] | Awaitable[Sequence[str]]]
+# The buttons under an /unanswered list, in the admin's language (bot.telegram.review).
+InboxKeyboard = Callable[[UnansweredGrouping, str | None], InlineKeyboardMarkup | None]
 AdminCommand = Callable[["AdminHandlers", Update, Context], Coroutine[Any, Any, None]]
 
 DEFAULT_DAYS = 30
@@ -95,11 +97,13 @@ class AdminHandlers:
         admin_ids: Collection[int],
         unknown_command: CommandCallback,
         reload_knowledge: ReloadKnowledge,
+        inbox_keyboard: InboxKeyboard | None = None,
     ) -> None:
         self.question_log = question_log
         self.admin_ids = frozenset(admin_ids)
         self.unknown_command = unknown_command
         self.reload_knowledge = reload_knowledge
+        self.inbox_keyboard = inbox_keyboard
 
     def commands(self) -> dict[str, CommandCallback]:
         """Each admin command's name and handler, in the order of `ADMIN_COMMANDS`."""
@@ -123,13 +127,17 @@ class AdminHandlers:
 
     @admin_only
     async def unanswered(self, update: Update, context: Context) -> None:
-        """Sends the last [days] days' unanswered questions, grouped, and what was left out."""
+        """Sends the last [days] days' unanswered questions, grouped, and what was left out,
+        with buttons to add a group to a topic or dismiss it."""
         days = _number(context.args, DEFAULT_DAYS, MAX_DAYS)
         if days is None:
             await _send(update, f"Usage: /unanswered [days], 1 to {MAX_DAYS}")
             return
         grouping = await self.question_log.unanswered_grouping(days)
-        await _send(update, log_views.unanswered_grouping_message(grouping, days))
+        user = update.effective_user
+        lang = user.language_code if user else None
+        markup = self.inbox_keyboard(grouping, lang) if self.inbox_keyboard else None
+        await _send(update, log_views.unanswered_grouping_message(grouping, days), markup)
 
     @admin_only
     async def recent(self, update: Update, context: Context) -> None:
@@ -183,10 +191,12 @@ def _number(args: Sequence[str] | None, default: int | None, high: int) -> int |
     return value if 1 <= value <= high else None
 
 
-async def _send(update: Update, text: str) -> None:
-    """Sends plain text, split under Telegram's length limit."""
+async def _send(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Sends plain text, split under Telegram's length limit; buttons go under the last part."""
     message = update.effective_message
     if message is None:
         return
-    for part in log_views.split_message(text):
-        await message.reply_text(part, parse_mode=None)
+    parts = log_views.split_message(text)
+    for number, part in enumerate(parts, start=1):
+        buttons = markup if number == len(parts) else None
+        await message.reply_text(part, parse_mode=None, reply_markup=buttons)

@@ -1,8 +1,8 @@
 """The one place that builds the Telegram application and runs it.
 
 `build_application` wires everything: Bot API address, HTML defaults, rate limiter,
-per-chat ordered concurrency, handlers, error handler, command menu, knowledge reload
-and the admin commands. `run` starts it in polling or webhook mode through
+per-chat ordered concurrency, handlers, error handler, command menu, knowledge reload,
+the admin commands and the admins' daily digest. `run` starts it in polling or webhook mode through
 `bot.telegram.receiver`, which stores every update in the inbox before Telegram is
 told it arrived.
 
@@ -47,6 +47,7 @@ from bot.questionlog.interface import QuestionLog
 from bot.questionlog.startup import open_question_log
 from bot.serving import KnowledgeService
 from bot.telegram.admin import ADMIN_COMMANDS
+from bot.telegram.digest_job import schedule_digest
 from bot.telegram.menu import UI_LANGS, menu_commands
 from bot.telegram.receiver import serve
 from bot.telegram.retention import schedule_retention
@@ -270,6 +271,13 @@ class _Lifecycle:
                 self._reload_if_changed, interval=interval, first=interval, name=RELOAD_JOB
             )
             schedule_retention(app.job_queue, self.question_log, self.settings.log_retention_days)
+            schedule_digest(
+                app.job_queue,
+                self.question_log,
+                hour=self.settings.digest_hour,
+                zone=self.settings.digest_zone,
+                admin_ids=self.settings.admin_user_ids,
+            )
 
     async def _reload_if_changed(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Picks up edited knowledge files (the repeating job); the service logs the outcome."""

@@ -9,6 +9,9 @@ Formats (version `v1`; `-` stands for "no posting", i.e. the programme):
     v1:forget:<yes|no>          answer the /forget confirmation
     v1:c:<step>:<choice>        answer a question of the guided eligibility check (/check)
     v1:r:<u|d>:<reply key>      rate an answer 👍 (u) or 👎 (d) (its log record's `reply_key`)
+    v1:u:<a|o|d>:<group>[:<topic>]  an admin's inbox button under /unanswered: add the
+                                group's wordings as examples of the topic (a), choose
+                                another topic (o), dismiss the group (d)
 
 Buttons live for months in old chats, and anyone can send any callback data, so `decode`
 treats its input as untrusted: anything unknown, from another version or malformed
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.engine.answers import Action, AnswerCheck, SelectPosting, ShowFaq, ShowTopic
 
@@ -36,6 +40,8 @@ _LANG = re.compile(r"[a-z]{2}")
 _CHOICE = re.compile(r"[a-z0-9]{1,12}")  # which choices a step has is the engine's check
 _REPLY_KEY = re.compile(r"[A-Za-z0-9_-]{8,32}")  # whether an answer has it is the log's check
 _VERDICTS = {"u": True, "d": False}
+_GROUP_KEY = re.compile(r"[0-9a-f]{10}")  # bot.review.group_key
+_INBOX_KINDS: dict[str, InboxKind] = {"a": "add", "o": "other", "d": "dismiss"}
 
 
 FORGET = "forget"
@@ -68,7 +74,19 @@ class RateAnswer:
     helpful: bool
 
 
-ButtonAction = Action | ChooseLanguage | ConfirmForget | RateAnswer
+InboxKind = Literal["add", "other", "dismiss"]
+
+
+@dataclass(frozen=True, slots=True)
+class InboxAction:
+    """An admin's button under /unanswered, for the group with key `group`."""
+
+    kind: InboxKind
+    group: str
+    topic: str | None = None  # for "add": the topic the wordings become examples of
+
+
+ButtonAction = Action | ChooseLanguage | ConfirmForget | RateAnswer | InboxAction
 
 
 def encode(action: ButtonAction) -> str:
@@ -90,6 +108,9 @@ def encode(action: ButtonAction) -> str:
             parts = (FORGET, "yes" if delete else "no")
         case RateAnswer(reply_key=reply_key, helpful=helpful):
             parts = ("r", "u" if helpful else "d", reply_key)
+        case InboxAction(kind=kind, group=group, topic=topic):
+            letter = {name: short for short, name in _INBOX_KINDS.items()}[kind]
+            parts = ("u", letter, group, *((topic,) if kind == "add" and topic else ()))
         case _:
             raise TypeError(f"no callback format for {action!r}")
     data = SEPARATOR.join((VERSION, *parts))
@@ -121,6 +142,10 @@ def decode(data: object) -> ButtonAction | None:
             return RateAnswer(key, _VERDICTS[verdict])
         case "forget", [answer] if answer in _FORGET_ANSWERS:
             return ConfirmForget(_FORGET_ANSWERS[answer])
+        case "u", ["a", group, topic] if _GROUP_KEY.fullmatch(group) and _KEY_ID.fullmatch(topic):
+            return InboxAction("add", group, topic)
+        case "u", [kind, group] if kind in ("o", "d") and _GROUP_KEY.fullmatch(group):
+            return InboxAction(_INBOX_KINDS[kind], group)
     return None
 
 
@@ -133,6 +158,12 @@ def is_rating(data: object) -> bool:
     """Whether a button's data is in the 👍/👎 format (a handler's pattern; the
     handler still decodes it, and answers forged data of that kind politely)."""
     return isinstance(data, str) and data.startswith(f"{VERSION}{SEPARATOR}r{SEPARATOR}")
+
+
+def is_inbox_action(data: object) -> bool:
+    """Whether a button's data is in the inbox format (a handler's pattern; the handler
+    still decodes it, and answers forged data of that kind politely)."""
+    return isinstance(data, str) and data.startswith(f"{VERSION}{SEPARATOR}u{SEPARATOR}")
 
 
 def _utf8_length(data: str) -> int:

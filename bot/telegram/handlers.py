@@ -43,7 +43,7 @@ from bot.engine.state import ChatState, language_of
 from bot.questionlog.interface import QuestionLog
 from bot.reply_record import record_of_reply
 from bot.serving import KnowledgeService
-from bot.telegram.callbacks import ChooseLanguage, ConfirmForget, RateAnswer, decode
+from bot.telegram.callbacks import ChooseLanguage, ConfirmForget, InboxAction, RateAnswer, decode
 from bot.telegram.chat_states import STATE_CACHE_SIZE, ChatStates
 from bot.telegram.keyboards import language_keyboard, suggestions_keyboard
 from bot.telegram.menu import UI_LANGS, help_text
@@ -217,7 +217,7 @@ class BotHandlers:
         assistant = self.knowledge.current
         turn = assistant.ask(text, state)
         key = rating_key(turn.reply)
-        await self._reply_in(
+        sent = await self._reply_in(
             chat.id,
             message.get_bot(),
             turn.reply,
@@ -234,6 +234,7 @@ class BotHandlers:
             started,
             update,
             reply_key=key,
+            reply_message_id=sent,
         )
         await self.states.put(chat.id, turn.state)
 
@@ -265,7 +266,7 @@ class BotHandlers:
             return
         if (
             action is None
-            or isinstance(action, (ChooseLanguage, ConfirmForget, RateAnswer))
+            or isinstance(action, (ChooseLanguage, ConfirmForget, RateAnswer, InboxAction))
             or not _exists(action, assistant)
         ):
             await self._stale_button(query, chat, state)
@@ -275,7 +276,9 @@ class BotHandlers:
         label = _pressed_label(query) or query.data or ""
         logged = not isinstance(action, AnswerCheck)  # /check's answers stay in the chat state
         key = rating_key(turn.reply) if logged else None
-        await self._reply_in(chat.id, query.get_bot(), turn.reply, rating=(key, turn.state.lang))
+        sent = await self._reply_in(
+            chat.id, query.get_bot(), turn.reply, rating=(key, turn.state.lang)
+        )
         if logged:
             self._log(
                 chat.id,
@@ -287,6 +290,7 @@ class BotHandlers:
                 started,
                 update,
                 reply_key=key,
+                reply_message_id=sent,
             )
         await self.states.put(chat.id, turn.state)
 
@@ -388,8 +392,9 @@ class BotHandlers:
         *,
         reply_to: Message | None = None,
         rating: tuple[str | None, str] = (None, ""),
-    ) -> None:
-        """Sends the reply; `rating` is the (key, language) of its 👍/👎 row, if offered."""
+    ) -> int | None:
+        """Sends the reply (`rating`: its 👍/👎 row's key and language); returns the id of
+        the message with the buttons (the last part), if it arrived."""
         text_html = render_html(reply.answer)
         if intro:
             text_html = f"{intro}\n\n{text_html}"
@@ -397,13 +402,14 @@ class BotHandlers:
         reply_key, lang = rating
         if reply_key is not None:
             keyboard = with_rating_row(keyboard, reply_key, ui_texts(lang))
-        await send_reply(
+        sent = await send_reply(
             bot,
             chat_id,
             text_html,
             keyboard,
             reply_to=reply_to.message_id if reply_to else None,
         )
+        return sent[-1].message_id if sent else None
 
     def _log(
         self,
@@ -417,7 +423,9 @@ class BotHandlers:
         update: Update,
         *,
         reply_key: str | None = None,
+        reply_message_id: int | None = None,
     ) -> None:
+        pressed = update.callback_query.message if update.callback_query else None
         self.question_log.log(
             record_of_reply(
                 reply,
@@ -430,6 +438,8 @@ class BotHandlers:
                 knowledge_version=knowledge_version,
                 update_id=update.update_id,  # its inbox row is marked done with the record
                 reply_key=reply_key,
+                reply_message_id=reply_message_id,
+                pressed_message_id=pressed.message_id if pressed else None,  # the press's link
             )
         )
 

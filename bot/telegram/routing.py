@@ -22,12 +22,13 @@ from bot.questionlog.interface import QuestionLog
 from bot.serving import KnowledgeService
 from bot.telegram import handlers as h
 from bot.telegram.admin import AdminHandlers, CommandCallback, ReloadKnowledge
-from bot.telegram.callbacks import is_forget_answer, is_rating
+from bot.telegram.callbacks import is_forget_answer, is_inbox_action, is_rating
 from bot.telegram.fair_use import FairUse
 from bot.telegram.forget import ForgetHandlers
 from bot.telegram.handlers import BotHandlers
 from bot.telegram.menu import COMMANDS
 from bot.telegram.rating import RatingHandlers
+from bot.telegram.review import ReviewHandlers
 
 FAIR_USE_GROUP = -1
 # What the fair-use limit counts: every message some handler below would answer.
@@ -43,6 +44,7 @@ class TelegramHandlers:
     admin: AdminHandlers
     fair_use: FairUse
     rating: RatingHandlers
+    review: ReviewHandlers
 
 
 def add_handlers(app: Application[Any, Any, Any, Any, Any, Any], bot: TelegramHandlers) -> None:
@@ -65,6 +67,7 @@ def add_handlers(app: Application[Any, Any, Any, Any, Any, Any], bot: TelegramHa
         app.add_handler(CommandHandler(name, callback, filters=h.NEW_MESSAGE))
     app.add_handler(CallbackQueryHandler(bot.forget.confirm, pattern=is_forget_answer))
     app.add_handler(CallbackQueryHandler(bot.rating.rate, pattern=is_rating))
+    app.add_handler(CallbackQueryHandler(bot.review.button, pattern=is_inbox_action))
     # Catch-alls last: only the first matching handler of a group runs.
     app.add_handler(MessageHandler(h.COMMAND, candidate.unknown_command))
     app.add_handler(MessageHandler(h.QUESTION, candidate.question))
@@ -82,6 +85,7 @@ def build_handlers(
 ) -> TelegramHandlers:
     """The handler classes, sharing one question log and one cache of chat states."""
     candidate = BotHandlers(knowledge, question_log, retention_days=settings.log_retention_days)
+    review = ReviewHandlers(question_log, knowledge, admin_ids=settings.admin_user_ids)
     return TelegramHandlers(
         candidate=candidate,
         forget=ForgetHandlers(question_log, candidate.states, forgotten=candidate.forget_chat),
@@ -90,6 +94,7 @@ def build_handlers(
             admin_ids=settings.admin_user_ids,
             unknown_command=candidate.unknown_command,
             reload_knowledge=reload_knowledge,
+            inbox_keyboard=review.keyboard,
         ),
         fair_use=FairUse(
             candidate.states,
@@ -98,4 +103,5 @@ def build_handlers(
             exempt=settings.admin_user_ids,
         ),
         rating=RatingHandlers(question_log, candidate.states),
+        review=review,
     )

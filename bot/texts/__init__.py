@@ -15,6 +15,7 @@ from bot.texts import de, en, es, fr
 from bot.texts.catalogue import (
     CheckTexts,
     CommandTexts,
+    DigestTexts,
     ForgetTexts,
     LeadTexts,
     Phrases,
@@ -59,19 +60,35 @@ def forget_texts(lang: str | None) -> ForgetTexts:
     return texts_for(lang).forget
 
 
+DIGESTS: dict[str, DigestTexts] = {
+    "en": en.DIGEST,
+    "de": de.DIGEST,
+    "fr": fr.DIGEST,
+    "es": es.DIGEST,
+}
+
+
+def digest_texts(lang: str | None) -> DigestTexts:
+    """The admins' daily digest in a language, English where it is not supported."""
+    return DIGESTS.get(lang or "en", DIGESTS["en"])
+
+
 __all__ = [
     "CATALOGUE",
+    "DIGESTS",
     "LANGS",
     "LANGUAGE_NAMES",
     "LEADS",
     "CheckTexts",
     "CommandTexts",
+    "DigestTexts",
     "ForgetTexts",
     "LeadTexts",
     "Phrases",
     "TerminalTexts",
     "Texts",
     "UiTexts",
+    "digest_texts",
     "fill",
     "forget_texts",
     "lead_texts",

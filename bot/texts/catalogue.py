@@ -151,6 +151,24 @@ class Texts:
     terminal: TerminalTexts
     smalltalk: SmallTalkTexts
     check: CheckTexts
+    inbox: InboxTexts
+
+
+@dataclass(frozen=True, slots=True)
+class InboxTexts:
+    """The admins' buttons under /unanswered and their replies (plain text, `{…}` fields)."""
+
+    add_example: str  # button: add the group's wordings as examples of the suggested topic
+    other_topic: str  # button: choose another topic
+    dismiss: str  # button: hide the group
+    pick_topic: str
+    added: str
+    not_reloaded: str
+    answered_now: str
+    answer_line: str
+    refused: str
+    dismissed: str
+    gone: str  # alert: the group's questions are no longer unanswered
 
 
 def fill(template: str, **values: object) -> str:
@@ -222,10 +240,31 @@ class LeadTexts:
     missing_degree: str
     missing_experience: str
     missing_after_degree: str
+    provided_after_degree: str
     missing_field: str
     bfio_decides: str
     names: tuple[tuple[str, str], ...]
+    reason_degree_pending: str
+    ask_bfio_programme: str
 
     def name(self, english: str) -> str:
         """A fact value's word in this language (English where the catalogue has none)."""
         return dict(self.names).get(english, english)
+
+
+@dataclass(frozen=True, slots=True)
+class DigestTexts:
+    """The admins' daily digest (`bot.questionlog.digest_view`), plain text."""
+
+    heading: str
+    questions: str
+    no_questions: str
+    shares: str
+    unhelpful: str
+    new_groups: str
+    no_new_groups: str
+    group_line: str
+    more_groups: str
+    bounded: str
+    pending_handoffs: str  # shown only by a log that keeps hand-offs to staff
+    alert: str

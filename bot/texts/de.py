@@ -5,7 +5,9 @@ from __future__ import annotations
 from bot.texts.catalogue import (
     CheckTexts,
     CommandTexts,
+    DigestTexts,
     ForgetTexts,
+    InboxTexts,
     LeadTexts,
     Phrases,
     SmallTalkTexts,
@@ -201,6 +203,25 @@ TEXTS = Texts(
         your_answers="Ihre Antworten: {answers}.",
         apply_heading="Bewerbung",
     ),
+    inbox=InboxTexts(
+        add_example="Als Beispiel für „{topic}“ hinzufügen",
+        other_topic="Anderes Thema…",
+        dismiss="Verwerfen",
+        pick_topic="Um welches Thema geht es in diesen Fragen?",
+        added=(
+            "Als Beispiele für „{topic}“ hinzugefügt (Änderung {edit}; rückgängig: jpo-bot "
+            "undo {edit})."
+        ),
+        not_reloaded="Das Wissen wurde nicht neu geladen: /reload zeigt, warum.",
+        answered_now="So werden sie jetzt beantwortet:",
+        answer_line="• „{wording}“: {status}, Thema {topic}, Wert {score}",
+        refused="Nicht hinzugefügt:",
+        dismissed="Verworfen: diese Fragen erscheinen nicht mehr unter /unanswered.",
+        gone=(
+            "Diese Fragen stehen nicht mehr in der Liste der unbeantworteten; senden Sie "
+            "/unanswered erneut."
+        ),
+    ),
 )
 
 # The direct answers built from the postings' typed facts (bot.engine.leads).
@@ -269,7 +290,12 @@ LEADS = LeadTexts(
     missing="Sie nennen nicht {what}",
     missing_degree="Ihren Abschluss",
     missing_experience="Ihre Jahre an Berufserfahrung",
-    missing_after_degree="ob Ihre Erfahrung nach dem ersten Abschluss liegt (nur diese zählt)",
+    missing_after_degree=(
+        "ob Ihre Erfahrung nach dem ersten Abschluss liegt (es zählt nur Erfahrung danach)"
+    ),
+    provided_after_degree=(
+        "sofern davon {years} nach Ihrem ersten Abschluss liegen (nur diese zählen)"
+    ),
     missing_field="Ihr Studienfach",
     bfio_decides=(
         "Über die Eignung entscheidet BFIO: fragen Sie {contact} oder senden Sie dort "
@@ -282,5 +308,31 @@ LEADS = LeadTexts(
         ("German", "Deutsch"),
         ("Jamaica", "Jamaika"),
         ("another official language of UNESCO", "eine weitere Amtssprache der UNESCO"),
+    ),
+    reason_degree_pending=(
+        "die Ausschreibung verlangt {degree}; Ihr Abschluss ist noch nicht abgeschlossen"
+    ),
+    ask_bfio_programme="die Programminformationen sagen dazu nichts; {contact} kann Auskunft geben",
+)
+
+DIGEST = DigestTexts(
+    heading="Tagesbericht für {day} ({zone})",
+    questions="Fragen: {questions} aus {chats} Chats",
+    no_questions="An diesem Tag keine Fragen.",
+    shares="Beantwortet {answered} · nicht angegeben {not_stated} · nicht verstanden {fallback}",
+    unhelpful="👎 auf die Antworten dieses Tages: {count}",
+    new_groups="Neue unbeantwortete Gruppen: {count}",
+    no_new_groups="Keine neuen unbeantworteten Gruppen.",
+    group_line="{number}. {count}× „{example}“ (vermutlich {posting} / {topic})",
+    more_groups="… und {count} weitere: /unanswered listet alle.",
+    bounded=(
+        "Nur die neuesten unbeantworteten Fragen wurden gruppiert: Eine Gruppe kann älter "
+        "sein, als sie aussieht."
+    ),
+    pending_handoffs="Weitergaben, die auf das Team warten: {count}",
+    alert=(
+        "⚠️ Anteil nicht verstandener Fragen in den letzten 7 Tagen {rate} ({questions} "
+        "Fragen), gegenüber {previous_rate} in den 7 Tagen davor ({previous_questions} "
+        "Fragen)."
     ),
 )

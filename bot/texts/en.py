@@ -5,7 +5,9 @@ from __future__ import annotations
 from bot.texts.catalogue import (
     CheckTexts,
     CommandTexts,
+    DigestTexts,
     ForgetTexts,
+    InboxTexts,
     LeadTexts,
     Phrases,
     SmallTalkTexts,
@@ -189,6 +191,19 @@ TEXTS = Texts(
         your_answers="Your answers: {answers}.",
         apply_heading="How to apply",
     ),
+    inbox=InboxTexts(
+        add_example="Add as an example of “{topic}”",
+        other_topic="Other topic…",
+        dismiss="Dismiss",
+        pick_topic="Which topic are these questions about?",
+        added="Added as examples of “{topic}” (edit {edit}; undo: jpo-bot undo {edit}).",
+        not_reloaded="The knowledge was not reloaded: send /reload to see why.",
+        answered_now="How they are answered now:",
+        answer_line="• “{wording}”: {status}, topic {topic}, score {score}",
+        refused="Not added:",
+        dismissed="Dismissed: these questions no longer show in /unanswered.",
+        gone="These questions are no longer in the unanswered list; send /unanswered again.",
+    ),
 )
 
 # The direct answers built from the postings' typed facts (bot.engine.leads).
@@ -256,8 +271,33 @@ LEADS = LeadTexts(
     missing="you do not mention {what}",
     missing_degree="your degree",
     missing_experience="your years of work experience",
-    missing_after_degree="whether your experience came after your first degree (only that counts)",
+    missing_after_degree=(
+        "whether your experience came after your first degree (only experience after it counts)"
+    ),
+    provided_after_degree="provided {years} of it came after your first degree (only that counts)",
     missing_field="your field of study",
     bfio_decides="BFIO decides on eligibility: ask {contact} or send them your application.",
     names=(),
+    reason_degree_pending="the posting asks for {degree}; yours is not finished yet",
+    ask_bfio_programme="the programme information does not say; {contact} can tell you",
+)
+
+DIGEST = DigestTexts(
+    heading="Daily digest for {day} ({zone})",
+    questions="Questions: {questions} from {chats} chats",
+    no_questions="No questions that day.",
+    shares="Answered {answered} · not stated {not_stated} · fallback {fallback}",
+    unhelpful="👎 on that day's answers: {count}",
+    new_groups="New unanswered groups: {count}",
+    no_new_groups="No new unanswered groups.",
+    group_line="{number}. {count}× “{example}” (likely {posting} / {topic})",
+    more_groups="… and {count} more: /unanswered lists them all.",
+    bounded=(
+        "Only the newest unanswered questions were grouped: a group may be older than it looks."
+    ),
+    pending_handoffs="Hand-offs waiting for staff: {count}",
+    alert=(
+        "⚠️ Fallback rate {rate} over the last 7 days ({questions} questions), against "
+        "{previous_rate} in the 7 days before ({previous_questions} questions)."
+    ),
 )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from bot.texts.catalogue import (
     CheckTexts,
     CommandTexts,
+    DigestTexts,
     ForgetTexts,
+    InboxTexts,
     LeadTexts,
     Phrases,
     SmallTalkTexts,
@@ -17,8 +19,10 @@ from bot.texts.catalogue import (
 TEXTS = Texts(
     language_name="Español",
     phrases=Phrases(
-        not_stated="La convocatoria no lo indica. Consulte a {contact}.",
-        not_stated_programme="La información del programa no lo indica. Consulte a {contact}.",
+        not_stated="La convocatoria no indica nada al respecto. Consulte a {contact}.",
+        not_stated_programme=(
+            "La información del programa no indica nada al respecto. Consulte a {contact}."
+        ),
         clarify_heading="¿A qué puesto se refiere?",
         clarify_text="La respuesta depende del puesto. Elija uno:",
         fallback_heading="Solo puedo ayudar con los puestos JPO",
@@ -45,7 +49,7 @@ TEXTS = Texts(
             "es de la convocatoria del título."
         ),
         only_posting="Solo esta convocatoria lo indica; {others}: no se indica.",
-        not_stated_short="La convocatoria no lo indica.",
+        not_stated_short="La convocatoria no indica nada al respecto.",
         detail_not_stated=(
             "La convocatoria no menciona «{words}»; arriba, lo que dice sobre el tema."
         ),
@@ -191,6 +195,22 @@ TEXTS = Texts(
         your_answers="Sus respuestas: {answers}.",
         apply_heading="Cómo postular",
     ),
+    inbox=InboxTexts(
+        add_example="Añadir como ejemplo de «{topic}»",
+        other_topic="Otro tema…",
+        dismiss="Descartar",
+        pick_topic="¿De qué tema tratan estas preguntas?",
+        added="Añadidas como ejemplos de «{topic}» (cambio {edit}; deshacer: jpo-bot undo {edit}).",
+        not_reloaded="El conocimiento no se ha recargado: envíe /reload para ver por qué.",
+        answered_now="Cómo se responden ahora:",
+        answer_line="• «{wording}»: {status}, tema {topic}, puntuación {score}",
+        refused="No añadido:",
+        dismissed="Descartadas: estas preguntas ya no aparecen en /unanswered.",
+        gone=(
+            "Estas preguntas ya no están en la lista de preguntas sin respuesta; envíe "
+            "/unanswered de nuevo."
+        ),
+    ),
 )
 
 # The direct answers built from the postings' typed facts (bot.engine.leads).
@@ -199,7 +219,7 @@ LEADS = LeadTexts(
     no="No",
     not_stated="No se indica",
     yes_no="{answer}: {detail}",
-    ask_bfio="la oferta no lo indica; {contact} puede informarle",
+    ask_bfio="la oferta no indica nada al respecto; {contact} puede informarle",
     join_or=" o ",
     join_and=" y ",
     level_required="se requiere {language}",
@@ -259,7 +279,12 @@ LEADS = LeadTexts(
     missing="no indica {what}",
     missing_degree="su título",
     missing_experience="sus años de experiencia laboral",
-    missing_after_degree="si su experiencia es posterior a su primer título (solo esa cuenta)",
+    missing_after_degree=(
+        "si su experiencia es posterior a su primer título (solo cuenta la experiencia posterior)"
+    ),
+    provided_after_degree=(
+        "siempre que {years} de ella sean posteriores a su primer título (solo esa cuenta)"
+    ),
     missing_field="su campo de estudio",
     bfio_decides="La elegibilidad la decide BFIO: pregunte a {contact} o envíele su candidatura.",
     names=(
@@ -268,5 +293,31 @@ LEADS = LeadTexts(
         ("French", "francés"),
         ("German", "alemán"),
         ("another official language of UNESCO", "otro idioma oficial de la UNESCO"),
+    ),
+    reason_degree_pending="la oferta pide {degree}; aún no lo ha terminado",
+    ask_bfio_programme=(
+        "la información del programa no indica nada al respecto; {contact} puede informarle"
+    ),
+)
+
+DIGEST = DigestTexts(
+    heading="Resumen diario del {day} ({zone})",
+    questions="Preguntas: {questions} de {chats} chats",
+    no_questions="Ninguna pregunta ese día.",
+    shares="Respondidas {answered} · no indicadas {not_stated} · no entendidas {fallback}",
+    unhelpful="👎 en las respuestas de ese día: {count}",
+    new_groups="Nuevos grupos sin respuesta: {count}",
+    no_new_groups="Ningún grupo nuevo sin respuesta.",
+    group_line="{number}. {count}× «{example}» (probablemente {posting} / {topic})",
+    more_groups="… y {count} más: /unanswered los muestra todos.",
+    bounded=(
+        "Solo se agruparon las preguntas sin respuesta más recientes: un grupo puede ser más "
+        "antiguo de lo que parece."
+    ),
+    pending_handoffs="Derivaciones pendientes del equipo: {count}",
+    alert=(
+        "⚠️ Tasa de preguntas no entendidas en los últimos 7 días: {rate} ({questions} "
+        "preguntas), frente a {previous_rate} en los 7 días anteriores ({previous_questions} "
+        "preguntas)."
     ),
 )

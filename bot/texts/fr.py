@@ -5,7 +5,9 @@ from __future__ import annotations
 from bot.texts.catalogue import (
     CheckTexts,
     CommandTexts,
+    DigestTexts,
     ForgetTexts,
+    InboxTexts,
     LeadTexts,
     Phrases,
     SmallTalkTexts,
@@ -17,9 +19,9 @@ from bot.texts.catalogue import (
 TEXTS = Texts(
     language_name="Français",
     phrases=Phrases(
-        not_stated="L'offre ne le précise pas. Veuillez vous adresser au {contact}.",
+        not_stated="L'offre ne précise pas ce point. Veuillez vous adresser au {contact}.",
         not_stated_programme=(
-            "Les informations sur le programme ne le précisent pas. Veuillez vous "
+            "Les informations sur le programme ne précisent pas ce point. Veuillez vous "
             "adresser au {contact}."
         ),
         clarify_heading="De quel poste parlez-vous ?",
@@ -47,7 +49,7 @@ TEXTS = Texts(
             "vient de l'offre nommée dans le titre."
         ),
         only_posting="Seule cette offre le précise ; {others} : non précisé.",
-        not_stated_short="L'offre ne le précise pas.",
+        not_stated_short="L'offre ne précise pas ce point.",
         detail_not_stated=(
             "L'offre ne mentionne pas « {words} » ; ci-dessus, ce qu'elle dit sur ce thème."
         ),
@@ -205,6 +207,27 @@ TEXTS = Texts(
         your_answers="Vos réponses : {answers}.",
         apply_heading="Comment postuler",
     ),
+    inbox=InboxTexts(
+        add_example="Ajouter comme exemple de « {topic} »",
+        other_topic="Autre thème…",
+        dismiss="Écarter",
+        pick_topic="De quel thème parlent ces questions ?",
+        added=(
+            "Ajoutées comme exemples de « {topic} » (modification {edit} ; annuler : "
+            "jpo-bot undo {edit})."
+        ),
+        not_reloaded=(
+            "Les connaissances n'ont pas été rechargées : envoyez /reload pour savoir pourquoi."
+        ),
+        answered_now="Leurs réponses maintenant :",
+        answer_line="• « {wording} » : {status}, thème {topic}, score {score}",
+        refused="Non ajouté :",
+        dismissed="Écartées : ces questions n'apparaissent plus dans /unanswered.",
+        gone=(
+            "Ces questions ne sont plus dans la liste des questions sans réponse ; renvoyez "
+            "/unanswered."
+        ),
+    ),
 )
 
 # The direct answers built from the postings' typed facts (bot.engine.leads).
@@ -213,7 +236,7 @@ LEADS = LeadTexts(
     no="Non",
     not_stated="Non précisé",
     yes_no="{answer} — {detail}",
-    ask_bfio="l'offre ne le précise pas ; {contact} peut vous renseigner",
+    ask_bfio="l'offre ne précise pas ce point ; {contact} peut vous renseigner",
     join_or=" ou ",
     join_and=" et ",
     level_required="{language} est exigé",
@@ -277,6 +300,10 @@ LEADS = LeadTexts(
     missing_after_degree=(
         "si votre expérience date d'après votre premier diplôme (seule celle-ci compte)"
     ),
+    provided_after_degree=(
+        "à condition que {years} de cette expérience soient postérieurs à votre premier diplôme "
+        "(seule celle-ci compte)"
+    ),
     missing_field="votre domaine d'études",
     bfio_decides=(
         "C'est le BFIO qui décide de l'éligibilité : posez votre question à {contact} "
@@ -289,5 +316,29 @@ LEADS = LeadTexts(
         ("German", "l'allemand"),
         ("Jamaica", "Jamaïque"),
         ("another official language of UNESCO", "une autre langue officielle de l'UNESCO"),
+    ),
+    reason_degree_pending="l'offre demande {degree} ; vous ne l'avez pas encore obtenu",
+    ask_bfio_programme="le programme ne précise pas ce point ; {contact} peut vous renseigner",
+)
+
+DIGEST = DigestTexts(
+    heading="Bilan quotidien du {day} ({zone})",
+    questions="Questions : {questions} venant de {chats} conversations",
+    no_questions="Aucune question ce jour-là.",
+    shares="Répondues {answered} · non précisées {not_stated} · non comprises {fallback}",
+    unhelpful="👎 sur les réponses de ce jour : {count}",
+    new_groups="Nouveaux groupes sans réponse : {count}",
+    no_new_groups="Aucun nouveau groupe sans réponse.",
+    group_line="{number}. {count}× « {example} » (probablement {posting} / {topic})",
+    more_groups="… et {count} de plus : /unanswered les liste tous.",
+    bounded=(
+        "Seules les questions sans réponse les plus récentes ont été groupées : un groupe "
+        "peut être plus ancien qu'il n'y paraît."
+    ),
+    pending_handoffs="Transmissions en attente de l'équipe : {count}",
+    alert=(
+        "⚠️ Taux de questions non comprises sur les 7 derniers jours : {rate} ({questions} "
+        "questions), contre {previous_rate} les 7 jours précédents ({previous_questions} "
+        "questions)."
     ),
 )
