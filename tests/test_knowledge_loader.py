@@ -155,6 +155,14 @@ def test_valid_tree_loads_into_a_snapshot(tmp_path: Path) -> None:
     assert re.fullmatch(r"[0-9a-f]{12}", knowledge.version)
 
 
+def test_each_topic_knows_the_postings_that_cover_it_in_posting_order(tmp_path: Path) -> None:
+    knowledge = load_knowledge(write_tree(tmp_path))
+
+    assert knowledge.covering("duties") == ("alpha", "beta")
+    assert knowledge.covering("training") == ("alpha",)
+    assert knowledge.covering("how_to_apply") == ()  # the programme's, no posting's
+
+
 def test_check_knowledge_reports_no_problem_for_a_valid_tree(tmp_path: Path) -> None:
     knowledge, problems = check_knowledge(write_tree(tmp_path))
 

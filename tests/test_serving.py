@@ -70,6 +70,21 @@ def test_an_edited_posting_is_served_after_reload_if_changed(folder: Path) -> No
     assert service.reload_if_changed().outcome == "unchanged"
 
 
+def test_a_renamed_posting_is_offered_by_its_new_name_after_reload(folder: Path) -> None:
+    def choices() -> list[str]:
+        reply = service.current.ask("what are the duties?", ChatState()).reply
+        assert reply.status == "clarify"
+        return [suggestion.label for suggestion in reply.suggestions]
+
+    service = KnowledgeService.load(folder)
+    assert "UNEP – Kingston, Jamaica" in choices()
+    _edit(
+        folder / "postings" / f"{UNEP}.yaml", "en: UNEP – Kingston, Jamaica", "en: UNEP (Jamaica)"
+    )
+    assert service.reload_if_changed().outcome == "reloaded"
+    assert choices() == ["UNEP (Jamaica)", "UNESCO – Culture Sector"]
+
+
 def test_a_touched_file_with_the_same_content_keeps_the_version(folder: Path) -> None:
     service = KnowledgeService.load(folder)
     posting = folder / "postings" / f"{UNEP}.yaml"

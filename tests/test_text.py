@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from bot.engine.text import fold, is_stop_word, max_typos, tokens
+from bot.engine.text import fold, is_stop_word, max_typos, starts_a_word, tokens
 
 
 @pytest.mark.parametrize(
@@ -48,3 +50,16 @@ def test_short_words_get_no_typo_tolerance() -> None:
     assert max_typos("list") == 0
     assert max_typos("skils") == 1
     assert max_typos("aplication") == 2
+
+
+@pytest.mark.parametrize(
+    ("word", "text"),
+    [("web", "update the website"), ("site", "update the website"),
+     ("site", "the web site"), ("media", "social-media channels"),
+     ("2022", "since 2022"), ("022", "since 2022"), ("ab", "_ab ab_"), ("ab", "xab_ab"),
+     ("ab", "éab"), ("ab", "ab"), ("a", ""), ("", "text"), ("-x", "a -x")],
+)  # fmt: skip
+def test_a_word_starts_a_word_exactly_where_a_word_boundary_pattern_finds_it(
+    word: str, text: str
+) -> None:
+    assert starts_a_word(word, text) == bool(re.search(rf"\b{re.escape(word)}", text))

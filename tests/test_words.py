@@ -125,6 +125,13 @@ def test_the_glossary_carries_german_words_to_the_postings_english_detail(
     assert fact in result["answer"]
 
 
+def test_phrases_accept_other_endings_and_misspellings_but_no_other_real_word() -> None:
+    phrases = Lexicon(["online courses", "web site"], real_words=WORDS)
+    assert _terms(phrases, "the webs site") == {"web site": EXACT}
+    assert _terms(phrases, "onlnie courses") == {"online courses": FUZZY}
+    assert _terms(phrases, "an outline courses list") == {}
+
+
 def test_everyday_words_are_common_and_posting_details_are_not() -> None:
     for word in ("set", "day", "machen", "tiempo"):
         assert WORDS.is_common(word)

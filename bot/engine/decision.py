@@ -367,9 +367,7 @@ class _Decider:
             return None  # too weak to pick a posting on its own
         if self.posting is None and best_key.posting is not None:
             topic = self.index.faqs[best_key].topic
-            others = [
-                p for p in self.kb.postings if p != best_key.posting and self.kb.content(p, topic)
-            ]
+            others = [p for p in self.kb.covering(topic) if p != best_key.posting]
             if others and best_key not in self.analysis.faq_details:
                 # Asked in topic words only ("is Spanish required?"): other postings
                 # answer it too, so ask which posting.
@@ -434,7 +432,7 @@ class _Decider:
             return decision
         if topic_id in self.kb.programme.topics:
             return show_topic(self.kb, topic_id, None, score)
-        covering = [p for p in self.kb.postings if self.kb.content(p, topic_id)]
+        covering = list(self.kb.covering(topic_id))
         if len(covering) == 1:
             if self.analysis.unknown_words and score < STRONG_EVIDENCE:
                 # Weak evidence plus words we do not know: not enough to pick the posting.

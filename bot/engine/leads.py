@@ -27,6 +27,7 @@ from bot.engine.facts import (
     sentence,
 )
 from bot.engine.passages import PassageHit
+from bot.engine.text import starts_a_word
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Facts
 from bot.texts import LeadTexts, lead_texts
@@ -154,7 +155,7 @@ def _named(text: str, asked: tuple[str, ...]) -> int:
     """How many of the asked words the bullet names; the parts of a split compound
     ("project", "management") count again when they stand together as a phrase."""
     folded = cues.folded(text)
-    found = sum(bool(re.search(rf"\b{re.escape(word)}", folded)) for word in asked)
+    found = sum(starts_a_word(word, folded) for word in asked)
     return found + sum(f"{first} {second}" in folded for first, second in pairwise(asked))
 
 

@@ -84,6 +84,12 @@ class Lexicon:
                 self._phrases[parts[0]][parts[1]].append(parts)
         self._words = frozenset(words)
         self._word_list = sorted(words)
+        # The lexicon's words by length, for typo search: a word more letters longer or
+        # shorter than the typos allowed can never match (bands filled on first use).
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for word in words:
+            self._by_length[len(word)].append(word)
+        self._near_length: dict[tuple[int, int], list[str]] = {}
         self._compound_parts = frozenset(
             word
             for word in words
@@ -99,7 +105,16 @@ class Lexicon:
             for word in words:
                 for stem in _stems(word):
                     self._by_inflection_stem[stem].append(word)
+        self._phrase_firsts = list(self._phrases)
+        self._first_order = {first: number for number, first in enumerate(self._phrase_firsts)}
+        self._firsts_of_length: dict[int, list[str]] = defaultdict(list)
+        for first in self._phrase_firsts:
+            self._firsts_of_length[len(first)].append(first)
+        self._firsts_by_length: dict[int, list[str]] = {}
         self.match_word = lru_cache(maxsize=32768)(self._match_word)
+        # A question word meets the same phrase words again and again (thousands of
+        # aliases share "unep"); the answer depends on the two words only.
+        self._similarity: dict[tuple[str, str], float] = {}
 
     @property
     def words(self) -> frozenset[str]:
@@ -127,7 +142,11 @@ class Lexicon:
         hits = []
         for first in firsts:
             by_second = self._phrases[first]
-            seconds = [w for w in by_second if w == second or self._similar(second, w) > 0]
+            seconds = [
+                w
+                for w in self._near(second, by_second)
+                if w == second or self._similar(second, w) > 0
+            ]
             for phrase in (p for w in seconds for p in by_second[w]):
                 end = start + len(phrase)
                 if end > len(question_tokens):
@@ -147,7 +166,7 @@ class Lexicon:
             # Inflections and typos change a word's length by two letters at most.
             return tuple(
                 WordMatch(first, FUZZY)
-                for first in self._phrases
+                for first in self._phrase_firsts_near(token)
                 if abs(len(first) - len(token)) <= _MAX_LENGTH_CHANGE
                 and first != token
                 and self._similar(token, first) > 0
@@ -163,6 +182,39 @@ class Lexicon:
         if fuzzy:
             return fuzzy
         return self._compound(token) or self._cognates(token)
+
+    def _near(self, word: str, by_second: dict[str, list[tuple[str, ...]]]) -> Iterable[str]:
+        """The second words of phrases that may stand for `word`, in lexicon order: all of
+        few, else those at most _MAX_LENGTH_CHANGE edits away (a thousand postings' aliases
+        share a first word: "unep 0042")."""
+        if len(by_second) <= _FEW_PHRASES:
+            return by_second
+        seconds = list(by_second)
+        near = process.extract(
+            word, seconds, scorer=OSA.distance, score_cutoff=_MAX_LENGTH_CHANGE, limit=None
+        )
+        return [seconds[index] for index in sorted(index for _, _, index in near)]
+
+    def _phrase_firsts_near(self, token: str) -> list[str]:
+        """The phrases' first words at most _MAX_LENGTH_CHANGE edits from the token, in
+        lexicon order: every word `_similar` accepts is (an ending or a typo away), and
+        rapidfuzz finds them without a Python call per phrase."""
+        if self._real.misspells_nothing(token):
+            # An English word is no typo: only another ending of it can match.
+            forms = {token + ending for ending in _ENDINGS}
+            forms.update(token[: -len(ending)] for ending in _ENDINGS if token.endswith(ending))
+            known = [form for form in forms if form in self._first_order]
+            return sorted(known, key=self._first_order.__getitem__)
+        firsts = self._firsts_by_length.get(len(token))
+        if firsts is None:  # those of a length within reach, in lexicon order
+            reach = range(len(token) - _MAX_LENGTH_CHANGE, len(token) + _MAX_LENGTH_CHANGE + 1)
+            near_length = (f for n in reach for f in self._firsts_of_length.get(n, ()))
+            firsts = sorted(near_length, key=self._first_order.__getitem__)
+            self._firsts_by_length[len(token)] = firsts
+        near = process.extract(
+            token, firsts, scorer=OSA.distance, score_cutoff=_MAX_LENGTH_CHANGE, limit=None
+        )
+        return [firsts[index] for index in sorted(index for _, _, index in near)]
 
     def _cognates(self, token: str) -> tuple[WordMatch, ...]:
         candidates = self._by_stem.get(token[:_SHORT_COGNATE_PREFIX], ())
@@ -187,11 +239,11 @@ class Lexicon:
 
     def _fuzzy(self, token: str) -> tuple[WordMatch, ...]:
         limit = max_typos(token)
-        if limit == 0:
+        if limit == 0 or self._real.misspells_nothing(token):
             return ()
         found = process.extract(
             token,
-            self._word_list,
+            self._words_near_length(len(token), limit),
             scorer=OSA.distance,
             score_cutoff=limit,
             limit=_FUZZY_LIMIT,
@@ -203,6 +255,16 @@ class Lexicon:
             for word, distance, _ in found
             if distance == best and _plausible_typo(token, word)
         )
+
+    def _words_near_length(self, length: int, limit: int) -> list[str]:
+        """The words (in `_word_list` order, so ties rank alike) of a length a word of
+        `length` letters can reach with `limit` edits."""
+        near = self._near_length.get((length, limit))
+        if near is None:
+            bands = range(length - limit, length + limit + 1)
+            near = sorted(w for n in bands for w in self._by_length.get(n, ()))
+            self._near_length[length, limit] = near
+        return near
 
     def _compound(self, token: str) -> tuple[WordMatch, ...]:
         if len(token) < _MIN_COMPOUND_PART + _MIN_COMPOUND_REST:
@@ -226,6 +288,14 @@ class Lexicon:
 
     def _similar(self, a: str, b: str) -> float:
         """How surely question word a stands for phrase word b."""
+        found = self._similarity.get((a, b))
+        if found is None:
+            if len(self._similarity) >= _MAX_SIMILARITIES:
+                self._similarity.clear()  # bounded: questions bring new words forever
+            found = self._similarity[a, b] = self._similarity_of(a, b)
+        return found
+
+    def _similarity_of(self, a: str, b: str) -> float:
         if a == b or _inflected(a, b):
             return EXACT
         typo = _typo(a, b)
@@ -233,6 +303,8 @@ class Lexicon:
 
 
 _ENDINGS = frozenset({"s", "es", "e", "n", "en", "er"})
+_MAX_SIMILARITIES = 200_000
+_FEW_PHRASES = 16
 _MAX_LENGTH_CHANGE = 2  # the longest ending, and the most typos a word may carry
 # Inflection endings of German, French and Spanish verbs and nouns (folded), longest
 # first; what is left must keep _MIN_STEM letters, so short words never meet by chance.
@@ -244,13 +316,22 @@ _STEM_ENDINGS = (
 _MIN_STEM = 4
 
 
+# Each ending's place in _STEM_ENDINGS, by length: a word ends in at most one ending of
+# each length, so four look-ups replace trying every ending.
+_STEM_ENDING_PLACES: dict[int, dict[str, int]] = {}
+for _place, _ending in enumerate(_STEM_ENDINGS):
+    _STEM_ENDING_PLACES.setdefault(len(_ending), {}).setdefault(_ending, _place)
+
+
 def _stems(word: str) -> tuple[str, ...]:
-    """The word without each inflection ending it may carry (at most one per ending)."""
-    return tuple(
-        word[: -len(ending)]
-        for ending in _STEM_ENDINGS
-        if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM
-    )
+    """The word without each inflection ending it may carry (at most one per ending), in
+    the order of _STEM_ENDINGS."""
+    found = [
+        (places[word[-size:]], size)
+        for size, places in _STEM_ENDING_PLACES.items()
+        if len(word) - size >= _MIN_STEM and word[-size:] in places
+    ]
+    return tuple(word[:-size] for _, size in sorted(found))
 
 
 def _inflected(a: str, b: str) -> bool:

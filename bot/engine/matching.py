@@ -14,16 +14,16 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from rapidfuzz import fuzz, process
 
 from bot.engine.lexicon import COGNATE, EXACT, Hit, Lexicon
-from bot.engine.passages import Passage, PassageHit, passage_words, passages_of
+from bot.engine.passages import Passage, PassageHit, passage_words, passages_of, within
 from bot.engine.senses import read_senses
 from bot.engine.structure import asked_from, non_overlapping, outweighed_dropped
 from bot.engine.tasks import asks_a_task
-from bot.engine.text import is_stop_word, tokens
+from bot.engine.text import is_stop_word, sorted_words, tokens
 from bot.engine.words import real_words
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Faq
@@ -49,9 +49,9 @@ SHORT_QUESTION = 8
 STORY_WEIGHT = 0.3
 
 
-@dataclass(frozen=True, slots=True)
-class FaqKey:
-    """An FAQ entry: its posting (None: the programme) and its id."""
+class FaqKey(NamedTuple):
+    """An FAQ entry: its posting (None: the programme) and its id. A named tuple, hashed in
+    C: a thousand postings' FAQ entries are looked up thousands of times per question."""
 
     posting: str | None
     faq: str
@@ -108,6 +108,7 @@ class KnowledgeIndex:
             real_words=language,
         )
         self._topic_examples = self._examples_of_topics()
+        self._sorted_examples = [sorted_words(example) for example, _ in self._topic_examples]
         self._faq_examples = self._examples_of_faqs()
         self.passages: dict[str, tuple[Passage, ...]] = {}
         self._postings_of_word: dict[str, dict[str, tuple[float, tuple[int, ...]]]] = {}
@@ -326,10 +327,10 @@ class KnowledgeIndex:
         text = " ".join(t for i, t in enumerate(question_tokens) if i not in alias_positions)
         if not text:
             return {}
-        found = process.extract(
-            text,
-            [example for example, _ in self._topic_examples],
-            scorer=fuzz.token_sort_ratio,
+        found = process.extract(  # token_sort_ratio, with the examples sorted once
+            sorted_words(text),
+            self._sorted_examples,
+            scorer=fuzz.ratio,
             score_cutoff=EXAMPLE_FLOOR,
             limit=8,
         )
@@ -349,17 +350,21 @@ class KnowledgeIndex:
         text = " ".join(t for i, t in enumerate(question_tokens) if i not in alias_positions)
         scores = {}
         similarity: dict[str, float] = {}  # many postings share an FAQ's wording
+        alike: dict[tuple[tuple[int, ...], tuple[str, ...]], float] = {}  # and its keywords
         for key, faq_hits in _group_hits(hits, self._faq_terms).items():
             if scope is not None and key.posting is not None and key.posting not in scope:
                 continue
-            matched = non_overlapping(faq_hits)
-            evidence = sum(hit.quality for hit in matched)
-            example = 0.0
-            for wording in self._faq_examples[key]:
-                if wording not in similarity:
-                    similarity[wording] = fuzz.token_sort_ratio(text, wording)
-                example = max(example, similarity[wording])
-            scores[key] = min(100.0, 0.55 * evidence_score(evidence) + 0.45 * example)
+            same = (tuple(map(id, faq_hits)), self._faq_examples[key])  # same hits, wordings
+            if same not in alike:
+                matched = non_overlapping(faq_hits)
+                evidence = sum(hit.quality for hit in matched)
+                example = 0.0
+                for wording in same[1]:
+                    if wording not in similarity:
+                        similarity[wording] = fuzz.token_sort_ratio(text, wording)
+                    example = max(example, similarity[wording])
+                alike[same] = min(100.0, 0.55 * evidence_score(evidence) + 0.45 * example)
+            scores[key] = alike[same]
         return tuple(
             sorted(scores.items(), key=lambda item: (-item[1], item[0].posting or "", item[0].faq))
         )
@@ -452,9 +457,7 @@ class KnowledgeIndex:
                 by_posting = self._postings_of_word[match.word]
                 if allowed is None and len(by_posting) > MAX_POSTINGS_FOR_INFERENCE:
                     continue
-                for posting_id, (idf, indices) in by_posting.items():
-                    if allowed is not None and posting_id not in allowed:
-                        continue
+                for posting_id, (idf, indices) in within(by_posting, allowed):
                     contribution = weight * match.quality * idf
                     # Within a known posting a typo or cognate may prove a detail; to pick a
                     # posting among all, only the word itself does ("consiste" is no

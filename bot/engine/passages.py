@@ -55,3 +55,20 @@ def passage_words(text: str) -> set[str]:
         a + b for a, b in itertools.pairwise(words) if not is_stop_word(a) and not is_stop_word(b)
     )
     return found
+
+
+# A word's postings: posting id -> (the word's idf there, the indices of its passages).
+WordPostings = dict[str, tuple[float, tuple[int, ...]]]
+
+
+def within(
+    by_posting: WordPostings, allowed: set[str] | None
+) -> Iterable[tuple[str, tuple[float, tuple[int, ...]]]]:
+    """The entries of the allowed postings (None: all), looked up rather than filtered:
+    a question about one posting costs the same among 2 postings or 1,000. (Matches are
+    ranked by score and position afterwards; the order they are found in does not count.)"""
+    if allowed is None:
+        return by_posting.items()
+    if len(allowed) >= len(by_posting):
+        return [(p, entry) for p, entry in by_posting.items() if p in allowed]
+    return [(p, by_posting[p]) for p in allowed if p in by_posting]

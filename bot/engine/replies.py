@@ -377,8 +377,32 @@ def _note_text(kb: KnowledgeBase, note: Note, lang: str) -> str:
 
 
 def _posting_choices(kb: KnowledgeBase, lang: str, limit: int) -> tuple[Suggestion, ...]:
-    postings = list(kb.postings.values())[:limit]
-    return tuple(Suggestion(p.name.get(lang), SelectPosting(p.id)) for p in postings)
+    return _POSTING_CHOICES.get(kb, lang, limit)
+
+
+class _PostingChoices:
+    """The buttons naming the postings, built once per knowledge snapshot, language and
+    count: a thousand postings make a thousand buttons. Only the newest snapshot is kept."""
+
+    def __init__(self) -> None:
+        # One tuple, read and replaced whole: a reply built during a reload never mixes two.
+        self._current: tuple[KnowledgeBase | None, dict[tuple[str, int], tuple[Suggestion, ...]]]
+        self._current = (None, {})
+
+    def get(self, kb: KnowledgeBase, lang: str, limit: int) -> tuple[Suggestion, ...]:
+        known, built = self._current
+        if known is not kb:
+            built = {}
+            self._current = (kb, built)
+        choices = built.get((lang, limit))
+        if choices is None:
+            postings = list(kb.postings.values())[:limit]
+            choices = tuple(Suggestion(p.name.get(lang), SelectPosting(p.id)) for p in postings)
+            built[lang, limit] = choices
+        return choices
+
+
+_POSTING_CHOICES = _PostingChoices()
 
 
 def _title(kb: KnowledgeBase, topic_id: str, lang: str) -> str:

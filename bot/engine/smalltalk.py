@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal, cast
 
 Kind = Literal["greeting", "thanks", "ack", "goodbye", "who", "bot", "person"]
@@ -234,8 +235,20 @@ def _either(patterns: list[str]) -> str:
 # One alternation of every kind, each a named group (the kind), in PRIORITY order: one
 # regex run per place instead of one per kind.
 _ALL = "|".join(f"(?P<{kind}>{_either(_BY_KIND[kind])})" for kind in PRIORITY)
-_START = re.compile(rf"^{_EDGE}(?:{_ALL})\b{_EDGE}", re.IGNORECASE)
-_END = re.compile(rf"(?:{_ALL}){_EDGE}$", re.IGNORECASE)
+
+
+@cache
+def _start() -> re.Pattern[str]:
+    """Compiled on first use (each of these two takes some 30 ms): commands that never
+    read a message do not wait for them."""
+    return re.compile(rf"^{_EDGE}(?:{_ALL})\b{_EDGE}", re.IGNORECASE)
+
+
+@cache
+def _end() -> re.Pattern[str]:
+    return re.compile(rf"(?:{_ALL}){_EDGE}$", re.IGNORECASE)
+
+
 # A message left with none of these is empty of content: punctuation, emoji, nothing.
 _CONTENT = re.compile(r"[^\W_]")
 
@@ -263,7 +276,7 @@ def parse(text: str) -> SmallTalk:
     rest = text
     kinds: list[Kind] = []
     while _CONTENT.search(rest):
-        found = _START.match(rest) or _at_end(rest)
+        found = _start().match(rest) or _at_end(rest)
         if found is None or found.lastgroup is None:
             break
         kind = cast(Kind, found.lastgroup)
@@ -281,7 +294,7 @@ def _at_end(text: str) -> re.Match[str] | None:
     few words long; trying every character would cost far more)."""
     starts = [m.start() for m in _WORD_START.finditer(text)][-TAIL_WORDS:]
     for position in starts:
-        found = _END.match(text, position)
+        found = _end().match(text, position)
         if found:
             return found
     return None

@@ -64,13 +64,37 @@ def fold(text: str) -> str:
         return text.lower()
     text = text.casefold().replace("ß", "ss")
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # ASCII letters never combine: only the others are looked up.
+    return "".join(ch for ch in decomposed if ch < "\x80" or not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=65536)
 def tokens(text: str) -> tuple[str, ...]:
     """The folded words of a text; punctuation and hyphens separate words."""
     return tuple(word for word in _NON_WORD.split(fold(text)) if word)
+
+
+def sorted_words(text: str) -> str:
+    """The words of a tokenised text in sorted order: rapidfuzz's token_sort_ratio is the
+    ratio of these, so a text compared again and again is sorted once."""
+    return " ".join(sorted(text.split()))
+
+
+def starts_a_word(word: str, text: str) -> bool:
+    """Whether `word` starts a word of `text`: `re.search(rf"\\b{re.escape(word)}", text)`
+    for a word that begins with a letter or digit, without compiling a pattern per word."""
+    if not word or not _is_word_character(word[0]):
+        return re.search(rf"\b{re.escape(word)}", text) is not None
+    start = text.find(word)
+    while start >= 0:
+        if start == 0 or not _is_word_character(text[start - 1]):
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
+def _is_word_character(character: str) -> bool:
+    return character.isalnum() or character == "_"  # what re's \w matches
 
 
 _FOLDED_STOP_WORDS = frozenset(fold(word) for word in STOP_WORDS)

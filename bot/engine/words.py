@@ -27,6 +27,7 @@ import msgpack
 LANGUAGES = ("en", "de", "fr", "es")
 # wordfreq's buckets are centibels: bucket 380 holds words of frequency 10^-3.8.
 _UNCOMMON_RANK = 380
+_MAX_CACHED_WORDS = 100_000
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +39,20 @@ class RealWords:
         # language -> folded word -> wordfreq bucket: bucket n holds the words of
         # frequency 10^(-n/100), so lower is more common.
         self._ranks = ranks
+        # Question words repeat (and typo checks ask about the same lexicon words often).
+        self._languages: dict[str, frozenset[str]] = {}
 
     def __contains__(self, word: object) -> bool:
         return any(word in ranks for ranks in self._ranks.values())
 
     def languages(self, word: str) -> frozenset[str]:
-        return frozenset(lang for lang, ranks in self._ranks.items() if word in ranks)
+        found = self._languages.get(word)
+        if found is None:
+            if len(self._languages) >= _MAX_CACHED_WORDS:
+                self._languages.clear()  # bounded: questions bring new words forever
+            found = frozenset(lang for lang, ranks in self._ranks.items() if word in ranks)
+            self._languages[word] = found
+        return found
 
     def is_uncommon_english(self, word: str) -> bool:
         """A word English uses more than the other three languages, less often than
@@ -54,6 +63,11 @@ class RealWords:
             return False
         others = (ranks.get(word) for lang, ranks in self._ranks.items() if lang != "en")
         return all(rank is None or rank >= english for rank in others)
+
+    def misspells_nothing(self, token: str) -> bool:
+        """Whether `may_misspell` refuses the token for every word: an English word
+        stands for no other word, so typo search can skip it."""
+        return "en" in self.languages(token)
 
     def is_common(self, word: str) -> bool:
         """A word some language uses more often than about 16 in 100,000 words ("set",

@@ -22,11 +22,22 @@ class KnowledgeBase:
     postings: Mapping[str, Posting]
     version: str
     topics: Mapping[str, Topic] = field(init=False)
+    # Topic -> the postings that cover it, in posting order: asked per question, and a
+    # scan of a thousand postings each time would cost milliseconds.
+    _covering: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "postings", MappingProxyType(dict(self.postings)))
         topics = {topic.id: topic for topic in self.catalogue.topics}
         object.__setattr__(self, "topics", MappingProxyType(topics))
+        covering: dict[str, list[str]] = {}
+        for posting_id, posting in self.postings.items():
+            for topic_id, content in posting.topics.items():
+                if content:
+                    covering.setdefault(topic_id, []).append(posting_id)
+        object.__setattr__(
+            self, "_covering", MappingProxyType({t: tuple(p) for t, p in covering.items()})
+        )
 
     def posting(self, posting_id: str) -> Posting | None:
         return self.postings.get(posting_id)
@@ -40,6 +51,10 @@ class KnowledgeBase:
             return self.programme.topics.get(topic_id)
         posting = self.postings.get(posting_id)
         return posting.topics.get(topic_id) if posting else None
+
+    def covering(self, topic_id: str) -> tuple[str, ...]:
+        """The postings that say something on the topic, in posting order."""
+        return self._covering.get(topic_id, ())
 
     def posting_topics(self, posting_id: str) -> tuple[str, ...]:
         """The posting's topic ids in catalogue order."""
