@@ -17,10 +17,12 @@ import pytest
 from telegram.ext import Application
 
 from bot.config import Settings, load_settings
+from bot.engine.answers import ShowTopic
 from bot.questionlog.keys import new_encryption_key, new_hash_secret
 from bot.questionlog.store import Store
+from bot.telegram.callbacks import encode
 from tests.fake_bot_api import FakeBotApi, FakeGroup, FakeUser, SentMessage
-from tests.test_telegram_e2e import REPO, BotReply, ask, press, running_bot
+from tests.test_telegram_e2e import REPO, BotReply, ask, press, running_bot, settle
 
 pytestmark = [
     pytest.mark.slow,
@@ -495,3 +497,21 @@ async def test_a_second_tap_on_ask_bfio_shows_no_second_confirmation_until_answe
     await api.wait_for(lambda: api.messages[key].text.startswith("Not sent"))
     second = await press(api, ana, answer, "Ask BFIO")  # cancelled: it may be asked anew
     assert second.text.startswith("Send your question to BFIO staff?")
+
+
+async def test_a_not_stated_reached_by_a_button_offers_the_hand_off_too(
+    api: FakeBotApi, bot: Application
+) -> None:
+    # A topic button on an older message whose posting no longer covers that topic (staff
+    # removed it since) ends in "not stated", like a typed question, and offers a person.
+    ana = api.user(4301, "Ana", "en")
+    earlier = await ask(api, ana, "Which languages do I need for the UNESCO post?")
+    before = len(api.messages_to(ana.chat_id))
+    api.press(ana, earlier.last, data=encode(ShowTopic("unesco-clt", "duration")))
+    await api.wait_messages(ana.chat_id, before + 1)
+    await settle(api, ana)
+    reply = BotReply(api.messages_to(ana.chat_id)[before:])
+    assert "does not say" in reply.text
+    assert reply.button_labels()[-1] == "Ask BFIO"
+    confirmation = await press(api, ana, reply, "Ask BFIO")
+    assert confirmation.text.startswith("Send your question to BFIO staff?")

@@ -24,7 +24,7 @@ DOG = "Can I bring my dog along?"
 SNORKEL = "Is snorkeling possible on weekends?"
 
 
-def _question(text: str, topic: str | None = None) -> QuestionRecord:
+def _question(text: str, topic: str | None = None, *, minutes_ago: int = 1) -> QuestionRecord:
     return QuestionRecord(
         channel="telegram",
         chat_id=7,
@@ -38,7 +38,7 @@ def _question(text: str, topic: str | None = None) -> QuestionRecord:
         suggestions=(),
         latency_ms=1.0,
         knowledge_version="k1",
-        asked_at=datetime.now(UTC) - timedelta(minutes=1),
+        asked_at=datetime.now(UTC) - timedelta(minutes=minutes_ago),
     )
 
 
@@ -56,7 +56,13 @@ def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     async def fill() -> None:
         store = await Store.open(database, hash_secret=SECRET, encryption_key=KEY)
-        for record in (_question(DOG, "family"), _question(DOG.lower()), _question(SNORKEL)):
+        # Distinct times: the group's first wording (the one added) is the latest asked.
+        records = (
+            _question(DOG, "family", minutes_ago=1),
+            _question(DOG.lower(), minutes_ago=2),
+            _question(SNORKEL, minutes_ago=3),
+        )
+        for record in records:
             store.log(record)
         await store.close()
 

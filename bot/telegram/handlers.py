@@ -242,9 +242,13 @@ class BotHandlers:
         turn = assistant.act(action, state)
         label = _pressed_label(query) or query.data or ""
         logged = not isinstance(action, AnswerCheck)  # /check's answers stay in the chat state
-        key = rating_key(turn.reply) if logged else None
+        reply = self.offer.shown(turn.reply, chat.type) if logged else turn.reply
+        key = rating_key(reply) if logged else None
+        # A topic button's "not stated" offers "Ask BFIO" like a typed question's.
+        offers = logged and self.offer.applies(reply, chat.type)
+        offer_key = (key or self.offer.new_key()) if offers else None
         sent = await self._reply_in(
-            chat.id, query.get_bot(), turn.reply, rating=(key, turn.state.lang)
+            chat.id, query.get_bot(), reply, rating=(key, turn.state.lang), offer=offer_key
         )
         if logged:
             self._log(
@@ -252,11 +256,11 @@ class BotHandlers:
                 state.lang,
                 label,
                 "button",
-                turn.reply,
+                reply,
                 assistant.version,
                 started,
                 update,
-                reply_key=key,
+                reply_key=key or offer_key,
                 reply_message_id=sent,
             )
         await self.states.put(chat.id, turn.state)
