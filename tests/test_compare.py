@@ -230,3 +230,22 @@ def test_a_comparison_of_language_requirements_compares_the_languages(
     reply = ask(assistant, "Comparez les exigences linguistiques des deux postes.", "fr")
     assert reply.topic == "languages"
     assert "l'anglais est essentiel" in (reply.answer.lead or "")
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "lead"),
+    [
+        ("Do both jobs require office software skills?", "en", "Yes — both postings"),
+        ("Which of the two postings asks for computer skills?", "en", "Both postings"),
+        ("Les deux postes exigent-ils des compétences en informatique ?", "fr", "Oui"),
+    ],
+)
+def test_a_comparison_checks_every_posting_for_the_asked_thing_in_any_of_its_words(
+    assistant: Assistant, question: str, lang: str, lead: str
+) -> None:
+    # UNEP says "MS Office Suite", UNESCO "standard office software": both ask for it.
+    reply = ask(assistant, question, lang)
+    assert set(reply.postings) == {UNEP, UNESCO}
+    assert (reply.answer.lead or "").startswith(lead)
+    unep = reply.answer.blocks[list(reply.postings).index(UNEP)]
+    assert any("MS Office" in point for point in unep.points)

@@ -86,6 +86,7 @@ def compare_reply(
     hits = _passages(index, analysis, postings, None if cued else topic)
     if not any(hits.values()):
         hits = _faq_mentions(index, question, postings, topic) or hits
+    hits = _with_synonyms(kb, index, question, postings, topic, hits)
     blocks = tuple(
         Block(kb.postings[p].name.get(lang), _points(kb, p, topic, hits[p], lang)) for p in postings
     )
@@ -175,6 +176,60 @@ def _faq_mentions(
         if key.posting in postings and key.posting not in found and faq.topic == topic:
             found[key.posting] = (_FAQ_YES_NO.sub("", faq.answer),)
     return {p: found.get(p, ()) for p in postings} if found else {}
+
+
+def _with_synonyms(
+    kb: KnowledgeBase,
+    index: KnowledgeIndex,
+    question: str,
+    postings: tuple[str, ...],
+    topic: str,
+    hits: dict[str, tuple[str, ...]],
+) -> dict[str, tuple[str, ...]]:
+    """`hits`, with the bullets of each posting that name the asked thing in any of its
+    words: "office software" is "MS Office Suite" in one posting and "standard office
+    software" in the other. The synonyms are the keywords of the FAQ entries on the topic
+    that the question matches and names one keyword of; every posting is checked with the
+    same ones, so one posting's wording never decides "only X mentions it". A posting
+    whose bullets name none of them keeps the bullets the question's words found."""
+    pattern = _synonyms(index, question, topic)
+    if pattern is None:
+        return hits
+    found = {}
+    for posting in postings:
+        named = tuple(p for p in _all_points(kb, posting) if pattern.search(cues.folded(p)))
+        found[posting] = named[:MAX_POINTS] or hits[posting]
+    return found
+
+
+def _synonyms(index: KnowledgeIndex, question: str, topic: str) -> re.Pattern[str] | None:
+    """The keywords of the matching FAQ entries on `topic` the question names one of."""
+    text = cues.folded(question)
+    terms: set[str] = set()
+    for key, score in index.analyse(question).faq_scores:
+        if score < FAQ_MENTIONS:
+            break
+        faq = index.faqs[key]
+        keywords = {cues.folded(k) for k in faq.keywords}
+        if faq.topic == topic and any(_says(text, k) for k in keywords):
+            terms |= keywords
+    if not terms:
+        return None
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\b")
+
+
+def _says(text: str, term: str) -> bool:
+    return re.search(rf"\b{re.escape(term)}\b", text) is not None
+
+
+def _all_points(kb: KnowledgeBase, posting: str) -> tuple[str, ...]:
+    """Every paragraph and bullet of the posting, topic by topic."""
+    points: tuple[str, ...] = ()
+    for content in kb.postings[posting].topics.values():
+        points += ((content.text,) if content.text else ()) + content.points
+        points += tuple(p for s in content.sections for p in s.points)
+    return points
 
 
 def _points(
