@@ -381,3 +381,29 @@ def test_a_question_on_the_years_of_experience_keeps_the_experience_lead(
     assert lead(assistant, "Do I need two years of experience for UNESCO?").startswith(
         "Yes — at least 2 years"
     )
+
+
+def test_a_required_question_on_a_duty_bullet_gets_no_yes(assistant: Assistant) -> None:
+    # A duty that names social media makes no experience in it a requirement.
+    found = lead(assistant, "Is social media experience required for the UNEP job?")
+    assert not found.startswith("Yes")
+
+
+def test_a_required_question_on_a_detail_the_posting_calls_an_asset_is_no(
+    assistant: Assistant,
+) -> None:
+    found = lead(
+        assistant,
+        "Une formation en gestion de projet est-elle obligatoire pour le poste PNUE ?",
+        "fr",
+    )
+    assert found.startswith("Non")
+    assert "Project Management" in found
+
+
+def test_a_yes_no_question_on_a_detail_of_the_experience_bullet_quotes_it(
+    assistant: Assistant,
+) -> None:
+    found = lead(assistant, "Does the UNEP post ask for experience at national level?")
+    assert found.startswith("Yes — the posting names it")
+    assert "national" in found

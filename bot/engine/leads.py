@@ -27,6 +27,7 @@ from bot.engine.facts import (
     sentence,
 )
 from bot.engine.passages import PassageHit
+from bot.engine.text import is_stop_word, tokens
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Facts
 from bot.texts import LeadTexts, lead_texts
@@ -109,16 +110,20 @@ def with_lead(
         return reply
     yes_no = cues.is_yes_no(question) if yes_no is None else yes_no
     lead = lead_for(kb, decision, reply, question, lang, yes_no)
-    if asset and TOPIC_FACTS.get(reply.topic or "") in LISTS:
-        # "Is knowledge of the Culture Programme a must?" asks about a bullet of the list, not
-        # the years of experience: the bullet answers, unless the question is about those.
-        lead = lead if _EXPERIENCE.search(cues.folded(question)) else None
+    listed = asset and reply.status == "answered" and TOPIC_FACTS.get(reply.topic or "") in LISTS
+    if listed and _about_detail(question, asset or ""):
+        # "Is knowledge of the Culture Programme a must?", "experience at national level?"
+        # ask about a bullet of the list, not the years of experience: the bullet answers.
+        lead = None
     # A reply that found the topic unsaid is not contradicted by a bullet that merely
     # shares a word ("housing provided?" is no "Yes" from a duties bullet).
     if not lead and asset and reply.status == "answered" and yes_no:
         words = lead_texts(lang)
-        if _REQUIRED.search(cues.folded(question)) and _ASSET.search(asset):
+        required = _REQUIRED.search(cues.folded(question))
+        if required and _ASSET.search(asset):
             lead = _answer(words.no, f"{words.asset_only}: “{asset}”", words)
+        elif required and reply.topic not in REQUIREMENT_TOPICS:
+            pass  # a duty naming it makes it no requirement: the quote answers, no guess
         elif not _ASSET.search(asset) or cues.asks_asset(question):
             lead = _answer(words.yes, f"{words.mentioned}: “{asset}”", words)
     if not lead and reply.status == "not_stated":
@@ -127,6 +132,27 @@ def with_lead(
     if not lead:
         return reply
     return replace(reply, answer=replace(reply.answer, lead=lead))
+
+
+def _about_detail(question: str, bullet: str) -> bool:
+    """Whether a yes/no question asks about the bullet's detail rather than the years of
+    experience: it names no experience at all, or, asking no number or length, another
+    word the bullet names ("experience at national level")."""
+    folded = cues.folded(question)
+    if not _EXPERIENCE.search(folded):
+        return True
+    if cues.numbers(question) or _WHEN_OR_HOW_MUCH.search(folded):
+        return False
+    named = cues.folded(bullet)
+    others = [
+        w
+        for w in tokens(folded)
+        if len(w) > 3
+        and not is_stop_word(w)
+        and not _EXPERIENCE.fullmatch(w)
+        and not _REQUIRED.match(w)
+    ]
+    return any(re.search(rf"\b{re.escape(w)}\b", named) for w in others)
 
 
 def _not_stated_lead(
@@ -369,6 +395,9 @@ def _passage_lead(pick: PassagePick, question: str, yes_no: bool, words: LeadTex
     if not yes_no:
         return None
     text = " ".join(p.text for p in pick.passages[:1])
-    if _ASSET.search(text) and _REQUIRED.search(cues.folded(question)):
+    required = _REQUIRED.search(cues.folded(question))
+    if _ASSET.search(text) and required:
         return _answer(words.no, words.asset_only, words)
+    if required and not any(p.topic in REQUIREMENT_TOPICS for p in pick.passages[:1]):
+        return None  # "Is project management training required?": a duty is no requirement
     return _answer(words.yes, words.mentioned, words)
