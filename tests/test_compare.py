@@ -230,3 +230,62 @@ def test_a_comparison_of_language_requirements_compares_the_languages(
     reply = ask(assistant, "Comparez les exigences linguistiques des deux postes.", "fr")
     assert reply.topic == "languages"
     assert "l'anglais est essentiel" in (reply.answer.lead or "")
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "lead"),
+    [
+        ("Do both jobs require office software skills?", "en", "Yes — both postings"),
+        ("Which of the two postings asks for computer skills?", "en", "Both postings"),
+        ("Les deux postes exigent-ils des compétences en informatique ?", "fr", "Oui"),
+    ],
+)
+def test_a_comparison_checks_every_posting_for_the_asked_thing_in_any_of_its_words(
+    assistant: Assistant, question: str, lang: str, lead: str
+) -> None:
+    # UNEP says "MS Office Suite", UNESCO "standard office software": both ask for it.
+    reply = ask(assistant, question, lang)
+    assert set(reply.postings) == {UNEP, UNESCO}
+    assert (reply.answer.lead or "").startswith(lead)
+    unep = reply.answer.blocks[list(reply.postings).index(UNEP)]
+    assert any("MS Office" in point for point in unep.points)
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("whats the difference between the unesco and unep jobs", "en"),
+        ("Quelle est la différence entre les deux postes ?", "fr"),
+        ("Was ist der Unterschied zwischen den beiden Stellen?", "de"),
+    ],
+)
+def test_an_open_comparison_compares_the_overviews_with_each_postings_summary(
+    assistant: Assistant, question: str, lang: str
+) -> None:
+    reply = ask(assistant, question, lang)
+    assert reply.topic == "overview"
+    assert set(reply.postings) == {UNEP, UNESCO}
+    lead = reply.answer.lead or ""
+    assert "United Nations Environment Programme" in lead and "Culture Sector (CLT)" in lead
+    assert "Kingston" in lead
+    assert "Cartagena" in render_plain(reply.answer)
+
+
+def test_a_difference_in_one_topic_compares_that_topic(assistant: Assistant) -> None:
+    reply = ask(assistant, "What is the difference in duration between the two jobs?")
+    assert reply.topic == "duration"
+
+
+def test_a_comparison_naming_degrees_with_the_two_compares_the_degrees(
+    assistant: Assistant,
+) -> None:
+    # "zwei" counts the postings, "Abschlüsse" are degrees: no duration comparison.
+    reply = ask(assistant, "Welche Abschlüsse verlangen die zwei Stellen jeweils?", "de")
+    assert reply.topic == "qualifications"
+    assert "Master" in (reply.answer.lead or "")
+
+
+def test_synonyms_come_from_the_best_faq_entry_only(assistant: Assistant) -> None:
+    # UNESCO's entry on media queries shares "media" but its "member states" is no synonym.
+    reply = ask(assistant, "Which of the two jobs mentions social media work?")
+    assert reply.answer.lead == "Only UNEP – Kingston, Jamaica mentions it."

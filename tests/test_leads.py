@@ -323,3 +323,87 @@ def test_experience_yes_no_questions_are_answered_from_the_programme_rule(
 def test_how_much_experience_is_answered_with_the_minimum_not_a_yes(assistant: Assistant) -> None:
     text = lead(assistant, "Combien d'années d'expérience faut-il pour être JPO ?", "fr")
     assert text.startswith("Au moins 2 ans d'expérience professionnelle")
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "start"),
+    [
+        ("Is the UNEP job in Jamaica?", "en", "Yes — Kingston, Jamaica."),
+        ("Ist die UNEP-Stelle in Kingston?", "de", "Ja"),
+        ("Le poste du PNUE est-il basé à Kingston ?", "fr", "Oui"),
+        ("¿El puesto del PNUMA está en Jamaica?", "es", "Sí"),
+    ],
+)
+def test_a_yes_no_question_naming_the_duty_station_is_answered_yes(
+    assistant: Assistant, question: str, lang: str, start: str
+) -> None:
+    assert lead(assistant, question, lang).startswith(start)
+
+
+def test_a_yes_no_question_naming_the_posting_by_its_place_is_no_duty_station_yes(
+    assistant: Assistant,
+) -> None:
+    # "Jamaica" names the posting here; the question does not ask where it is.
+    assert not lead(assistant, "Is the Jamaica job interesting?").startswith("Yes")
+
+
+@pytest.mark.parametrize(
+    ("question", "start"),
+    [
+        ("¿El francés es obligatorio para el puesto del PNUMA?", "No"),
+        ("¿Basta con una licenciatura para el puesto de Kingston?", "No"),
+    ],
+)
+def test_a_spanish_question_with_the_subject_first_or_basta_is_answered_yes_or_no(
+    assistant: Assistant, question: str, start: str
+) -> None:
+    assert lead(assistant, question, "es").startswith(start)
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "start"),
+    [
+        ("Is knowledge of UNESCO's Culture Programme a must?", "en", "No — the posting calls it"),
+        ("La connaissance du Programme Culture de l'UNESCO est-elle obligatoire ?", "fr", "Non"),
+    ],
+)
+def test_a_required_question_on_an_asset_bullet_of_the_experience_list_is_no(
+    assistant: Assistant, question: str, lang: str, start: str
+) -> None:
+    found = lead(assistant, question, lang)
+    assert found.startswith(start)
+    assert "Culture Programme would be an asset" in found
+
+
+def test_a_question_on_the_years_of_experience_keeps_the_experience_lead(
+    assistant: Assistant,
+) -> None:
+    assert lead(assistant, "Do I need two years of experience for UNESCO?").startswith(
+        "Yes — at least 2 years"
+    )
+
+
+def test_a_required_question_on_a_duty_bullet_gets_no_yes(assistant: Assistant) -> None:
+    # A duty that names social media makes no experience in it a requirement.
+    found = lead(assistant, "Is social media experience required for the UNEP job?")
+    assert not found.startswith("Yes")
+
+
+def test_a_required_question_on_a_detail_the_posting_calls_an_asset_is_no(
+    assistant: Assistant,
+) -> None:
+    found = lead(
+        assistant,
+        "Une formation en gestion de projet est-elle obligatoire pour le poste PNUE ?",
+        "fr",
+    )
+    assert found.startswith("Non")
+    assert "Project Management" in found
+
+
+def test_a_yes_no_question_on_a_detail_of_the_experience_bullet_quotes_it(
+    assistant: Assistant,
+) -> None:
+    found = lead(assistant, "Does the UNEP post ask for experience at national level?")
+    assert found.startswith("Yes — the posting names it")
+    assert "national" in found

@@ -32,6 +32,24 @@ _LANGUAGE_WORDS = re.compile(
     r"\b(languages?|linguisti\w*|sprachen|sprachkenntniss\w*|sprachlich\w*|langues?|"
     r"idiomas?|lenguas?|linguistic\w*)\b"
 )
+# "What's the difference between the two jobs?": the postings as a whole, unless a topic's
+# own words are named ("the difference in duration").
+_OPEN_COMPARISON = re.compile(
+    r"\b(differen\w*|differ|unterschied\w*|unterscheid\w*|diferencia\w*|difieren|compare|"
+    r"comparison|vergleich\w*|comparer|comparaison|comparar|comparacion)\b"
+)
+# "the two", "die zwei", "les deux": how many postings are compared, no duration or number.
+_COUNT_WORDS = re.compile(r"\b(two|zwei|deux|dos)\b")
+# On a tie, the topic whose fact the question names ("Abschlüsse" is a degree, not the end
+# of a contract).
+_FACT_WORDS = {
+    "degree": re.compile(
+        r"\b(degrees?|abschluss\w*|abschlusse|studium|studienabschluss\w*|diplom\w*|"
+        r"titulos?|titre|titres|grado|licenciatura|master\w*|bachelor\w*|maestria)\b"
+    ),
+}
+# What the overviews are compared on, besides each posting's title and organisation.
+OVERVIEW_FACTS = ("duty_station", "duration")
 MAX_COMPARED = 6  # beyond this, a comparison needs the postings named
 PASSAGE_STRONG = 2.0  # as in `decision`: a passage sharing the question's telling words
 PASSAGE_ALONE = 5.0  # one shared word this strong names the detail on its own
@@ -76,7 +94,7 @@ def compare_reply(
         return None
     score = reply.score
     if topic is None:
-        topic, cued = _compared_topic(kb, analysis, question, reply)
+        topic, cued = _compared_topic(kb, index, analysis, question, reply)
     else:
         cued = True  # the last answer's topic
     if topic is None:
@@ -86,12 +104,23 @@ def compare_reply(
     hits = _passages(index, analysis, postings, None if cued else topic)
     if not any(hits.values()):
         hits = _faq_mentions(index, question, postings, topic) or hits
+    hits = _with_synonyms(kb, index, question, postings, topic, hits)
+    whole = topic == kb.catalogue.overview_topic and _OPEN_COMPARISON.search(cues.folded(question))
+    if whole:
+        # "What's the difference between the jobs?": each overview, not the bullets that
+        # happen to share a word ("unesco") with the question.
+        hits = {p: () for p in postings}
     blocks = tuple(
-        Block(kb.postings[p].name.get(lang), _points(kb, p, topic, hits[p], lang)) for p in postings
+        Block(
+            kb.postings[p].name.get(lang),
+            _first_sentence(kb, p, topic, lang) if whole else _points(kb, p, topic, hits[p], lang),
+        )
+        for p in postings
     )
     catalogue_topic = kb.topic(topic)
     title = catalogue_topic.title.get(lang) if catalogue_topic else topic
-    lead = _verdict(kb, postings, topic, question, hits, words, lang)
+    lead: str | None = _overviews(kb, postings, words, lang) if whole else None
+    lead = lead or _verdict(kb, postings, topic, question, hits, words, lang)
     return Reply(
         status="answered",
         answer=Answer(heading=title, blocks=blocks, lead=lead),
@@ -107,7 +136,7 @@ def compare_reply(
 
 
 def _compared_topic(
-    kb: KnowledgeBase, analysis: Analysis, question: str, reply: Reply
+    kb: KnowledgeBase, index: KnowledgeIndex, analysis: Analysis, question: str, reply: Reply
 ) -> tuple[str | None, bool]:
     """What the postings are compared on, and whether a cue (not the matcher) decided it:
     the languages for a question naming one ("beide … Englischkenntnisse?"), else the
@@ -118,17 +147,29 @@ def _compared_topic(
         kb.topic(LANGUAGES)
     ):
         return LANGUAGES, True
+    text = cues.folded(question)
+    if _COUNT_WORDS.search(text) and analysis.topic_scores:
+        # "les deux postes" must not count as a duration: the question without the count.
+        analysis = index.analyse(_COUNT_WORDS.sub(" ", text))
     scores = [(t, score) for t, score in analysis.topic_scores if score >= TOPIC_THRESHOLD]
     overview = kb.catalogue.overview_topic
     if scores and scores[0][0] != overview:
         tied = [t for t, score in scores if score >= scores[0][1] - NEAR_TIE]
-        return next((t for t in tied if t in TOPIC_FACTS), tied[0]), False
+        named = [t for t in tied if _names_fact(t, text)]
+        return next(iter(named), next((t for t in tied if t in TOPIC_FACTS), tied[0])), False
+    if _OPEN_COMPARISON.search(text) and not cues.fact_asked(question):
+        return overview, False
     if reply.topic and reply.score >= TOPIC_THRESHOLD:
         return reply.topic, False
     asked = cues.fact_asked(question)
     if asked and kb.topic(asked):
         return asked, True
     return overview, False
+
+
+def _names_fact(topic: str, text: str) -> bool:
+    pattern = _FACT_WORDS.get(TOPIC_FACTS.get(topic, ""))
+    return pattern is not None and pattern.search(text) is not None
 
 
 def _passages(
@@ -177,6 +218,63 @@ def _faq_mentions(
     return {p: found.get(p, ()) for p in postings} if found else {}
 
 
+def _with_synonyms(
+    kb: KnowledgeBase,
+    index: KnowledgeIndex,
+    question: str,
+    postings: tuple[str, ...],
+    topic: str,
+    hits: dict[str, tuple[str, ...]],
+) -> dict[str, tuple[str, ...]]:
+    """`hits`, with the bullets of each posting that name the asked thing in any of its
+    words: "office software" is "MS Office Suite" in one posting and "standard office
+    software" in the other. The synonyms are the keywords of the FAQ entry on the topic
+    that best matches the question and names one keyword of; every posting is checked with the
+    same ones, so one posting's wording never decides "only X mentions it". A posting
+    whose bullets name none of them keeps the bullets the question's words found."""
+    pattern = _synonyms(index, question, topic)
+    if pattern is None:
+        return hits
+    found = {}
+    for posting in postings:
+        named = tuple(p for p in _all_points(kb, posting) if pattern.search(cues.folded(p)))
+        found[posting] = named[:MAX_POINTS] or hits[posting]
+    return found
+
+
+def _synonyms(index: KnowledgeIndex, question: str, topic: str) -> re.Pattern[str] | None:
+    """The keywords of the best-matching FAQ entry on `topic` the question names one of."""
+    text = cues.folded(question)
+    terms: set[str] = set()
+    for key, score in index.analyse(question).faq_scores:
+        if score < FAQ_MENTIONS:
+            break
+        faq = index.faqs[key]
+        keywords = {cues.folded(k) for k in faq.keywords}
+        if faq.topic == topic and any(_says(text, k) for k in keywords):
+            # The best entry only: another entry sharing one word ("media") is on another
+            # thing, and its keywords ("member states") would credit unrelated bullets.
+            terms = keywords
+            break
+    if not terms:
+        return None
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\b")
+
+
+def _says(text: str, term: str) -> bool:
+    return re.search(rf"\b{re.escape(term)}\b", text) is not None
+
+
+def _all_points(kb: KnowledgeBase, posting: str) -> tuple[str, ...]:
+    """Every paragraph and bullet of the posting, topic by topic."""
+    points: tuple[str, ...] = ()
+    for content in kb.postings[posting].topics.values():
+        points += ((content.text,) if content.text else ()) + content.points
+        points += tuple(p for s in content.sections for p in s.points)
+    return points
+
+
 def _points(
     kb: KnowledgeBase, posting: str, topic: str, hits: tuple[str, ...], lang: str
 ) -> tuple[str, ...]:
@@ -198,6 +296,16 @@ def _points(
     if content is None:
         return (phrases(lang).not_stated_short,)
     return _first_points(content)
+
+
+def _first_sentence(kb: KnowledgeBase, posting: str, topic: str, lang: str) -> tuple[str, ...]:
+    """The opening sentence of the posting's overview: both postings fit one screen."""
+    content = kb.content(posting, topic)
+    first = _first_points(content)[:1] if content else ()
+    if not first:
+        return (phrases(lang).not_stated_short,)
+    cut = first[0].find(". ")
+    return (first[0][: cut + 1] if cut > 0 else first[0],)
 
 
 def _first_points(content: Content) -> tuple[str, ...]:
@@ -248,6 +356,30 @@ def _verdict(
         covering = [p for p in postings if kb.content(p, topic) is not None]
         mentioning = covering if len(covering) < len(postings) else []
     return _mentions(kb, postings, mentioning, question, words, lang) if mentioning else None
+
+
+def _overviews(kb: KnowledgeBase, postings: tuple[str, ...], words: LeadTexts, lang: str) -> str:
+    """Each posting at a glance: its title and organisation, duty station and duration
+    ("UNEP – Kingston, Jamaica: JPO Associate Programme Management Officer, UNEP – United
+    Nations Environment Programme; Kingston, Jamaica; 2 years, …")."""
+    lines = []
+    for p in postings:
+        posting = kb.postings[p]
+        parts = [f"{posting.title}, {posting.organisation}"]
+        for name in OVERVIEW_FACTS:
+            detail = fact_words(kb, p, name, words)
+            found = kb.topic(name)
+            if detail is None and found and known(posting.facts, name) == "not_stated":
+                # Where the posting is silent, say so: that is a difference too.
+                silent = phrases(lang).not_stated_short.rstrip(".")
+                detail = f"{found.title.get(lang)}: {silent[0].lower()}{silent[1:]}"
+            parts += [detail] if detail else []
+        lines.append(
+            sentence(
+                words.compare_line.format(posting=posting.name.get(lang), detail="; ".join(parts))
+            )
+        )
+    return " ".join(lines)
 
 
 def _mentions(

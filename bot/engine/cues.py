@@ -23,13 +23,15 @@ _YES_NO_START = re.compile(
     r"bekommt|umfasst|beinhaltet|erwartet|liegt|geht|steht|"
     r"est-ce|est ce|faut-il|y a-t-il|puis-je|dois-je|peut-on|"
     r"es|son|se|hay|puedo|necesito|tengo|cuenta|cuentan|requiere|exige|exigen|debo|incluye|"
-    r"habra|hace falta|piden|pide|dura|ofrece|tiene|tengo que|trabaja|"
+    r"habra|hace falta|piden|pide|dura|ofrece|tiene|tengo que|trabaja|basta|bastan|suffit|"
     r"est-il|est-elle|faut il"
     r")\b"
 )
-# "¿Ambos puestos exigen un máster?", "Both posts need a Master's?": the subject comes first,
+# "¿Ambos puestos exigen un máster?", "¿El francés es obligatorio?": the subject comes first,
 # and without a question word the question still asks yes or no.
-_BOTH_FIRST = re.compile(r"^(?:ambos|ambas|los dos|las dos|both)\b")
+_BOTH_FIRST = re.compile(
+    r"^(?:ambos|ambas|los dos|las dos|both|(?:el|la|los|las) .*\b(?:es|son|esta|estan))\b"
+)
 _QUESTION_WORD = re.compile(
     r"\b(?:what|which|where|who|whom|how|when|why|donde|cual|cuales|quien|quienes|como|cuando|"
     r"cuanto|cuanta|cuantos|cuantas)\b"

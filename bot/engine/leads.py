@@ -27,7 +27,7 @@ from bot.engine.facts import (
     sentence,
 )
 from bot.engine.passages import PassageHit
-from bot.engine.text import starts_a_word
+from bot.engine.text import is_stop_word, starts_a_word, tokens
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Facts
 from bot.texts import LeadTexts, lead_texts
@@ -60,6 +60,14 @@ _YEARS = re.compile(
 # Facts that name someone or somewhere: a yes/no question on their topic ("Is there coaching
 # by the supervisor?") is answered from the bullets instead.
 NO_YES_NO = ("supervision", "duty_station")
+# Facts whose topic is a list of other things too: UNESCO's "Work experience" lists office
+# software and the Culture Programme; a yes/no question on one of those is answered from it.
+LISTS = ("work_experience",)
+_EXPERIENCE = re.compile(
+    r"\b(experi\w*|\w*erfahrung\w*|years?|jahre?n?|ans|annees|anos|praktik\w*|stage)\b"
+)
+# "in Jamaica", "à Kingston", "en Jamaica", "nach Kingston": a place as the predicate.
+_PLACE_WORDS = r"(?:in|at|based in|located in|a|au|en|nach|basee? a|situee? a)"
 _POSTING_REQUIREMENTS = re.compile(
     r"\b(requirements?|prerequisites?|criteria|voraussetzungen|anforderungen|exigences|"
     r"conditions (?:requises|d'admission|d'eligibilite|pour postuler)|prerequis|requisitos|"
@@ -102,12 +110,20 @@ def with_lead(
         return reply
     yes_no = cues.is_yes_no(question) if yes_no is None else yes_no
     lead = lead_for(kb, decision, reply, question, lang, yes_no)
+    listed = asset and reply.status == "answered" and TOPIC_FACTS.get(reply.topic or "") in LISTS
+    if listed and _about_detail(question, asset or ""):
+        # "Is knowledge of the Culture Programme a must?", "experience at national level?"
+        # ask about a bullet of the list, not the years of experience: the bullet answers.
+        lead = None
     # A reply that found the topic unsaid is not contradicted by a bullet that merely
     # shares a word ("housing provided?" is no "Yes" from a duties bullet).
     if not lead and asset and reply.status == "answered" and yes_no:
         words = lead_texts(lang)
-        if _REQUIRED.search(cues.folded(question)) and _ASSET.search(asset):
+        required = _REQUIRED.search(cues.folded(question))
+        if required and _ASSET.search(asset):
             lead = _answer(words.no, f"{words.asset_only}: “{asset}”", words)
+        elif required and reply.topic not in REQUIREMENT_TOPICS:
+            pass  # a duty naming it makes it no requirement: the quote answers, no guess
         elif not _ASSET.search(asset) or cues.asks_asset(question):
             lead = _answer(words.yes, f"{words.mentioned}: “{asset}”", words)
     if not lead and reply.status == "not_stated":
@@ -116,6 +132,27 @@ def with_lead(
     if not lead:
         return reply
     return replace(reply, answer=replace(reply.answer, lead=lead))
+
+
+def _about_detail(question: str, bullet: str) -> bool:
+    """Whether a yes/no question asks about the bullet's detail rather than the years of
+    experience: it names no experience at all, or, asking no number or length, another
+    word the bullet names ("experience at national level")."""
+    folded = cues.folded(question)
+    if not _EXPERIENCE.search(folded):
+        return True
+    if cues.numbers(question) or _WHEN_OR_HOW_MUCH.search(folded):
+        return False
+    named = cues.folded(bullet)
+    others = [
+        w
+        for w in tokens(folded)
+        if len(w) > 3
+        and not is_stop_word(w)
+        and not _EXPERIENCE.fullmatch(w)
+        and not _REQUIRED.match(w)
+    ]
+    return any(re.search(rf"\b{re.escape(w)}\b", named) for w in others)
 
 
 def _not_stated_lead(
@@ -133,7 +170,7 @@ def passage_topic(kb: KnowledgeBase, topic: str | None) -> bool:
     """A posting topic without typed facts, where a quoted bullet may answer yes or no."""
     found = kb.topic(topic) if topic else None
     fact = TOPIC_FACTS.get(topic or "")
-    return found is not None and found.scope == "posting" and fact in (None, *NO_YES_NO)
+    return found is not None and found.scope == "posting" and fact in (None, *NO_YES_NO, *LISTS)
 
 
 def asset_passage(hits: list[PassageHit], asked: tuple[str, ...] = ()) -> str | None:
@@ -177,6 +214,11 @@ def lead_for(
     if reply.posting and not yes_no and requirements:
         return _requirements_lead(kb, reply.posting, reply.topic, words)
     overview = kb.catalogue.overview_topic
+    if reply.posting and yes_no and reply.topic in (overview, "duty_station"):
+        # "Is the UNEP job in Jamaica?": yes, when the place asked is the duty station.
+        place = _place_lead(kb, reply.posting, question, words)
+        if place:
+            return place
     if reply.posting and not yes_no and overview and reply.topic == overview:
         # "where is the UNEP job?" lands on the overview: its lead is the fact asked.
         asked = TOPIC_FACTS.get(cues.fact_asked(question) or "")
@@ -217,6 +259,23 @@ def lead_for(
             answer = words.yes if facts.travel.travel else words.no
             return _answer(answer, fact_words(kb, reply.posting, name, words), words)
     return _answer(None, fact_words(kb, reply.posting, name, words), words)
+
+
+def _place_lead(kb: KnowledgeBase, posting: str, question: str, words: LeadTexts) -> str | None:
+    """'Yes — Kingston, Jamaica.' for a yes/no question ending on the duty station's city or
+    country ("… in Jamaica?", "… à Kingston ?"); None for any other place or question."""
+    station = kb.postings[posting].facts.duty_station
+    if station is None:
+        return None
+    names = {
+        cues.folded(lead_texts(lang).name(place))
+        for lang in ("en", "de", "fr", "es")
+        for place in (station.city, station.country)
+    }
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    if not re.search(rf"\b{_PLACE_WORDS}\s+(?:{alternatives})\W*$", cues.folded(question)):
+        return None
+    return _answer(words.yes, fact_words(kb, posting, "duty_station", words), words)
 
 
 def _requirements_lead(
@@ -336,6 +395,9 @@ def _passage_lead(pick: PassagePick, question: str, yes_no: bool, words: LeadTex
     if not yes_no:
         return None
     text = " ".join(p.text for p in pick.passages[:1])
-    if _ASSET.search(text) and _REQUIRED.search(cues.folded(question)):
+    required = _REQUIRED.search(cues.folded(question))
+    if _ASSET.search(text) and required:
         return _answer(words.no, words.asset_only, words)
+    if required and not any(p.topic in REQUIREMENT_TOPICS for p in pick.passages[:1]):
+        return None  # "Is project management training required?": a duty is no requirement
     return _answer(words.yes, words.mentioned, words)
