@@ -395,7 +395,13 @@ class _Decider:
         if topic_id is None or score < TOPIC_THRESHOLD:
             return True
         if self._broad(topic_id):
-            return best.telling >= 1
+            # A strongly asked broad topic ("Which competencies does the posting list?")
+            # gives way only to a detail, not to an everyday word a bullet happens to
+            # share ("list servers").
+            everyday = score >= STRONG_EVIDENCE and all(
+                self.index.is_everyday(word) for word in best.words
+            )
+            return best.telling >= 1 and not everyday
         if best.passage.topic == topic_id or best.score < PASSAGE_DOMINANT:
             return False
         # A detail elsewhere in the posting beats a topic only on more than one telling word,

@@ -264,6 +264,10 @@ class KnowledgeIndex:
             for hit in hits
         )
 
+    def is_everyday(self, word: str) -> bool:
+        """Whether a word is everyday chatter in some language ("list", "information")."""
+        return self._real.is_common(word)
+
     def _is_known(self, token: str) -> bool:
         if token in self._known:
             return True
