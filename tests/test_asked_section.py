@@ -4,6 +4,8 @@ competencies, not for the duty bullet about "list servers"."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.engine.conversation import Assistant
 from bot.engine.state import ChatState
 
@@ -36,4 +38,28 @@ def test_a_verb_of_asking_is_no_detail_the_posting_lacks(fixture_assistant: Assi
         "answered",
         "unesco-clt",
         "qualifications",
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What protocols does the Kingston unit cover?",
+        "Quels protocoles l'unité de Kingston couvre-t-elle ?",
+    ],
+)
+def test_a_word_completing_the_postings_name_steps_aside_for_what_is_asked(
+    assistant: Assistant, question: str
+) -> None:
+    # "unit" in "the Kingston unit" names the posting; the protocols are what is asked.
+    reply = assistant.ask(question, ChatState()).reply
+    assert (reply.status, reply.posting, reply.topic) == ("answered", "unep-car-rcu", "background")
+
+
+def test_a_topic_word_before_the_postings_name_is_still_asked(assistant: Assistant) -> None:
+    reply = assistant.ask("Which unit is the UNEP job in?", ChatState()).reply
+    assert (reply.status, reply.posting, reply.topic) == (
+        "answered",
+        "unep-car-rcu",
+        "organisation",
     )

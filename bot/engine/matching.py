@@ -290,6 +290,7 @@ class KnowledgeIndex:
         question_start: int = 0,
     ) -> tuple[tuple[str, float], ...]:
         evidence: dict[str, float] = defaultdict(float)
+        name_parts = self._name_parts(hits, alias_positions)
         # A keyword inside a posting's name ("sector" in "Culture Sector") is no topic.
         hits = [h for h in hits if not alias_positions.intersection(range(h.start, h.end))]
         hits = outweighed_dropped([h for h in hits if h.term in self._topic_terms], question_tokens)
@@ -304,7 +305,7 @@ class KnowledgeIndex:
         for topic_id, topic_hits in _group_hits(hits, self._topic_terms).items():
             chosen = non_overlapping(topic_hits)
             for hit in chosen:
-                weight = STORY_WEIGHT if hit.start < story_end else 1.0
+                weight = STORY_WEIGHT if hit.start < story_end or hit in name_parts else 1.0
                 evidence[topic_id] += weight * hit.quality * self._topic_terms[hit.term][topic_id]
             # More content words the knowledge never uses than the topic's own words:
             # the question is about something else ("who won the final last year").
@@ -323,6 +324,25 @@ class KnowledgeIndex:
             scores[topic_id] = min(100.0, high + 0.15 * low)
         # Ties keep catalogue order, so an answer never depends on hash order.
         return tuple(sorted(scores.items(), key=lambda item: (-item[1], self._order[item[0]])))
+
+    def _name_parts(self, hits: list[Hit], alias_positions: set[int]) -> list[Hit]:
+        """One-word keywords right after a posting's name that complete it ("the Caribbean
+        unit", "the Culture sector"), when other words of the question say what is asked
+        ("Which protocols does the Caribbean unit deal with?")."""
+        parts = [
+            hit
+            for hit in hits
+            if hit.length == 1
+            and hit.start - 1 in alias_positions
+            and hit.term in self._topic_terms
+        ]
+        asked = any(
+            (hit.term in self._faq_terms or hit.term in self._topic_terms)
+            and hit not in parts
+            and not alias_positions.intersection(range(hit.start, hit.end))
+            for hit in hits
+        )
+        return parts if asked else []
 
     def _example_scores(
         self, question_tokens: tuple[str, ...], alias_positions: set[int]
