@@ -111,13 +111,24 @@ def guess(text: str) -> Guess | None:
     if not words:
         return None
     # fastText reads one line; it rejects a newline.
-    labels, probabilities = _model().predict(" ".join(text.split()), k=-1)
-    pairs = zip(labels, probabilities, strict=True)
-    scores = {label.removeprefix("__label__"): float(p) for label, p in pairs}
+    line = " ".join(text.split())
+    scores = _scores(line)
+    if line.islower():
+        # Typed all in lower case, German reads as English to the model ("was macht man
+        # so in dem job"); with a capital first letter, as written, it does not. Each
+        # language keeps the better of its two readings.
+        capitalised = _scores(line[0].upper() + line[1:])
+        scores = {lang: max(scores.get(lang, 0.0), p) for lang, p in capitalised.items()}
     best = max(LANGS, key=lambda lang: scores.get(lang, 0.0))
     found = Guess(best, scores.get(best, 0.0), len(words))
     found = _by_vocabulary(found, words)
     return found if found.clear else _by_markers(words) or found
+
+
+def _scores(line: str) -> dict[str, float]:
+    labels, probabilities = _model().predict(line, k=-1)
+    pairs = zip(labels, probabilities, strict=True)
+    return {label.removeprefix("__label__"): float(p) for label, p in pairs}
 
 
 def _by_vocabulary(found: Guess, words: list[str]) -> Guess:
