@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.engine.conversation import Assistant
+from bot.engine.render import render_plain
 from bot.engine.state import ChatState
 
 
@@ -63,3 +64,25 @@ def test_a_topic_word_before_the_postings_name_is_still_asked(assistant: Assista
         "unep-car-rcu",
         "organisation",
     )
+
+
+def test_of_bullets_scoring_alike_the_one_in_the_topic_asked_comes_first(
+    fixture_assistant: Assistant,
+) -> None:
+    # "communication" is in a duty bullet and in the competencies alike; competences
+    # were asked for.
+    reply = fixture_assistant.ask(
+        "Quelles compétences en communication faut-il au PNUE ?", ChatState()
+    ).reply
+    assert (reply.status, reply.posting, reply.topic) == ("answered", "unep-car-rcu", "skills")
+
+
+def test_a_detail_an_faq_entry_names_is_answered_rather_than_the_overview(
+    assistant: Assistant,
+) -> None:
+    # "Meeresmüll" names the UNEP posting and its FAQ entry on marine issues; nothing
+    # else is asked, yet the entry answers better than the posting's overview.
+    reply = assistant.ask("Was steht zum Meeresmüll?", ChatState()).reply
+    assert (reply.status, reply.posting) == ("answered", "unep-car-rcu")
+    assert reply.topic != "overview"
+    assert "marine litter" in render_plain(reply.answer).lower()

@@ -238,7 +238,7 @@ class _Decider:
             faq = None
         if faq is not None and not self._off_topic(self.analysis.evidence_words, faq[1]):
             return self._faq_decision(*faq)
-        passages = self._passages()
+        passages = self._asked_first(self._passages(), topic_id, topic_score)
         borrowed = False
         broad = topic_id is None or topic_score < TOPIC_THRESHOLD or self._broad(topic_id)
         if (
@@ -267,12 +267,24 @@ class _Decider:
         shared = self._detail_in_several_postings()
         if shared is not None:
             return Decision(PostingChoice(shared), "clarify", topic_score)
+        detail = self._faq_detail()
+        if detail is not None:
+            return self._faq_decision(*detail)
         if self.named and not self.analysis.unknown_words:
             return Decision(OverviewPick(self.named[0]), "answered", NAMED_ONLY_SCORE)
         weak = self._weak_choice()
         if weak is not None:
             return weak
         return Decision(FallbackPick(self.state.posting), "fallback", topic_score)
+
+    def _asked_first(
+        self, hits: list[PassageHit], topic_id: str | None, topic_score: float
+    ) -> list[PassageHit]:
+        """Passages scoring alike, those of the topic asked for first: "which competences
+        in communication" wants the skills bullet, not a duty that communicates."""
+        if topic_id is None or topic_score < TOPIC_THRESHOLD:
+            return hits
+        return sorted(hits, key=lambda h: (-round(h.score, 6), h.passage.topic != topic_id))
 
     def _weak_choice(self) -> Decision | None:
         """Only topic words, too weak to answer on: did you mean one of these topics?
@@ -375,6 +387,21 @@ class _Decider:
                 # answer it too, so ask which posting.
                 return None
         return best_key, best_score
+
+    def _faq_detail(self) -> tuple[FaqKey, float] | None:
+        """With a posting known and no topic asked, the FAQ entry of that posting whose
+        own word the question names ("Was steht zu Meeresmüll?"), however loosely it is
+        worded otherwise."""
+        if self.posting is None or self.analysis.unknown_words:
+            return None  # words we do not know: rather out of scope
+        return next(
+            (
+                (key, score)
+                for key, score in self.analysis.faq_scores
+                if key in self.analysis.faq_details and key.posting == self.posting
+            ),
+            None,
+        )
 
     def _mentioned(self, posting: str) -> bool:
         """Whether the chat's posting mentions any of the question's telling words."""
