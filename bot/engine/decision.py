@@ -23,9 +23,10 @@ from dataclasses import dataclass, replace
 from bot.engine.answers import Status
 from bot.engine.confidence import calibrated
 from bot.engine.matching import Analysis, FaqKey, KnowledgeIndex
-from bot.engine.passages import Passage, PassageHit
+from bot.engine.passages import Passage, PassageHit, asked_first
 from bot.engine.smalltalk import Kind as SmallTalkKind
 from bot.engine.state import ChatState
+from bot.engine.words import real_words
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Faq
 
@@ -240,7 +241,9 @@ class _Decider:
             faq = None
         if faq is not None and not self._off_topic(self.analysis.evidence_words, faq[1]):
             return self._faq_decision(*faq)
-        passages = self._asked_first(self._passages(), topic_id, topic_score)
+        passages = self._passages()
+        if topic_id is not None and topic_score >= TOPIC_THRESHOLD:
+            passages = asked_first(passages, topic_id)
         borrowed = False
         broad = topic_id is None or topic_score < TOPIC_THRESHOLD or self._broad(topic_id)
         if (
@@ -278,15 +281,6 @@ class _Decider:
         if weak is not None:
             return weak
         return Decision(FallbackPick(self.state.posting), "fallback", topic_score)
-
-    def _asked_first(
-        self, hits: list[PassageHit], topic_id: str | None, topic_score: float
-    ) -> list[PassageHit]:
-        """Passages scoring alike, those of the topic asked for first: "which competences
-        in communication" wants the skills bullet, not a duty that communicates."""
-        if topic_id is None or topic_score < TOPIC_THRESHOLD:
-            return hits
-        return sorted(hits, key=lambda h: (-round(h.score, 6), h.passage.topic != topic_id))
 
     def _weak_choice(self) -> Decision | None:
         """Only topic words, too weak to answer on: did you mean one of these topics?
@@ -395,9 +389,8 @@ class _Decider:
         return best_key, best_score
 
     def _faq_detail(self) -> tuple[FaqKey, float] | None:
-        """With a posting known and no topic asked, the FAQ entry of that posting whose
-        own word the question names ("Was steht zu Meeresmüll?"), however loosely it is
-        worded otherwise."""
+        """With a posting known and no topic asked, its FAQ entry whose own word the
+        question names ("Was steht zu Meeresmüll?"), however loosely worded otherwise."""
         if self.posting is None or self.analysis.unknown_words:
             return None  # words we do not know: rather out of scope
         return next(
@@ -428,11 +421,10 @@ class _Decider:
         if topic_id is None or score < TOPIC_THRESHOLD:
             return True
         if self._broad(topic_id):
-            # A strongly asked broad topic ("Which competencies does the posting list?")
-            # gives way only to a detail, not to an everyday word a bullet happens to
-            # share ("list servers").
+            # A strongly asked broad topic ("Which competencies does the posting list?") gives
+            # way to a detail, not to an everyday word a bullet shares ("list servers").
             everyday = score >= STRONG_EVIDENCE and all(
-                self.index.is_everyday(word) for word in best.words
+                real_words().is_common(word) for word in best.words
             )
             return best.telling >= 1 and not everyday
         if best.passage.topic == topic_id or best.score < PASSAGE_DOMINANT:

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from bot.engine.lexicon import COGNATE, EXACT, Hit, Lexicon
 from bot.engine.passages import Passage, PassageHit, passage_words, passages_of
 from bot.engine.senses import read_senses
-from bot.engine.structure import asked_from, non_overlapping, outweighed_dropped
+from bot.engine.structure import asked_from, completing_names, non_overlapping, outweighed_dropped
 from bot.engine.tasks import asks_a_task
 from bot.engine.text import is_stop_word, tokens
 from bot.engine.words import real_words
@@ -264,10 +264,6 @@ class KnowledgeIndex:
             for hit in hits
         )
 
-    def is_everyday(self, word: str) -> bool:
-        """Whether a word is everyday chatter in some language ("list", "information")."""
-        return self._real.is_common(word)
-
     def _is_known(self, token: str) -> bool:
         if token in self._known:
             return True
@@ -290,7 +286,8 @@ class KnowledgeIndex:
         question_start: int = 0,
     ) -> tuple[tuple[str, float], ...]:
         evidence: dict[str, float] = defaultdict(float)
-        name_parts = self._name_parts(hits, alias_positions)
+        asking = self._topic_terms.keys() | self._faq_terms.keys()
+        name_parts = completing_names(hits, alias_positions, asking)
         # A keyword inside a posting's name ("sector" in "Culture Sector") is no topic.
         hits = [h for h in hits if not alias_positions.intersection(range(h.start, h.end))]
         hits = outweighed_dropped([h for h in hits if h.term in self._topic_terms], question_tokens)
@@ -324,25 +321,6 @@ class KnowledgeIndex:
             scores[topic_id] = min(100.0, high + 0.15 * low)
         # Ties keep catalogue order, so an answer never depends on hash order.
         return tuple(sorted(scores.items(), key=lambda item: (-item[1], self._order[item[0]])))
-
-    def _name_parts(self, hits: list[Hit], alias_positions: set[int]) -> list[Hit]:
-        """One-word keywords right after a posting's name that complete it ("the Caribbean
-        unit", "the Culture sector"), when other words of the question say what is asked
-        ("Which protocols does the Caribbean unit deal with?")."""
-        parts = [
-            hit
-            for hit in hits
-            if hit.length == 1
-            and hit.start - 1 in alias_positions
-            and hit.term in self._topic_terms
-        ]
-        asked = any(
-            (hit.term in self._faq_terms or hit.term in self._topic_terms)
-            and hit not in parts
-            and not alias_positions.intersection(range(hit.start, hit.end))
-            for hit in hits
-        )
-        return parts if asked else []
 
     def _example_scores(
         self, question_tokens: tuple[str, ...], alias_positions: set[int]

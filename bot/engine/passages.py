@@ -55,3 +55,9 @@ def passage_words(text: str) -> set[str]:
         a + b for a, b in itertools.pairwise(words) if not is_stop_word(a) and not is_stop_word(b)
     )
     return found
+
+
+def asked_first(hits: list[PassageHit], topic_id: str) -> list[PassageHit]:
+    """Passages scoring alike, those of the topic asked for first: "which competences in
+    communication" wants the skills bullet, not a duty that communicates."""
+    return sorted(hits, key=lambda h: (-round(h.score, 6), h.passage.topic != topic_id))

@@ -54,7 +54,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     bekomme bekommen kriege erhalte erhalten gemacht dazu kurze kurz
     offre annonce ausschreibung stellenausschreibung stellenangebot convocatoria oferta
     vacante advert announcement apres selon saber puedo puede podria gerade jetzt
-    expected required sought requis requise requises exige exigee exigees attendu attendue
+    expected required sought exige exigee exigees attendu attendue
     attendus requerido requerida requeridos exigido exigida exigidos
     """.split()
 )
