@@ -101,6 +101,7 @@ class KnowledgeIndex:
         self._add_aliases()
         self._add_glossary()
         self._add_faqs()
+        self._asking = frozenset(self._topic_terms) | frozenset(self._faq_terms)
         self._real = language = real_words()
         self.intent = Lexicon(
             [*self._topic_terms, *self._alias_terms, *self._glossary, *self._faq_terms],
@@ -286,8 +287,7 @@ class KnowledgeIndex:
         question_start: int = 0,
     ) -> tuple[tuple[str, float], ...]:
         evidence: dict[str, float] = defaultdict(float)
-        asking = self._topic_terms.keys() | self._faq_terms.keys()
-        name_parts = completing_names(hits, alias_positions, asking)
+        name_parts = completing_names(hits, alias_positions, self._asking)
         # A keyword inside a posting's name ("sector" in "Culture Sector") is no topic.
         hits = [h for h in hits if not alias_positions.intersection(range(h.start, h.end))]
         hits = outweighed_dropped([h for h in hits if h.term in self._topic_terms], question_tokens)
