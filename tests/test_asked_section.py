@@ -1,6 +1,8 @@
-"""The section asked for wins over a bullet that only shares an everyday word
-(bot/engine/decision.py): "Which competencies does the UNEP posting list?" asks for the
-competencies, not for the duty bullet about "list servers"."""
+"""What is asked picks the section (bot/engine/decision.py, bot/engine/structure.py): a
+broad topic asked plainly beats a bullet sharing only an everyday word ("list servers");
+verbs of asking ("expected") are no missing detail; a word completing a posting's name
+("the Kingston unit") steps aside; of bullets scoring alike, the asked topic's comes
+first; a detail an FAQ entry names beats the posting's overview."""
 
 from __future__ import annotations
 
