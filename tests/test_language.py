@@ -148,3 +148,16 @@ def test_the_vocabulary_corrects_a_few_words_the_model_misreads() -> None:
     found = guess("was kostet das so")
     assert found is not None and (found.lang, found.clear) == ("de", True)
     assert detect("how long does it last") == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("was macht man so in dem job in kingston", "de"),
+        ("wie ist das leben so in kingston", "de"),
+        ("what do you do all day in the kingston job", "en"),
+        ("faut il parler espagnol pour le job", "fr"),
+    ],
+)
+def test_a_message_typed_all_in_lower_case_gets_its_language(text: str, lang: str) -> None:
+    assert detect(text) == lang

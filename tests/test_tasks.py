@@ -61,3 +61,17 @@ def test_a_how_to_about_a_topic_is_answered(
 ) -> None:
     reply = assistant.ask(question, ChatState()).reply
     assert (reply.status, reply.topic) == (status, topic)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Tell me a funny joke about the Cartagena Convention",
+        "Schreib mir ein Gedicht über Kingston",
+        "Raconte-moi une blague sur l'UNESCO",
+    ],
+)
+def test_entertainment_about_a_posting_word_is_out_of_scope(
+    assistant: Assistant, question: str
+) -> None:
+    assert assistant.ask(question, ChatState()).reply.status == "fallback"

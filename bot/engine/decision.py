@@ -23,9 +23,10 @@ from dataclasses import dataclass, replace
 from bot.engine.answers import Status
 from bot.engine.confidence import calibrated
 from bot.engine.matching import Analysis, FaqKey, KnowledgeIndex
-from bot.engine.passages import Passage, PassageHit
+from bot.engine.passages import Passage, PassageHit, asked_first
 from bot.engine.smalltalk import Kind as SmallTalkKind
 from bot.engine.state import ChatState
+from bot.engine.words import real_words
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.schema import Faq
 
@@ -44,6 +45,8 @@ NAMED_ONLY_SCORE = 90.0
 STRONG_EVIDENCE = 78.0
 MAX_PASSAGES = 3
 PASSAGE_KEEP_RATIO = 0.6
+# The most a passage found by a single telling word may report (`_passage_decision`).
+ONE_WORD_PASSAGE = 74.0
 
 # ----- what is answered ---------------------------------------------------------------
 
@@ -239,6 +242,8 @@ class _Decider:
         if faq is not None and not self._off_topic(self.analysis.evidence_words, faq[1]):
             return self._faq_decision(*faq)
         passages = self._passages()
+        if topic_id is not None and topic_score >= TOPIC_THRESHOLD:
+            passages = asked_first(passages, topic_id)
         borrowed = False
         broad = topic_id is None or topic_score < TOPIC_THRESHOLD or self._broad(topic_id)
         if (
@@ -267,6 +272,9 @@ class _Decider:
         shared = self._detail_in_several_postings()
         if shared is not None:
             return Decision(PostingChoice(shared), "clarify", topic_score)
+        detail = self._faq_detail()
+        if detail is not None:
+            return self._faq_decision(*detail)
         if self.named and not self.analysis.unknown_words:
             return Decision(OverviewPick(self.named[0]), "answered", NAMED_ONLY_SCORE)
         weak = self._weak_choice()
@@ -333,6 +341,10 @@ class _Decider:
             and h.score >= PASSAGE_KEEP_RATIO * best.score
         )
         score = min(100.0, 50.0 + 10.0 * best.score)
+        if best.telling < 2:
+            # Measured on blind questions, a bullet found by one telling word is the
+            # right one about three times in four, by two or more above nine in ten.
+            score = min(score, ONE_WORD_PASSAGE)
         decision = Decision(PassagePick(chosen), "answered", score, borrowed=borrowed)
         if borrowed and self.posting:
             decision = decision.with_note(Elsewhere(self.posting))
@@ -374,6 +386,20 @@ class _Decider:
                 return None
         return best_key, best_score
 
+    def _faq_detail(self) -> tuple[FaqKey, float] | None:
+        """With a posting known and no topic asked, its FAQ entry whose own word the
+        question names ("Was steht zu Meeresmüll?"), however loosely worded otherwise."""
+        if self.posting is None or self.analysis.unknown_words:
+            return None  # words we do not know: rather out of scope
+        return next(
+            (
+                (key, score)
+                for key, score in self.analysis.faq_scores
+                if key in self.analysis.faq_details and key.posting == self.posting
+            ),
+            None,
+        )
+
     def _mentioned(self, posting: str) -> bool:
         """Whether the chat's posting mentions any of the question's telling words."""
         hits = self.index.search_passages(self.analysis, (posting,))
@@ -393,7 +419,12 @@ class _Decider:
         if topic_id is None or score < TOPIC_THRESHOLD:
             return True
         if self._broad(topic_id):
-            return best.telling >= 1
+            # A strongly asked broad topic ("Which competencies does the posting list?") gives
+            # way to a detail, not to an everyday word a bullet shares ("list servers").
+            everyday = score >= STRONG_EVIDENCE and all(
+                real_words().is_common(word) for word in best.words
+            )
+            return best.telling >= 1 and not everyday
         if best.passage.topic == topic_id or best.score < PASSAGE_DOMINANT:
             return False
         # A detail elsewhere in the posting beats a topic only on more than one telling word,

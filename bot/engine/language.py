@@ -126,17 +126,29 @@ def _best_of_four(line: str) -> tuple[Lang, float]:
     labels nearly always hold it, and reading all 176 costs more than the prediction: all
     are read only when none of the few is one of the four, or the first that is might tie
     with a label left out."""
-    labels, probabilities = _model().predict(line, k=_FEW_LABELS)
-    for position, label in enumerate(labels[:-1]):
-        if label in _LABELS:
-            if probabilities[position] > probabilities[position + 1]:
-                return _LABELS[label], float(probabilities[position])
-            break
-    labels, probabilities = _model().predict(line, k=-1)
-    pairs = zip(labels, probabilities, strict=True)
-    scores = {label.removeprefix("__label__"): float(p) for label, p in pairs}
+    if line.islower():
+        # Typed all in lower case, German reads as English to the model ("was macht man
+        # so in dem job"); with a capital first letter, as written, it does not. Each
+        # language keeps the better of its two readings.
+        scores = _scores(line)
+        capitalised = _scores(line[0].upper() + line[1:])
+        scores = {lang: max(scores.get(lang, 0.0), p) for lang, p in capitalised.items()}
+    else:
+        labels, probabilities = _model().predict(line, k=_FEW_LABELS)
+        for position, label in enumerate(labels[:-1]):
+            if label in _LABELS:
+                if probabilities[position] > probabilities[position + 1]:
+                    return _LABELS[label], float(probabilities[position])
+                break
+        scores = _scores(line)
     best = max(LANGS, key=lambda lang: scores.get(lang, 0.0))
     return best, scores.get(best, 0.0)
+
+
+def _scores(line: str) -> dict[str, float]:
+    labels, probabilities = _model().predict(line, k=-1)
+    pairs = zip(labels, probabilities, strict=True)
+    return {label.removeprefix("__label__"): float(p) for label, p in pairs}
 
 
 def _by_vocabulary(found: Guess, words: list[str]) -> Guess:

@@ -3,9 +3,8 @@
 The index is built once per knowledge snapshot. A question is read in one pass over the
 intent lexicon (topic keywords, posting aliases, glossary words, FAQ keywords); topics
 are scored from keyword evidence (each keyword weighted by how many topics share it)
-and from the closest example phrasing (rapidfuzz `token_sort_ratio`). Passages — each
-bullet or paragraph of a posting — are searched with the question's rarer words, so a
-detail such as "sargassum" or "webinars" finds the bullet that mentions it.
+and from the closest example phrasing (rapidfuzz `token_sort_ratio`). Passages (each
+bullet or paragraph) are searched with the question's rarer words: "sargassum" finds its bullet.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from rapidfuzz import fuzz, process
 from bot.engine.lexicon import COGNATE, EXACT, Hit, Lexicon
 from bot.engine.passages import Passage, PassageHit, passage_words, passages_of, within
 from bot.engine.senses import read_senses
-from bot.engine.structure import asked_from, non_overlapping, outweighed_dropped
+from bot.engine.structure import asked_from, completing_names, non_overlapping, outweighed_dropped
 from bot.engine.tasks import asks_a_task
 from bot.engine.text import is_stop_word, sorted_words, tokens
 from bot.engine.words import real_words
@@ -101,6 +100,7 @@ class KnowledgeIndex:
         self._add_aliases()
         self._add_glossary()
         self._add_faqs()
+        self._asking = frozenset(self._topic_terms) | frozenset(self._faq_terms)
         self._real = language = real_words()
         self.intent = Lexicon(
             [*self._topic_terms, *self._alias_terms, *self._glossary, *self._faq_terms],
@@ -287,6 +287,7 @@ class KnowledgeIndex:
         question_start: int = 0,
     ) -> tuple[tuple[str, float], ...]:
         evidence: dict[str, float] = defaultdict(float)
+        name_parts = completing_names(hits, alias_positions, self._asking)
         # A keyword inside a posting's name ("sector" in "Culture Sector") is no topic.
         hits = [h for h in hits if not alias_positions.intersection(range(h.start, h.end))]
         hits = outweighed_dropped([h for h in hits if h.term in self._topic_terms], question_tokens)
@@ -301,7 +302,7 @@ class KnowledgeIndex:
         for topic_id, topic_hits in _group_hits(hits, self._topic_terms).items():
             chosen = non_overlapping(topic_hits)
             for hit in chosen:
-                weight = STORY_WEIGHT if hit.start < story_end else 1.0
+                weight = STORY_WEIGHT if hit.start < story_end or hit in name_parts else 1.0
                 evidence[topic_id] += weight * hit.quality * self._topic_terms[hit.term][topic_id]
             # More content words the knowledge never uses than the topic's own words:
             # the question is about something else ("who won the final last year").

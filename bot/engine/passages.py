@@ -72,3 +72,9 @@ def within(
     if len(allowed) >= len(by_posting):
         return [(p, entry) for p, entry in by_posting.items() if p in allowed]
     return [(p, by_posting[p]) for p in allowed if p in by_posting]
+
+
+def asked_first(hits: list[PassageHit], topic_id: str) -> list[PassageHit]:
+    """Passages scoring alike, those of the topic asked for first: "which competences in
+    communication" wants the skills bullet, not a duty that communicates."""
+    return sorted(hits, key=lambda h: (-round(h.score, 6), h.passage.topic != topic_id))

@@ -9,6 +9,7 @@ experience" in "my work experience"): the one with more content words is what is
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from bot.engine.lexicon import Hit
 from bot.engine.text import is_stop_word, tokens
@@ -58,3 +59,23 @@ def non_overlapping(hits: list[Hit]) -> list[Hit]:
         taken |= span
         chosen.append(hit)
     return chosen
+
+
+def completing_names(
+    hits: list[Hit], alias_positions: set[int], asking: Collection[str]
+) -> list[Hit]:
+    """One-word keywords right after a posting's name that complete it ("the Caribbean
+    unit", "the Culture sector"), when other topic or FAQ words (`asking`) of the question
+    say what is asked ("Which protocols does the Caribbean unit deal with?")."""
+    parts = [
+        hit
+        for hit in hits
+        if hit.length == 1 and hit.start - 1 in alias_positions and hit.term in asking
+    ]
+    asked = any(
+        hit.term in asking
+        and hit not in parts
+        and not alias_positions.intersection(range(hit.start, hit.end))
+        for hit in hits
+    )
+    return parts if asked else []

@@ -60,11 +60,38 @@ _POLITE = ("and", "und", "et", "y", "please", "bitte", "can", "could", "you", "k
 _JOINING = frozenset({"become", "werden", "devenir", "convertirme", "ser", "llegar"})
 # Services asked of the assistant: translating, fixing, correcting someone's work.
 _SERVICE_STARTS = ("translat", "tradu", "ubersetz", "fix", "debug", "proofread", "korrigier")
+# Entertainment asked of the assistant, whatever its subject ("a joke about culture ministers").
+_ENTERTAINMENT = frozenset(
+    {
+        "joke",
+        "jokes",
+        "witz",
+        "witze",
+        "blague",
+        "blagues",
+        "chiste",
+        "chistes",
+        "poem",
+        "gedicht",
+        "poeme",
+        "poema",
+        "riddle",
+        "ratsel",
+        "devinette",
+        "adivinanza",
+        "song",
+        "lied",
+        "chanson",
+        "cancion",
+    }
+)
 
 
 def asks_a_task(question_tokens: Sequence[str], covered: Collection[int]) -> bool:
     """Whether the question asks how to do, or to do, something no topic covers; `covered`
     holds the positions of words that are topic or FAQ keywords."""
+    if _ENTERTAINMENT.intersection(question_tokens):
+        return True
     start = _skip_polite(question_tokens)
     if start < len(question_tokens) and question_tokens[start].startswith(_SERVICE_STARTS):
         return True

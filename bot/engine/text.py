@@ -54,6 +54,8 @@ STOP_WORDS: frozenset[str] = frozenset(
     bekomme bekommen kriege erhalte erhalten gemacht dazu kurze kurz
     offre annonce ausschreibung stellenausschreibung stellenangebot convocatoria oferta
     vacante advert announcement apres selon saber puedo puede podria gerade jetzt
+    expected required sought exige exigee exigees attendu attendue
+    attendus requerido requerida requeridos exigido exigida exigidos
     """.split()
 )
 
