@@ -407,3 +407,17 @@ def test_a_yes_no_question_on_a_detail_of_the_experience_bullet_quotes_it(
     found = lead(assistant, "Does the UNEP post ask for experience at national level?")
     assert found.startswith("Yes — the posting names it")
     assert "national" in found
+
+
+def test_a_detail_listed_beside_the_degree_is_answered_by_its_bullet_not_the_degree(
+    assistant: Assistant,
+) -> None:
+    # The degree fact answers questions about the degree; the asset bullet beside it
+    # answers questions about itself, whichever topic the question lands on.
+    required = lead(assistant, "Is post-graduate training in proposal writing required for UNEP?")
+    assert required.startswith("No")
+    assert "Proposal Writing" in required
+    helps = lead(assistant, "Would a postgrad certificate in project management help for UNEP?")
+    assert helps.startswith("Yes")
+    degree = lead(assistant, "Do I need a Master's degree for the UNEP job?")
+    assert degree.startswith("Yes") and "Master" in degree

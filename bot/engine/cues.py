@@ -118,7 +118,9 @@ _REQUIREMENTS = re.compile(
     r"anforderungen|was brauche ich|exigences|conditions|prerequis|requisitos|que necesito)\b"
 )
 _ASSET_WORDS = re.compile(
-    r"\b(asset|advantage|plus|bonus|vorteil|vorteilhaft|atout|avantage|ventaja|valora)\b"
+    r"\b(asset|advantage|plus|bonus|vorteil|vorteilhaft|atout|avantage|ventaja|valora|"
+    # "Would a certificate help?", "Ist das hilfreich?", "est-ce utile ?", "¿ayudaría?"
+    r"help|helps|helpful|useful|hilfreich|nutzlich|hilft|utile|aide|ayuda|ayudaria|util)\b"
 )
 # A question word that names the fact on its own, even when no topic matches:
 # "Where are the two posts?" asks for the duty station, "Which one lasts longer?" the duration.

@@ -60,12 +60,19 @@ _YEARS = re.compile(
 # Facts that name someone or somewhere: a yes/no question on their topic ("Is there coaching
 # by the supervisor?") is answered from the bullets instead.
 NO_YES_NO = ("supervision", "duty_station")
-# Facts whose topic is a list of other things too: UNESCO's "Work experience" lists office
-# software and the Culture Programme; a yes/no question on one of those is answered from it.
-LISTS = ("work_experience",)
 _EXPERIENCE = re.compile(
     r"\b(experi\w*|\w*erfahrung\w*|years?|jahre?n?|ans|annees|anos|praktik\w*|stage)\b"
 )
+_DEGREE = re.compile(
+    r"\b(master\w*|msc|bachelor\w*|bsc|degrees?|diplom\w*|abschluss\w*|licence|licenciatura|"
+    r"titulo|maestria|maitrise|magister|phd|doctor\w*|doktor\w*|studium|studies|"
+    r"universit\w*|carrera|field|fach|domaine|campo)\b"
+)
+# Facts whose topic is a list of other things too: UNESCO's "Work experience" lists office
+# software and the Culture Programme, UNEP's degree sits beside "post graduate training in
+# Project Management … would be an asset"; a yes/no question on one of those is answered
+# from its bullet. Each fact's own words make a question one about the fact.
+LISTS: dict[str, re.Pattern[str]] = {"work_experience": _EXPERIENCE, "degree": _DEGREE}
 # "in Jamaica", "à Kingston", "en Jamaica", "nach Kingston": a place as the predicate.
 _PLACE_WORDS = r"(?:in|at|based in|located in|a|au|en|nach|basee? a|situee? a)"
 _POSTING_REQUIREMENTS = re.compile(
@@ -110,8 +117,9 @@ def with_lead(
         return reply
     yes_no = cues.is_yes_no(question) if yes_no is None else yes_no
     lead = lead_for(kb, decision, reply, question, lang, yes_no)
-    listed = asset and reply.status == "answered" and TOPIC_FACTS.get(reply.topic or "") in LISTS
-    if listed and _about_detail(question, asset or ""):
+    fact = TOPIC_FACTS.get(reply.topic or "", "")
+    listed = asset and reply.status == "answered" and fact in LISTS
+    if listed and _about_detail(question, asset or "", LISTS[fact]):
         # "Is knowledge of the Culture Programme a must?", "experience at national level?"
         # ask about a bullet of the list, not the years of experience: the bullet answers.
         lead = None
@@ -134,12 +142,12 @@ def with_lead(
     return replace(reply, answer=replace(reply.answer, lead=lead))
 
 
-def _about_detail(question: str, bullet: str) -> bool:
-    """Whether a yes/no question asks about the bullet's detail rather than the years of
-    experience: it names no experience at all, or, asking no number or length, another
-    word the bullet names ("experience at national level")."""
+def _about_detail(question: str, bullet: str, own_words: re.Pattern[str]) -> bool:
+    """Whether a yes/no question asks about the bullet's detail rather than the fact (the
+    years of experience, the degree): it names none of the fact's `own_words`, or, asking
+    no number or length, another word the bullet names ("experience at national level")."""
     folded = cues.folded(question)
-    if not _EXPERIENCE.search(folded):
+    if not own_words.search(folded):
         return True
     if cues.numbers(question) or _WHEN_OR_HOW_MUCH.search(folded):
         return False
@@ -149,7 +157,7 @@ def _about_detail(question: str, bullet: str) -> bool:
         for w in tokens(folded)
         if len(w) > 3
         and not is_stop_word(w)
-        and not _EXPERIENCE.fullmatch(w)
+        and not own_words.fullmatch(w)
         and not _REQUIRED.match(w)
     ]
     return any(re.search(rf"\b{re.escape(w)}\b", named) for w in others)
