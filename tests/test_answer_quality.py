@@ -26,6 +26,7 @@ HOLDOUT_SETS = {
     "blind-direct-a.yaml": 0.93,
     "blind-mixed-d.yaml": 0.89,
     "blind-mixed-e.yaml": 0.93,
+    "blind-mixed-f.yaml": 0.87,
 }
 
 

@@ -287,3 +287,10 @@ def test_the_check_lists_the_languages_it_checked(kb: KnowledgeBase) -> None:
 def test_natural_sciences_in_french_fit_the_natural_sciences_asked(kb: KnowledgeBase) -> None:
     question = "J'ai un master en sciences naturelles et 3 ans d'expérience après ma licence."
     assert lead(kb, question, (UNEP,), "fr") == "Oui, d'après l'offre."
+
+
+def test_exp_short_for_experience_counts_the_years(kb: KnowledgeBase) -> None:
+    question = "j'ai juste une licence et 5 ans d'exp, je peux postuler au pnue ?"
+    assert read_profile(question, YEAR).years == 5
+    assert is_self_check(question, YEAR)
+    assert lead(kb, question, (UNEP,), "fr").startswith("Pas encore")

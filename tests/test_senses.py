@@ -15,7 +15,7 @@ from bot.engine.state import ChatState
 from bot.engine.text import tokens
 
 UNEP = "unep-car-rcu"
-TERMS = {"formation", "qualification", "missions", "mandate", "training"}
+TERMS = {"formation", "qualification", "missions", "mandate", "training", "licence"}
 
 
 def _terms(question: str, word: str, term: str) -> list[str]:
@@ -36,6 +36,9 @@ def _terms(question: str, word: str, term: str) -> list[str]:
         ("Quelle est la mission de l'UNESCO ?", "mission", "missions", "mandate"),
         ("Are there missions?", "missions", "missions", "missions"),
         ("Partirai-je en mission ?", "mission", "missions", "missions"),
+        ("Une licence suffit-elle pour l'UNESCO ?", "licence", "licence", "qualification"),
+        ("J'ai juste une licence en droit", "licence", "licence", "qualification"),
+        ("Faut-il une licence pour conduire ?", "licence", "licence", "licence"),
     ],
 )
 def test_a_word_is_read_in_the_sense_of_its_question(

@@ -26,7 +26,7 @@ _SINCE = re.compile(r"\b(?:since|seit|depuis|desde)\s+((?:19|20)\d\d)\b")
 _EXPERIENCE = re.compile(
     r"(experience|worked|working|work|berufserfahrung|erfahrung|gearbeitet|arbeite|"
     r"experience|travaille|experiencia|trabajo|trabajado|seit|since|depuis|desde|ngo|"
-    r"after|nach|apres|despues)"
+    r"after|nach|apres|despues|\bexp\b)"
     # "4 years at a foreign ministry", "3 Jahre bei einer NGO", "2 ans chez …"
     r"|"
     + _NUMBER

@@ -61,6 +61,14 @@ _MY_MISSION = re.compile(r"\b(?:my|ma|mon|mi|meine|meiner|meinem)\s+(?:mission|m
 # One's own profession: "a veterinarian by training", "juriste de formation", "von Beruf".
 _BY_TRAINING = re.compile(r"\bby (?:training|education)\b|\b\w+ de formation\b")
 
+# French "licence" is first the bachelor's degree: "Une licence suffit-elle ?", "j'ai
+# juste une licence", "licence en droit"; a driving licence is named with its car.
+_DEGREE_LICENCE = re.compile(
+    r"\b(suffi\w*|assez|master\w*|diplom\w*|etud\w*|universit\w*|postul\w*|eligib\w*|"
+    r"niveau|bac\w*|obtenu\w*|j'ai|seulement|juste|licence (?:en|de|d'))"
+)
+_DRIVING = re.compile(r"\b(conduire|permis|voiture|vehicule|auto|drive|driving|car)\b")
+
 SENSES: tuple[Sense, ...] = (
     Sense(
         frozenset({"formation", "formations", "formacion", "formaciones"}),
@@ -71,6 +79,7 @@ SENSES: tuple[Sense, ...] = (
     Sense(frozenset({"mission", "mision"}), _OWN_MISSION, "mandate", _TRIP),
     Sense(frozenset({"mission", "mision"}), _MY_MISSION, None),
     Sense(frozenset({"training", "formation"}), _BY_TRAINING, None),
+    Sense(frozenset({"licence"}), _DEGREE_LICENCE, "qualification", _DRIVING),
 )
 
 
