@@ -83,6 +83,7 @@ _PENDING = re.compile(
     r"|etudiante? en master|en cours de master|estudiante de (?:master|maestria)"
     r"|estoy (?:cursando|estudiando) (?:un |el |mi )?(?:master|maestria))"
 )
+# "MA"/"M.A." in capitals (French "ma" is "my") names a Master's field: "MA in history".
 _MASTER_OF_ARTS = re.compile(r"\b(?:MA|M\.A\.)(?=[\s,.;]|$)")
 # Work said to follow a degree: "MSc in …, danach zwei Jahre", "a BA, then three years".
 _THEN = re.compile(
@@ -136,7 +137,7 @@ def read_profile(question: str, this_year: int) -> Profile:
         after = False
     spoken = _NATIONALITY.sub(" ", text)
     return Profile(
-        degree=_degree(question),
+        degree=cues.degree_named(question),  # "MA" in capitals included
         fields=_fields(text),
         years=years,
         after_first_degree=after,
@@ -146,15 +147,6 @@ def read_profile(question: str, this_year: int) -> Profile:
         ),
         pending=bool(_PENDING.search(text)),
     )
-
-
-def _degree(question: str) -> str | None:
-    """The highest degree named; "MA"/"M.A." (in capitals: "ma" is French for "my") is a
-    Master's."""
-    named = cues.degree_named(question)
-    if named != "doctorate" and _MASTER_OF_ARTS.search(question):
-        return "master"
-    return named
 
 
 def _experience(text: str, this_year: int) -> tuple[float | None, bool | None]:
