@@ -47,10 +47,9 @@ _ABOUT_ME = re.compile(
 
 # Words of fields of study in German, French and Spanish, in the English the postings use
 # ("gestión ambiental" is environmental management); the catalogue's glossary adds more.
+# (The environment words, "umwelt", "ambiental", "environnement…", are glossary entries.)
 _FIELD_WORDS = {
-    "ambiental": "environmental", "ambientales": "environmental", "umwelt": "environmental",
-    "environnement": "environmental", "environnemental": "environmental",
-    "environnementale": "environmental", "kultur": "cultural", "culturel": "cultural",
+    "ambientales": "environmental", "kultur": "cultural", "culturel": "cultural",
     "culturelle": "cultural", "culturales": "cultural", "politik": "policies",
     "politica": "policies", "politicas": "policies", "politique": "policies",
     "politiques": "policies", "internacionales": "international",
