@@ -15,9 +15,11 @@ import pytest
 from bot.engine.conversation import Assistant
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.loader import load_knowledge
+from bot.questionlog.interface import QuestionLog
+from bot.questionlog.memory import MemoryQuestionLog
 from bot.questionlog.store import Store
 from tests.fake_bot_api import FakeBotApi
-from tests.questionlog_helpers import open_store
+from tests.questionlog_helpers import SECRET, open_store
 
 REPO = Path(__file__).resolve().parents[1]
 KNOWLEDGE_DIR = REPO / "knowledge"
@@ -60,6 +62,18 @@ def db_path(tmp_path: Path) -> Path:
 async def store(db_path: Path) -> AsyncIterator[Store]:
     """A real SQLite question log with fresh secrets, closed after the test."""
     opened = await open_store(db_path)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture(params=["sqlite", "memory"])
+async def question_log(request: pytest.FixtureRequest, db_path: Path) -> AsyncIterator[QuestionLog]:
+    """Each QuestionLog in turn: the SQLite store and the in-memory log, closed after."""
+    opened: QuestionLog
+    if request.param == "sqlite":
+        opened = await open_store(db_path)
+    else:
+        opened = MemoryQuestionLog(SECRET.encode("utf-8"))
     yield opened
     await opened.close()
 

@@ -8,18 +8,15 @@ import csv
 import io
 import json
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiosqlite
-import pytest
 from cryptography.fernet import Fernet
 
 from bot.config import load_settings
 from bot.engine.answers import Answer, Reply
 from bot.questionlog.interface import QuestionLog
-from bot.questionlog.memory import MemoryQuestionLog
 from bot.questionlog.migrations import MIGRATIONS, apply_migrations
 from bot.questionlog.records import HELPFUL, SESSION_GAP, UNHELPFUL
 from bot.questionlog.views import QUESTION_FIELDS, questions_view
@@ -30,19 +27,6 @@ from tests.conftest import KNOWLEDGE_DIR
 from tests.questionlog_helpers import KEY, SECRET, open_store, record
 
 START = datetime(2030, 5, 6, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", "memory"])
-async def question_log(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[QuestionLog]:
-    opened: QuestionLog
-    if request.param == "sqlite":
-        opened = await open_store(tmp_path / "data" / "log.sqlite3")
-    else:
-        opened = MemoryQuestionLog(SECRET.encode("utf-8"))
-    yield opened
-    await opened.close()
 
 
 def at(minutes: float) -> datetime:

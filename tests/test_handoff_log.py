@@ -5,7 +5,6 @@ SQLite the chat id is a Fernet token, and a reopened file still knows them."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -15,28 +14,13 @@ from bot.questionlog.digest import build_digest, digest_window
 from bot.questionlog.digest_view import digest_text
 from bot.questionlog.handoffs import AskedQuestion, HandoffDraft
 from bot.questionlog.interface import QuestionLog
-from bot.questionlog.memory import MemoryQuestionLog
 from bot.questionlog.records import StoreError
-from tests.questionlog_helpers import SECRET, open_store, record
+from tests.questionlog_helpers import open_store, record
 
-KINDS = ["sqlite", "memory"]
 CHAT = 4242
 OTHER_CHAT = 5151
 STAFF = -1009
 DRAFT = HandoffDraft("de", "unep-car-rcu", "Wie hoch ist das Gehalt?", "Dazu sagt die …")
-
-
-@pytest.fixture(params=KINDS)
-async def question_log(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[QuestionLog]:
-    opened: QuestionLog
-    if request.param == "sqlite":
-        opened = await open_store(tmp_path / "data" / "log.sqlite3")
-    else:
-        opened = MemoryQuestionLog(SECRET.encode("utf-8"))
-    yield opened
-    await opened.close()
 
 
 async def test_the_question_of_a_logged_reply_is_found_by_its_key_and_chat(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,21 +22,7 @@ from bot.questionlog.startup import open_question_log
 from bot.questionlog.store import Store
 from tests.questionlog_helpers import KEY, SECRET, open_store, record, state
 
-KINDS = ["sqlite", "memory"]
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
-
-
-@pytest.fixture(params=KINDS)
-async def question_log(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[QuestionLog]:
-    opened: QuestionLog
-    if request.param == "sqlite":
-        opened = await open_store(tmp_path / "data" / "log.sqlite3")
-    else:
-        opened = MemoryQuestionLog(SECRET.encode("utf-8"))
-    yield opened
-    await opened.close()
 
 
 async def chat_state(log: QuestionLog, chat_id: int) -> ChatState | None:
