@@ -357,6 +357,13 @@ def test_the_decrypted_database_file_cannot_be_downloaded(web_view: WebView) -> 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
 async def test_headless_chromium_draws_the_per_day_chart(web_view: WebView, tmp_path: Path) -> None:
+    drawn = await canvases_drawn(web_view.base + PER_DAY_CHART, tmp_path, "per-day-chart.png")
+    assert drawn >= 1
+
+
+async def canvases_drawn(url: str, tmp_path: Path, screenshot: str | None = None) -> int:
+    """How many canvases headless chromium draws on the admin page at `url` (logged in),
+    saving a screenshot under tmp_path when named."""
     aiohttp = pytest.importorskip("aiohttp")
     token = base64.b64encode(f"{ADMIN_USER}:{PASSWORD}".encode()).decode()
     # A profile under tmp_path: chromium's helpers may still write to it after exit.
@@ -388,11 +395,12 @@ async def test_headless_chromium_draws_the_per_day_chart(web_view: WebView, tmp_
                 await devtools.call(
                     "Network.setExtraHTTPHeaders", headers={"Authorization": f"Basic {token}"}
                 )
-                await devtools.call("Page.navigate", url=web_view.base + PER_DAY_CHART)
+                await devtools.call("Page.navigate", url=url)
                 drawn = await devtools.wait_for("document.querySelectorAll('canvas').length")
-                shot = await devtools.call("Page.captureScreenshot")
-                (tmp_path / "per-day-chart.png").write_bytes(base64.b64decode(shot["data"]))
-        assert drawn >= 1
+                if screenshot is not None:
+                    shot = await devtools.call("Page.captureScreenshot")
+                    (tmp_path / screenshot).write_bytes(base64.b64decode(shot["data"]))
+        return int(drawn)
     finally:
         browser.terminate()
         try:

@@ -5,10 +5,8 @@ figures of a small real log, on the decrypted copy and through the real Datasett
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import sqlite3
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,14 +21,11 @@ from bot.questionlog.store import Store
 from bot.questionlog.web import CANNED_QUERIES, DATABASE_NAME, build_view, metadata
 from bot.questionlog.webqueries import chart
 from tests.test_admin_web import (
-    ADMIN_USER,
     CHROMIUM,
     KEY,
-    PASSWORD,
     SECRET,
     WebView,
-    _DevTools,
-    _devtools_endpoint,
+    canvases_drawn,
     fetch,
     start_web_view,
 )
@@ -336,42 +331,5 @@ def test_the_conversation_page_answers_with_the_decrypted_turns(
 async def test_headless_chromium_draws_a_review_chart(
     review_view: tuple[WebView, dict], tmp_path: Path, link: str
 ) -> None:
-    aiohttp = pytest.importorskip("aiohttp")
     view, _ = review_view
-    token = base64.b64encode(f"{ADMIN_USER}:{PASSWORD}".encode()).decode()
-    browser = subprocess.Popen(
-        [
-            str(CHROMIUM),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--remote-debugging-port=0",
-            f"--user-data-dir={tmp_path / 'chromium-profile'}",
-            "about:blank",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        endpoint = await asyncio.wait_for(asyncio.to_thread(_devtools_endpoint, browser), 30)
-        async with aiohttp.ClientSession() as session:
-            async with session.get(f"{endpoint}/json/list") as response:
-                targets = await response.json()
-            page_url = next(t["webSocketDebuggerUrl"] for t in targets if t["type"] == "page")
-            async with session.ws_connect(page_url, max_msg_size=0) as socket_:
-                devtools = _DevTools(socket_)
-                await devtools.call("Network.enable")
-                await devtools.call(
-                    "Network.setExtraHTTPHeaders", headers={"Authorization": f"Basic {token}"}
-                )
-                await devtools.call("Page.navigate", url=view.base + link)
-                drawn = await devtools.wait_for("document.querySelectorAll('canvas').length")
-        assert drawn >= 1
-    finally:
-        browser.terminate()
-        try:
-            browser.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            browser.kill()
-            browser.wait()
+    assert await canvases_drawn(view.base + link, tmp_path) >= 1
